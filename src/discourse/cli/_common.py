@@ -1,0 +1,61 @@
+"""Options and output helpers shared by every CLI module."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+import pandas as pd
+
+from ..corpus import Corpus
+
+__all__ = ["db_option", "format_option", "open_corpus", "emit", "filter_options"]
+
+
+def db_option(f):
+    """``--db PATH``: the store (default: $DISCOURSE_DB, else corpus/discourse.sqlite)."""
+    return click.option(
+        "--db", "db", type=click.Path(dir_okay=False), default=None, envvar="DISCOURSE_DB", show_envvar=True,
+        help="SQLite store to use [default: corpus/discourse.sqlite].",
+    )(f)
+
+
+def format_option(f):
+    """``--format table|csv|json``: table for people, csv and json (to stdout) for scripts."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+        help="Output format; csv and json go to stdout for scripts.",
+    )(f)
+
+
+def filter_options(f):
+    """The document filters shared by docs list, kwic, timeline, score and export."""
+    f = click.option("--year-to", type=int, default=None, help="Last year to include.")(f)
+    f = click.option("--year-from", type=int, default=None, help="First year to include.")(f)
+    f = click.option("--country", default=None, help="ISO 3166-1 alpha-3 code(s), comma-separated (e.g. AZE).")(f)
+    f = click.option("--type", "doc_type", default=None, help="Document type(s), comma-separated (e.g. speech,statement).")(f)
+    return f
+
+
+def open_corpus(db: str | None, *, create: bool = False) -> Corpus:
+    """Open the store for a command; reading commands refuse to create an empty one."""
+    return Corpus.open(db, create=create)
+
+
+def emit(frame: pd.DataFrame, fmt: str, *, max_colwidth: int = 60) -> None:
+    """Print a DataFrame as an aligned table, RFC 4180 CSV or JSON records."""
+    if fmt == "csv":
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+    elif fmt == "json":
+        click.echo(json.dumps(json.loads(frame.to_json(orient="records", force_ascii=False)), ensure_ascii=False, indent=1))
+    else:
+        if frame.empty:
+            click.echo("(no rows)")
+            return
+        shown = frame.copy()
+        for col in shown.columns:
+            if shown[col].dtype == object:
+                shown[col] = shown[col].map(lambda v: v if not isinstance(v, str) or len(v) <= max_colwidth else v[: max_colwidth - 1] + "…")
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
+            click.echo(shown.to_string(index=False, na_rep=""))
