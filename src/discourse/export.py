@@ -11,15 +11,28 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import os
 from pathlib import Path
-from typing import Any, Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any, Iterable
 
 import pandas as pd
 
 from . import __version__
 from .errors import ScoreError
 
-__all__ = ["write_table", "neutralize_formulas", "corpus_snapshot", "sidecar_path"]
+__all__ = [
+    "write_table", "write_csv", "neutralize_formulas", "corpus_snapshot", "sidecar_path", "ExportTable",
+    "scores_table", "matches_table", "timeline_table", "documents_table", "DEFAULT_OUT",
+]
+
+#: Default output files of ``discourse export`` (relative to the working directory).
+DEFAULT_OUT = {
+    "scores": "out/orientation_scores_{level}.{fmt}",
+    "matches": "out/matches.{fmt}",
+    "timeline": "out/timeline.{fmt}",
+    "documents": "out/documents.{fmt}",
+}
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,6 +53,19 @@ def corpus_snapshot(rows: Iterable[tuple[str, str]]) -> dict:
     pairs = sorted((str(i), str(s)) for i, s in rows)
     digest = hashlib.sha256("\n".join(f"{i} {s}" for i, s in pairs).encode()).hexdigest()
     return {"n_documents": len(pairs), "digest": digest, "documents": [list(p) for p in pairs]}
+
+
+def write_csv(frame: pd.DataFrame, handle: IO[str]) -> None:
+    """Write ``frame`` as CSV to an open text stream: RFC 4180 quoting, ``\\n`` line ends, ISO dates, no index,
+    formula cells neutralized (the same bytes :func:`write_table` writes to a file)."""
+    neutralize_formulas(frame).to_csv(handle, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+
+
+def _written_at() -> str:
+    """Now in UTC, or the time in ``$SOURCE_DATE_EPOCH`` (for byte-identical sidecars in reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    now = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch and epoch.isdigit() else _dt.datetime.now(_dt.timezone.utc)
+    return now.replace(microsecond=0).isoformat()
 
 
 def sidecar_path(path: Path) -> Path:
@@ -72,7 +98,8 @@ def write_table(
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     if fmt == "csv":
-        neutralize_formulas(frame).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n", date_format="%Y-%m-%d")
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            write_csv(frame, handle)
     else:
         frame.to_parquet(tmp, index=False)
     tmp.replace(path)
@@ -80,7 +107,7 @@ def write_table(
         "kind": kind,
         "file": path.name,
         "format": fmt,
-        "written_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "written_at": _written_at(),
         "discourse_version": __version__,
         "lexicon_hash": lexicon_hash,
         "parameters": parameters,
@@ -93,3 +120,125 @@ def write_table(
     side = sidecar_path(path)
     side.write_text(json.dumps(sidecar, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     return path, side
+
+
+# -- tables for `discourse export` ---------------------------------------------------------------------------
+@dataclass
+class ExportTable:
+    """A table ready to export, with what its sidecar records."""
+
+    frame: pd.DataFrame
+    kind: str
+    parameters: dict = field(default_factory=dict)
+    lexicon_hash: str | None = None
+    snapshot: dict | None = None
+    extra: dict = field(default_factory=dict)
+
+    def write(self, path: str | Path, fmt: str = "csv") -> tuple[Path, Path]:
+        """Write the table to ``path`` and its sidecar to ``path.json``; return both paths."""
+        return write_table(self.frame, path, fmt=fmt, kind=self.kind, parameters=self.parameters,
+                           lexicon_hash=self.lexicon_hash, snapshot=self.snapshot, extra=self.extra)
+
+
+def _snapshot_of(documents: pd.DataFrame) -> dict | None:
+    if "sha256" not in documents.columns:
+        return None
+    return corpus_snapshot(zip(documents["id"], documents["sha256"]))
+
+
+def _filters(filters: dict) -> dict:
+    return {k: v for k, v in filters.items() if v is not None}
+
+
+def _lexicon(lexicon):
+    from .lexicon import load_lexicon
+
+    if lexicon is None or isinstance(lexicon, (str, Path)):
+        return load_lexicon(lexicon)
+    return lexicon
+
+
+def scores_table(corpus, *, level: str = "year", lexicon=None, **params) -> ExportTable:
+    """Orientation scores at ``level`` (document, year, month, window); see :func:`discourse.score.scores_table`."""
+    from .score import scores_table as _scores_table
+
+    t = _scores_table(corpus, level=level, lexicon=lexicon, **params)
+    return ExportTable(t.frame, t.kind, t.parameters, t.lexicon_hash, t.snapshot, t.extra)
+
+
+#: Columns of the matches export, in order (see docs/exports.md).
+MATCH_COLUMNS = [
+    "doc_id", "date", "year", "country", "doc_type", "speaker_post", "title", "entry_id", "label", "category",
+    "surface", "page", "start", "end", "sent_start", "sent_end", "language", "negated", "negation_cue", "target",
+    "target_group", "position", "weight", "eff_position", "pole", "counted", "left_context", "right_context",
+]
+
+
+def matches_table(corpus, *, lexicon=None, ensure_matches: bool = True, **filters) -> ExportTable:
+    """Every hit of the lexicon in the (filtered) corpus, one row each, with how the scores count it.
+
+    Besides the matcher's columns (document, offsets, page, surface, negation, target), each row carries the
+    entry's position and weight and the scoring's eff_position, pole and counted (see docs/scoring.md), so
+    every score can be traced back to its hits.
+    """
+    from . import match as _match
+    from .score import SCORING_RULES, count_hits, entries_frame
+
+    lexicon = _lexicon(lexicon)
+    filters = _filters(filters)
+    if ensure_matches:
+        _match.match_corpus(corpus, lexicon)
+    hits = _match.hits(corpus, lexicon, **filters)
+    documents = corpus.documents(**filters)
+    entries = entries_frame(lexicon)
+    counted = count_hits(hits, entries)
+    if "label" not in counted.columns:
+        counted = counted.merge(entries[["entry_id", "label"]], on="entry_id", how="left")
+    meta = documents.set_index("id")
+    for col in ("date", "year", "country", "doc_type", "speaker_post", "title"):
+        if col not in counted.columns:
+            counted[col] = counted["doc_id"].map(meta[col]) if col in meta.columns else None
+    for col in MATCH_COLUMNS:
+        if col not in counted.columns:
+            counted[col] = None
+    frame = counted[MATCH_COLUMNS].sort_values(["year", "date", "doc_id", "start", "entry_id"], kind="stable")
+    frame = frame.reset_index(drop=True)
+    for col in ("negated", "counted"):
+        frame[col] = frame[col].astype(bool)
+    return ExportTable(
+        frame, "matches", {"filters": filters, "target": getattr(lexicon, "target", None)},
+        getattr(lexicon, "hash", None), _snapshot_of(documents),
+        {"rule_versions": {"scoring": SCORING_RULES, **dict(getattr(_match, "RULE_VERSIONS", {}) or {})}},
+    )
+
+
+def timeline_table(corpus, terms, *, lexicon=None, by: str = "year", per: int = 10000, **filters) -> ExportTable:
+    """Counts and rates of terms, entries or categories per period (the matcher's :func:`discourse.timeline`)."""
+    from . import timeline as _timeline
+
+    lexicon = _lexicon(lexicon)
+    filters = _filters(filters)
+    frame = _timeline.timeline(corpus, list(terms), lexicon=lexicon, by=by, per=per, **filters)
+    documents = corpus.documents(**filters)
+    return ExportTable(
+        frame, "timeline", {"terms": list(terms), "by": by, "per": per, "filters": filters,
+                            "target": getattr(lexicon, "target", None)},
+        getattr(lexicon, "hash", None), _snapshot_of(documents),
+    )
+
+
+#: Columns of the documents export, in order (see docs/exports.md).
+DOCUMENT_EXPORT_COLUMNS = [
+    "id", "sha256", "title", "date", "year", "doc_type", "speaker", "speaker_post", "post_category", "country",
+    "country_kind", "session", "language", "source_url", "source_path", "extractor", "extractor_version", "pages",
+    "chars", "words", "sentences", "quality_flags", "unmapped_share", "ingested_at", "updated_at",
+]
+
+
+def documents_table(corpus, **filters) -> ExportTable:
+    """The stored documents' metadata (no text), one row per document."""
+    filters = _filters(filters)
+    documents = corpus.documents(**filters)
+    cols = [c for c in DOCUMENT_EXPORT_COLUMNS if c in documents.columns]
+    return ExportTable(documents[cols].reset_index(drop=True), "documents", {"filters": filters}, None,
+                       _snapshot_of(documents))
