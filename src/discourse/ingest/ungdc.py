@@ -388,7 +388,7 @@ def _members_zip(path: Path, limit: int) -> Iterator[tuple[str, bytes | IngestEr
                 try:
                     name = _check_member_name(archive, info.filename)
                     mode = info.external_attr >> 16
-                    if mode and not stat.S_ISREG(mode):
+                    if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
                         raise IngestError(
                             "D182", f"{archive}::{info.filename}: member is a link or special file; refused",
                             hint="archives may hold regular files only", reason="unsafe_member",
@@ -687,8 +687,6 @@ def fetch_ungdc(
     >>> from discourse import Corpus                                        # doctest: +SKIP
     >>> report = fetch_ungdc(Corpus.open("ungdc.sqlite"), "UNGDC_1946-2024_txt.tar.xz")  # doctest: +SKIP
     """
-    from . import ingest_items
-
     report = UngdcReport()
     if source is None:
         path = download_archive(cache_dir or default_cache_dir(), sha256=sha256)
@@ -704,6 +702,8 @@ def fetch_ungdc(
     speakers_path = Path(speakers) if speakers else (path if path.is_dir() else path.parent) / SPEAKERS_FILE
     if speakers or speakers_path.is_file():
         table, report.warnings = load_speakers(speakers_path)
+    from . import ingest_items
+
     items = iter_ungdc_items(path, speakers=table, max_member_bytes=max_member_bytes, report=report)
     if progress is not None:
         items = _counted(items, progress)
