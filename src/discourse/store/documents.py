@@ -7,7 +7,11 @@ import json
 import sqlite3
 from typing import Iterable, Sequence
 
-__all__ = ["DDL", "METADATA_COLUMNS", "upsert_document", "get_document", "query_documents", "document_text", "page_of"]
+__all__ = [
+    "DDL", "METADATA_COLUMNS", "ALL_COLUMNS", "upsert_document", "update_metadata", "record_source", "known_source",
+    "source_ledger", "get_document", "query_documents", "document_text", "page_starts", "page_of",
+    "document_filter_sql",
+]
 
 DDL = """
 CREATE TABLE documents (
@@ -65,21 +69,47 @@ METADATA_COLUMNS = (
     "title", "date", "year", "doc_type", "speaker", "speaker_post", "post_category", "country", "country_kind",
     "session", "language", "source_url", "source_path",
 )
+# Fields a later ingest may update: source_path keeps the file that first produced the document.
+_UPDATABLE = tuple(c for c in METADATA_COLUMNS if c != "source_path")
 _ALL_COLUMNS = ("id", "sha256") + METADATA_COLUMNS + (
     "extractor", "extractor_version", "pages", "chars", "words", "sentences", "quality_flags", "unmapped_share",
     "ingested_at", "updated_at",
 )
 
 
+ALL_COLUMNS = _ALL_COLUMNS
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def upsert_document(conn: sqlite3.Connection, record: dict, text: str, page_starts: Sequence[int]) -> tuple[str, str]:
+def _changes(stored: dict, record: dict) -> dict:
+    """Metadata fields of ``record`` (set, updatable) that differ from ``stored``, keeping date and year coherent."""
+    changes = {c: record[c] for c in _UPDATABLE if record.get(c) is not None and record[c] != stored.get(c)}
+    if "year" in changes and "date" not in changes:
+        date = stored.get("date")
+        if date is not None and not str(date).startswith(f"{int(changes['year']):04d}"):
+            changes["date"] = str(changes["year"])
+    return changes
+
+
+def upsert_document(
+    conn: sqlite3.Connection,
+    record: dict,
+    text: str,
+    page_starts: Sequence[int],
+    *,
+    defaults: dict | None = None,
+    dry_run: bool = False,
+) -> tuple[str, str]:
     """Insert a document or update its metadata; return ``(doc_id, status)``.
 
     ``status`` is ``added``, ``updated`` (a metadata field set in ``record`` differs from the stored one) or
-    ``unchanged``. Must run inside :meth:`Store.write`; the text of a stored document is never rewritten.
+    ``unchanged``. ``defaults`` fill fields that ``record`` leaves unset, on insert only (so a default never
+    overwrites what an earlier ingest stored); ``source_path`` is also kept from the first insert. With
+    ``dry_run`` nothing is written and the status says what would happen. Must run inside
+    :meth:`Store.write` (or :meth:`Store.read` for a dry run); the text of a stored document is never rewritten.
     """
     sha = record["sha256"]
     row = conn.execute(
@@ -88,7 +118,10 @@ def upsert_document(conn: sqlite3.Connection, record: dict, text: str, page_star
     now = _now()
     if row is None:
         doc_id = sha[:16]
-        values = dict(record)
+        if dry_run:
+            return doc_id, "added"
+        values = {k: v for k, v in (defaults or {}).items() if v is not None}
+        values.update({k: v for k, v in record.items() if v is not None})
         values["id"] = doc_id
         values["ingested_at"] = values["updated_at"] = now
         cols = [c for c in _ALL_COLUMNS if c in values]
@@ -104,16 +137,29 @@ def upsert_document(conn: sqlite3.Connection, record: dict, text: str, page_star
         )
         return doc_id, "added"
     doc_id = row[0]
-    stored = dict(zip(METADATA_COLUMNS, row[1:]))
-    changes = {c: record[c] for c in METADATA_COLUMNS if record.get(c) is not None and record[c] != stored[c]}
+    return doc_id, _apply_changes(conn, doc_id, dict(zip(METADATA_COLUMNS, row[1:])), record, now, dry_run)
+
+
+def update_metadata(conn: sqlite3.Connection, doc_id: str, record: dict, *, dry_run: bool = False) -> str:
+    """Apply the metadata fields set in ``record`` to a stored document; return ``updated`` or ``unchanged``."""
+    row = conn.execute("SELECT " + ", ".join(METADATA_COLUMNS) + " FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    if row is None:
+        raise KeyError(doc_id)
+    return _apply_changes(conn, doc_id, dict(zip(METADATA_COLUMNS, row)), record, _now(), dry_run)
+
+
+def _apply_changes(conn, doc_id: str, stored: dict, record: dict, now: str, dry_run: bool) -> str:
+    changes = _changes(stored, record)
     if not changes:
-        return doc_id, "unchanged"
+        return "unchanged"
+    if dry_run:
+        return "updated"
     changes["updated_at"] = now
     conn.execute(
         f"UPDATE documents SET {', '.join(f'{c} = ?' for c in changes)} WHERE id = ?",
         [*changes.values(), doc_id],
     )
-    return doc_id, "updated"
+    return "updated"
 
 
 def record_source(conn: sqlite3.Connection, path: str, size: int, raw_sha256: str, doc_id: str) -> None:
@@ -133,6 +179,16 @@ def known_source(conn: sqlite3.Connection, path: str, raw_sha256: str) -> str | 
         (path, raw_sha256),
     ).fetchone()
     return row[0] if row else None
+
+
+def source_ledger(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    """The whole ledger as ``{path: (raw_sha256, doc_id)}`` (for documents that still exist)."""
+    return {
+        path: (raw, doc)
+        for path, raw, doc in conn.execute(
+            "SELECT s.path, s.raw_sha256, s.doc_id FROM sources s JOIN documents d ON d.id = s.doc_id"
+        )
+    }
 
 
 def get_document(conn: sqlite3.Connection, doc_id: str) -> dict | None:

@@ -1,0 +1,222 @@
+"""Parsing in isolation: worker processes with a memory limit, a wall-clock limit per file and crash recovery.
+
+Only the parent process writes to the store; workers turn :class:`~discourse.ingest.document.SourceItem`
+objects into plain records (:func:`parse_item`). A file that hangs, exhausts memory or crashes its worker
+becomes an :class:`~discourse.errors.IngestError` for that file alone, and the pool starts a fresh worker.
+
+Two clocks guard each file:
+
+* inside the worker, a ``SIGALRM`` timer fires after ``Limits.seconds`` and stops pure-Python parsing where it
+  is; the page being read is taken from :func:`note_page` (readers may call it) or from the pdfplumber page on
+  the stack, so the message can say "timed out after 60 s at page 412";
+* in the parent, pebble kills a worker that does not answer ``GRACE`` seconds later (a hang inside C code).
+
+Worker error codes: D107 timed out, D108 worker crashed (segfault, killed), D109 unexpected parser error.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import sys
+import threading
+from dataclasses import dataclass
+
+from ..errors import IngestError
+from ..metadata import DocumentMeta, validate_metadata
+from ..normalize import count_sentences, count_words, text_sha256
+from .document import Limits, SourceItem
+from .manifest import merge_meta
+
+__all__ = ["Parsed", "Failure", "parse_item", "parse_many", "init_worker", "note_page", "GRACE"]
+
+GRACE = 10.0  # seconds the parent waits beyond Limits.seconds before it kills a silent worker
+
+_page: int | None = None
+
+
+def note_page(page: int) -> None:
+    """Tell the time-limit handler which page (1-based) the reader is on; cheap, callable from any reader."""
+    global _page
+    _page = page
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Everything the parent needs to store one document (computed in the worker)."""
+
+    source: str
+    raw_sha256: str
+    size: int
+    text: str
+    page_starts: tuple[int, ...]
+    sha256: str
+    chars: int
+    words: int
+    sentences: int
+    extractor: str
+    extractor_version: str
+    meta: DocumentMeta           # final merged and validated metadata (defaults not yet applied)
+    quality_flags: str
+    unmapped_share: float | None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file that could not be ingested: its code, message and short reason."""
+
+    source: str
+    code: str
+    message: str
+    reason: str
+
+
+class _TimeUp(BaseException):
+    """Raised by the SIGALRM handler; a BaseException so that readers' ``except Exception`` lets it through."""
+
+
+def _on_alarm(signum, frame):
+    page = _page
+    if page is None:
+        page = _page_on_stack(frame)
+    raise _TimeUp(page)
+
+
+def _page_on_stack(frame) -> int | None:
+    """The page number of a pdfplumber page being processed somewhere up the stack, if any."""
+    while frame is not None:
+        loc = frame.f_locals
+        obj = loc.get("self")
+        number = getattr(obj, "page_number", None) if obj is not None else None
+        if isinstance(number, int):
+            return number
+        for name in ("page_number", "pageno", "page_no"):
+            value = loc.get(name)
+            if isinstance(value, int):
+                return value
+        frame = frame.f_back
+    return None
+
+
+def init_worker(memory_mb: int) -> None:
+    """Worker initializer: cap the address space at its current size plus ``memory_mb`` MiB."""
+    signal.signal(signal.SIGALRM, _on_alarm)
+    if memory_mb and memory_mb > 0:
+        try:
+            current = _vm_size()
+            limit = current + memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        except (ValueError, OSError):  # pragma: no cover - platform without RLIMIT_AS
+            pass
+
+
+def _vm_size() -> int:
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:  # pragma: no cover
+        pass
+    return 0
+
+
+def timeout_message(source: str, seconds: float, page: int | None) -> IngestError:
+    where = f" at page {page}" if page else ""
+    return IngestError(
+        "D107", f"{source}: timed out after {seconds:g} s{where}",
+        hint="the file is pathological or very large; raise the limit with --timeout if it is genuine",
+        reason="timeout",
+    )
+
+
+def parse_item(item: SourceItem, limits: Limits, raw_sha256: str) -> Parsed | Failure:
+    """Read one item and compute its record; every problem becomes a :class:`Failure` (never an exception).
+
+    The time limit is enforced with ``SIGALRM`` when running in a process's main thread.
+    """
+    global _page
+    from .readers import read
+
+    _page = None
+    use_alarm = threading.current_thread() is threading.main_thread() and limits.seconds and limits.seconds > 0
+    previous = None
+    if use_alarm:
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, float(limits.seconds))
+    try:
+        try:
+            doc = read(item, limits)
+        finally:
+            if use_alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        meta = merge_meta(doc.meta, item.meta)
+        meta = validate_metadata(meta, item.source)
+        text = doc.text
+        return Parsed(
+            source=item.source,
+            raw_sha256=raw_sha256,
+            size=len(item.data),
+            text=text,
+            page_starts=tuple(doc.page_starts),
+            sha256=text_sha256(text),
+            chars=len(text),
+            words=count_words(text),
+            sentences=count_sentences(text),
+            extractor=doc.extractor,
+            extractor_version=doc.extractor_version,
+            meta=meta,
+            quality_flags=",".join(sorted(doc.quality_flags)),
+            unmapped_share=doc.unmapped_share,
+            warnings=tuple(doc.warnings),
+        )
+    except _TimeUp as exc:
+        err = timeout_message(item.source, limits.seconds, exc.args[0] if exc.args else None)
+        return Failure(item.source, err.code, err.message, err.reason)
+    except IngestError as exc:
+        return Failure(item.source, exc.code, exc.message, exc.reason)
+    except MemoryError:
+        return Failure(item.source, "D125", f"{item.source}: ran out of memory while parsing", "memory")
+    except RecursionError:
+        return Failure(item.source, "D126", f"{item.source}: structure nested too deeply (recursion limit hit)",
+                       "malformed")
+    except Exception as exc:  # a reader bug must not take the batch down; keep it visible
+        return Failure(item.source, "D109", f"{item.source}: unexpected {type(exc).__name__} while reading: {exc}",
+                       "reader_error")
+    finally:
+        if use_alarm and previous is not None:
+            signal.signal(signal.SIGALRM, previous)
+
+
+def parse_many(items: list[tuple[SourceItem, str]], limits: Limits) -> list[Parsed | Failure]:
+    """Worker task: parse several cheap items (one result per item, failures kept per file)."""
+    return [parse_item(item, limits, raw) for item, raw in items]
+
+
+def crash_failure(source: str, exc: BaseException, limits: Limits) -> Failure:
+    """A :class:`Failure` for a task whose worker died or hung (reported by the pool)."""
+    import concurrent.futures
+
+    if isinstance(exc, concurrent.futures.TimeoutError):
+        err = timeout_message(source, limits.seconds, None)
+        return Failure(source, err.code, err.message, err.reason)
+    code = getattr(exc, "exitcode", None)
+    if code is not None and code < 0:
+        try:
+            cause = f"killed by signal {signal.Signals(-code).name}"
+        except ValueError:
+            cause = f"killed by signal {-code}"
+    elif code is not None:
+        cause = f"exit status {code}"
+    else:
+        cause = f"{type(exc).__name__}: {exc}"
+    if code == -signal.SIGKILL:
+        cause += " (possibly out of memory)"
+    return Failure(source, "D108", f"{source}: the parser process crashed ({cause})", "crash")
+
+
+def _debug(msg: str) -> None:  # pragma: no cover - development aid
+    if os.environ.get("DISCOURSE_DEBUG_POOL"):
+        print(f"[pool {os.getpid()}] {msg}", file=sys.stderr)
