@@ -13,6 +13,8 @@ ENTRIES = pd.DataFrame(
     ],
     columns=["entry_id", "category", "position", "weight", "on_negation", "needs_target"],
 )
+# As the lexicon states it: `needs_target: {target: 0.5, target_led: 0.5, west: -0.5}`.
+ENTRIES["target_positions"] = [None, None, None, {"target": 0.5, "target_led": 0.5, "west": -0.5}]
 
 DOCUMENTS = pd.DataFrame(
     [

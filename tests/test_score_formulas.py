@@ -29,7 +29,7 @@ def test_count_hits_rules():
 
 
 def test_needs_target_with_zero_position_counts_full_strength():
-    entries = ENTRIES.assign(position=[-1.0, 1.0, 0.0, 0.0])
+    entries = ENTRIES.assign(position=[-1.0, 1.0, 0.0, 0.0]).drop(columns=["target_positions"])
     hits = pd.DataFrame({"doc_id": ["d", "d"], "entry_id": ["strategic_partnership"] * 2, "sent_start": [0, 9],
                          "negated": [False, False], "target_group": ["target_led", "west"]})
     assert count_hits(hits, entries)["eff_position"].tolist() == [1.0, -1.0]
@@ -210,3 +210,13 @@ def test_hits_in_more_sentences_than_counted_still_resample():
     frame = score_documents(HITS, docs, ENTRIES, min_hits=1, replicates=100)
     a = frame.set_index("id").loc["docA"]
     assert a["ci_low"] <= a["score"] <= a["ci_high"]
+
+
+def test_needs_target_mapping_from_the_lexicon():
+    entries = ENTRIES.assign(target_positions=[None, None, None, {"target": 0.75, "west": -1.0, "other": 0.0}])
+    hits = pd.DataFrame({"doc_id": ["d"] * 5, "entry_id": ["strategic_partnership"] * 5, "sent_start": range(5),
+                         "negated": [False, False, False, False, True],
+                         "target_group": ["target", "west", "other", "target_led", "west"]})
+    c = count_hits(hits, entries)
+    assert c["pole"].tolist() == ["target", "west", "hedging", "unattributed", "dropped"]
+    assert c["eff_position"].tolist()[:3] == [0.75, -1.0, 0.0]

@@ -111,7 +111,8 @@ def _check_params(seed, level, replicates, min_hits) -> None:
 def entries_frame(lexicon) -> pd.DataFrame:
     """The entries of a loaded lexicon as a DataFrame with the columns the scoring needs.
 
-    Columns: entry_id, entry_hash, label, category, position, weight, on_negation, needs_target.
+    Columns: entry_id, entry_hash, label, category, position, weight, on_negation, needs_target,
+    target_positions (for needs_target entries: actor group -> position, e.g. ``{"target": 1, "west": -1}``).
     """
     rows = []
     for e in lexicon.entries:
@@ -119,9 +120,10 @@ def entries_frame(lexicon) -> pd.DataFrame:
             "entry_id": e.id, "entry_hash": getattr(e, "hash", None), "label": getattr(e, "label", e.id),
             "category": e.category, "position": float(e.position), "weight": float(e.weight),
             "on_negation": e.on_negation, "needs_target": bool(e.needs_target),
+            "target_positions": dict(getattr(e, "target_positions", ()) or ()) or None,
         })
     return pd.DataFrame(rows, columns=["entry_id", "entry_hash", "label", "category", "position", "weight",
-                                       "on_negation", "needs_target"])
+                                       "on_negation", "needs_target", "target_positions"])
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -139,9 +141,11 @@ def count_hits(hits: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
     unattributed or dropped) and counted. The rules, in order (see ``docs/scoring.md``):
 
     1. a negated hit of an entry with ``on_negation: drop`` is dropped (pole ``dropped``, not counted);
-    2. a hit of a ``needs_target`` entry takes its direction from the actor found in its sentence:
-       +|position| with the target power or a target-led body, -|position| with a Western actor (an entry
-       with position 0 counts as 1); with no such actor it is ``unattributed`` (not counted);
+    2. a hit of a ``needs_target`` entry takes the position its entry's ``target_positions`` gives the group
+       of the actor found in its sentence (e.g. ``{target: 1, target_led: 1, west: -1}``); with no actor, or
+       a group the mapping does not name, it is ``unattributed`` (not counted). Without a mapping (a
+       hand-built entries frame) the default is +|position| for target / target_led, -|position| for west
+       (an entry with position 0 counts as 1);
     3. a negated hit of an entry with ``on_negation: flip`` has its position multiplied by -1; ``keep``
        leaves it as is;
     4. the pole of a counted hit is the sign of its effective position: < 0 west, > 0 target, 0 hedging.
@@ -180,9 +184,15 @@ def count_hits(hits: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
     toward_t = np.isin(group, TOWARD_TARGET)
     toward_w = np.isin(group, TOWARD_WEST)
     magnitude = np.where(pos != 0, np.abs(pos), 1.0)
-    pos = np.where(needs & toward_t, magnitude, np.where(needs & toward_w, -magnitude, pos))
+    default_pos = np.where(toward_t, magnitude, np.where(toward_w, -magnitude, np.nan))
+    mapping = e["target_positions"].to_numpy() if "target_positions" in e.columns else [None] * len(out)
+    target_pos = np.array([
+        _mapped(m, g, d) for m, g, d in zip(mapping, group, default_pos)
+    ], dtype=float) if len(out) else np.zeros(0)
+    pos = np.where(needs, target_pos, pos)
     dropped = negated & (on_neg == "drop")
-    unattributed = needs & ~(toward_t | toward_w) & ~dropped
+    unattributed = needs & np.isnan(pos) & ~dropped
+    pos = np.where(np.isnan(pos), 0.0, pos)
     flip = negated & (on_neg == "flip")
     pos = np.where(flip, -pos, pos) + 0.0  # + 0.0 turns -0.0 into 0.0
     counted = ~dropped & ~unattributed
@@ -192,6 +202,16 @@ def count_hits(hits: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
     )
     out["counted"] = counted
     return out
+
+
+def _mapped(mapping, group, default: float) -> float:
+    """Position of a needs_target hit: the entry's mapping for the actor group, else the default rule."""
+    if isinstance(mapping, dict) and mapping:
+        value = mapping.get(group) if isinstance(group, str) else None
+        return math.nan if value is None else float(value)
+    if isinstance(mapping, (tuple, list)) and mapping:
+        return _mapped(dict(mapping), group, default)
+    return default
 
 
 def _sentence_stats(counted: pd.DataFrame) -> dict[str, np.ndarray]:
