@@ -146,8 +146,8 @@ DERIVED: dict[str, dict] = {
         "formula": "un_vote_matches_study / un_vote_resolutions_study",
     },
     "trade_turnover_yoy": {
-        "label": "Trade turnover, change on the previous year",
-        "unit": "share", "direction": 1,
+        "label": "Trade turnover, change on the previous year (a change, not a level: no direction claimed)",
+        "unit": "share", "direction": 0,
         "formula": "trade_turnover[t] / trade_turnover[t-1] - 1; missing when year t-1 is missing",
     },
     "arms_imports_tiv_total_yoy": {
