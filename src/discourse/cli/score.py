@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sys
+
 import click
 
 from ..export import DEFAULT_OUT, documents_table, matches_table, scores_table, timeline_table, write_csv
@@ -59,7 +61,7 @@ def _filters(doc_type, country, year_from, year_to) -> dict:
 def _emit_table(table, out, fmt: str, default: str) -> None:
     """Write ``table`` to OUT (+ sidecar); CSV without --out goes to stdout."""
     if out is None and fmt == "csv":
-        write_csv(table.frame, click.get_text_stream("stdout"))
+        write_csv(table.frame, sys.stdout)
         return
     path = Path(out) if out else Path(default.format(fmt=fmt, level=table.parameters.get("level", "")))
     written, sidecar = table.write(path, fmt=fmt)
