@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 from ..errors import IngestError
 from ..metadata import DocumentMeta, check_language
+from ..normalize import normalize_text
 from .document import DocumentText, Limits, SourceItem
 
 __all__ = ["read_pdf"]
@@ -46,6 +47,11 @@ __all__ = ["read_pdf"]
 _CID = re.compile(r"\(cid:\d+\)")
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
+# A line that is only a page number: "12", "- 12 -", "Page 3 of 10", "p. 4", "стр. 5".
+_PAGE_NUMBER = re.compile(
+    r"^(?:page|p\.|стр\.?|səh\.?|seite)?\s*[-–—(\[]?\s*\d{1,6}\s*[-–—)\]]?(?:\s*(?:of|/|из)\s*\d{1,6})?$",
+    re.IGNORECASE,
+)
 _HYPHENS = ("-", "\u2010", "\u00ad")
 _SENTENCE_END = tuple(".!?:;\"”’»)")
 _ENCRYPT_KEYS = {
@@ -500,7 +506,7 @@ def _meta(pdf, password: str | None) -> DocumentMeta:
         if isinstance(raw, bytes):
             raw = raw.decode("utf-8", "replace")
         if isinstance(raw, str):
-            raw = _SPACE.sub(" ", raw).strip()
+            raw = _SPACE.sub(" ", normalize_text(raw)).strip()
             junk = raw.lower().startswith(("microsoft word - ", "untitled")) or re.search(
                 r"\.(docx?|pdf|rtf|odt|indd|tex|txt)$", raw.lower()
             )
@@ -785,7 +791,7 @@ def _layout(pages: list[_Page | None]) -> list[str]:
         drop: set[int] = set()
         edge = p.main[:_EDGE_LINES] + p.main[-_EDGE_LINES:]
         for ln in edge:
-            if _mask(ln.text) in running:
+            if _mask(ln.text) in running or (with_text >= 2 and _PAGE_NUMBER.match(ln.text.strip())):
                 drop.update(id(w) for w in ln.words)
         words = [w for w in p.words if id(w) not in drop]
         if not words and not p.other:
