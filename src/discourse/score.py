@@ -266,16 +266,23 @@ def _rng(seed: int, *keys: Any) -> np.random.Generator:
 def _doc_replicates(sent: np.ndarray | None, n_sentences: int, rng: np.random.Generator, B: int) -> np.ndarray:
     """B bootstrap replicates (B x 5) of a document's totals, resampling its sentences with replacement.
 
-    Sentences without hits contribute zeros, so only the sentences with hits and one "rest" cell are drawn.
+    Sentences without hits contribute zeros, so only draws that land on a sentence with hits matter: drawing
+    S sentences uniformly is the multinomial (S; 1/S, ..., 1/S, (S-k)/S) over the k hit sentences and one
+    "rest" cell, sampled here exactly as m ~ Binomial(S, k/S) draws on hit sentences, each uniform among
+    the k (cheaper than numpy's sequential multinomial).
     """
     if sent is None or len(sent) == 0:
         return np.zeros((B, _K))
-    k = len(sent)
-    S = max(int(n_sentences) if n_sentences == n_sentences else 0, k, 1)
-    pvals = np.full(k + 1, 1.0 / S)
-    pvals[-1] = max(0.0, 1.0 - k / S)
-    counts = rng.multinomial(S, pvals, size=B)[:, :k].astype(float)
-    return counts @ sent
+    return _multinomial_uniform(rng, max(int(n_sentences) if n_sentences == n_sentences else 0, len(sent), 1),
+                                len(sent), B) @ sent
+
+
+def _multinomial_uniform(rng: np.random.Generator, n: int, k: int, B: int) -> np.ndarray:
+    """B x k counts of the first k cells of Multinomial(n; 1/n, ..., 1/n) (n >= k cells, uniform)."""
+    m = rng.binomial(n, k / n, size=B) if n > k else np.full(B, n)
+    idx = rng.integers(0, k, size=int(m.sum()))
+    rows = np.repeat(np.arange(B), m)
+    return np.bincount(rows * k + idx, minlength=B * k).reshape(B, k).astype(float)
 
 
 # -- document scores ----------------------------------------------------------------------------------------
@@ -565,7 +572,7 @@ def _period_row(members, totals, sent, doc_ids, n_sent, words, weighting, seed, 
     if row["low_evidence"]:
         return row
     rng = _rng(seed, "period", *key)
-    draws = rng.multinomial(D, np.full(D, 1.0 / D), size=B).astype(float)  # B x D documents drawn
+    draws = _multinomial_uniform(rng, D, D, B)  # B x D: how often each document is drawn
     if weighting == "words":
         acc = np.zeros((B, _K))
         for j, i in enumerate(members):
