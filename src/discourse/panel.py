@@ -114,14 +114,15 @@ def _check_range(year_from, year_to) -> tuple[int, int]:
     return year_from, year_to
 
 
-def _score_frame(corpus, country, year_from, year_to, scores, lexicon):
+def _score_frame(corpus, country, year_from, year_to, scores, lexicon, score_options):
     """(score frame, lexicon hash, snapshot, parameters) from the argument or the store."""
     if scores is not None:
         frame = scores.copy()
         return frame, frame.attrs.get("lexicon_hash"), frame.attrs.get("snapshot"), {"scores": "given by the caller"}
     from .score import scores_table
 
-    table = scores_table(corpus, level="year", lexicon=lexicon, country=country, year_from=year_from, year_to=year_to)
+    table = scores_table(corpus, level="year", lexicon=lexicon, country=country, year_from=year_from, year_to=year_to,
+                         **(score_options or {}))
     return table.frame, table.lexicon_hash, table.snapshot, table.parameters
 
 
@@ -137,6 +138,7 @@ def panel(
     composite: str | None = None,
     rollcall: bool = True,
     votes_dir: str | os.PathLike | None = None,
+    score_options: dict | None = None,
 ) -> pd.DataFrame:
     """The yearly panel of ``country``: orientation score beside every annual indicator, with z-scores.
 
@@ -156,6 +158,8 @@ def panel(
     rollcall:
         When the store has no roll-call agreement for (country, partner) and the roll-call tables are found
         (``votes_dir`` or the default folder), compute it with the default convention and include it.
+    score_options:
+        Extra keyword arguments for ``discourse.score.scores_table`` (e.g. ``{"min_hits": 1, "seed": 7}``).
 
     Columns: year, the score columns (:data:`SCORE_COLUMNS`), one column per indicator series (named
     ``indicator`` or ``indicator__PARTNER``), then ``z_<column>`` for the score and each series, then
@@ -168,7 +172,8 @@ def panel(
     country = str(country).upper()
     partner = str(partner).upper()
     years = pd.Index(range(year_from, year_to + 1), name="year")
-    score_frame, lexicon_hash, snapshot, score_params = _score_frame(corpus, country, year_from, year_to, scores, lexicon)
+    score_frame, lexicon_hash, snapshot, score_params = _score_frame(corpus, country, year_from, year_to, scores, lexicon,
+                                                                    score_options)
     if "year" not in score_frame.columns:
         raise IndicatorError("D532", "the yearly scores have no 'year' column",
                              hint="pass scores with columns year, score, ci_low, ci_high")
