@@ -308,3 +308,126 @@ def test_ungdc_download_offline_is_a_clear_error(tmp_path, monkeypatch, corpus):
     assert err.value.code == "D186"
     assert "(no network?)" in err.value.message and "--from FILE" in err.value.hint
     assert len(corpus) == 0
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Fetching into a store, and resuming after an interruption
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _dump(path: Path) -> dict:
+    """Everything a store holds about its documents, without the wall-clock columns."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        cols = [r[1] for r in conn.execute("PRAGMA table_info(documents)") if r[1] not in ("ingested_at", "updated_at")]
+        out = {
+            "documents": sorted(conn.execute(f"SELECT {', '.join(cols)} FROM documents").fetchall(), key=repr),
+            "texts": sorted(conn.execute("SELECT doc_id, text FROM texts").fetchall()),
+            "pages": sorted(conn.execute("SELECT doc_id, page, start, end FROM pages").fetchall()),
+            "sources": sorted(conn.execute("SELECT path, size, raw_sha256, doc_id FROM sources").fetchall()),
+        }
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        conn.close()
+    return out
+
+
+def test_ungdc_fetch_into_store(sample_archives, tmp_path):
+    from discourse import Corpus
+    from discourse.ingest.ungdc import fetch_ungdc
+
+    with Corpus.open(tmp_path / "s.sqlite") as corpus:
+        report = fetch_ungdc(corpus, sample_archives["tar.xz"], speakers=SPEAKERS, workers=0)
+        assert (report.statements, report.added, len(report.failed), len(report.skipped)) == (12, 12, 0, 1)
+        docs = corpus.documents(country="AZE")
+        assert docs["year"].tolist() == [1992, 2005, 2008, 2019, 2020]
+        assert docs["post_category"].fillna("-").tolist() == ["-", "foreign minister", "UN representative", "foreign minister",
+                                                  "head of state"]
+        assert set(docs["doc_type"]) == {"statement"} and set(docs["language"]) == {"en"}
+        assert corpus.documents(post_category="head of state")["country"].tolist() == ["EU", "USA", "AZE", "TUR"]
+        eu = corpus.documents(country="EU").iloc[0]
+        assert (eu["country_kind"], eu["session"]) == ("organization", 66)
+        # The same statements from the zip: nothing new.
+        again = fetch_ungdc(corpus, sample_archives["zip"], speakers=SPEAKERS, workers=0)
+        assert (again.added, again.unchanged) == (0, 12)
+        assert len(corpus) == 12
+
+
+_KILLER = """
+import os, signal, sys
+import discourse.ingest.pipeline as pipeline
+import discourse.ingest.ungdc as ungdc
+from discourse import Corpus
+
+pipeline.COMMIT_DOCS = 4          # commit every 4 documents, so that some are stored before the kill
+original = ungdc.iter_ungdc_items
+
+def killed_midway(*args, **kwargs):
+    for n, item in enumerate(original(*args, **kwargs)):
+        if n == 7:
+            os.kill(os.getpid(), signal.SIGKILL)  # no clean-up of any kind, like a power cut
+        yield item
+
+ungdc.iter_ungdc_items = killed_midway
+ungdc.fetch_ungdc(Corpus.open(sys.argv[1]), sys.argv[2], speakers=sys.argv[3], workers=0)
+"""
+
+
+def test_ungdc_resume_after_kill_gives_the_same_store(sample_archives, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    from discourse import Corpus
+    from discourse.ingest.ungdc import fetch_ungdc
+
+    archive = sample_archives["tar.xz"]
+    reference = tmp_path / "reference.sqlite"
+    with Corpus.open(reference) as corpus:
+        fetch_ungdc(corpus, archive, speakers=SPEAKERS, workers=2)
+
+    resumed = tmp_path / "resumed.sqlite"
+    proc = subprocess.run([sys.executable, "-c", _KILLER, str(resumed), str(archive), str(SPEAKERS)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    partial = _dump(resumed)
+    stored = len(partial["documents"])
+    assert stored == 4  # the first commit made it; the rest of the batch did not, and nothing half-written
+    assert len(partial["texts"]) == len(partial["sources"]) == stored
+
+    with Corpus.open(resumed) as corpus:
+        report = fetch_ungdc(corpus, archive, speakers=SPEAKERS, workers=2)
+    assert (report.added, report.unchanged, len(report.failed)) == (12 - stored, stored, 0)
+    assert _dump(resumed) == _dump(reference)
+
+
+def test_ungdc_fetch_cli(sample_archives, tmp_path, capsys):
+    from discourse.cli import main
+
+    db = tmp_path / "cli.sqlite"
+    args = ["fetch", "ungdc", "--from", str(sample_archives["zip"]), "--speakers", str(SPEAKERS), "--db", str(db),
+            "--workers", "1", "--no-progress", "--format", "csv"]
+    assert main(args) == 0
+    out = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    counts = dict(zip(out["outcome"], out["count"]))
+    assert (counts["statements"], counts["added"], counts["skipped"], counts["failed"]) == (12, 12, 1, 0)
+    assert out.loc[out["outcome"] == "skipped", "detail"].item().endswith(
+        "::TXT/Session 47 - 1992/.Rhistory (not a speech: an R session history)")
+    from discourse import Corpus
+
+    with Corpus.open(db, create=False) as corpus:
+        assert corpus.documents(country="AZE")["year"].tolist() == [1992, 2005, 2008, 2019, 2020]
+
+
+def test_ungdc_fetch_cli_bad_checksum(sample_archives, tmp_path, capsys):
+    from discourse.cli import main
+
+    archive = sample_archives["tar.xz"]
+    code = main(["fetch", "ungdc", "--from", str(archive), "--sha256", "ab" * 32, "--db", str(tmp_path / "x.sqlite")])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"Error [D185]: {archive}: sha256 checksum ")
+    assert "hint: the download is damaged or not the published file" in err

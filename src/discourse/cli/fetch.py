@@ -29,7 +29,7 @@ class _Progress:
             self.bar = tqdm(unit="doc", desc="statements", file=sys.stderr, smoothing=0.1)
         self.enabled = enabled
 
-    def __call__(self, n: int) -> None:
+    def __call__(self, n: int, total: int | None = None) -> None:
         if not self.enabled:
             return
         if self.bar is not None:
@@ -81,7 +81,15 @@ def fetch_ungdc_command(source, speakers, sha256, workers, max_member_mb, dry_ru
     finally:
         bar.close()
         corpus.close()
-    emit(report.summary(), fmt, max_colwidth=200)
+    summary = report.summary()
+    if fmt == "table":
+        emit(summary[["outcome", "count"]], fmt)
+        for source, why in report.skipped:
+            click.echo(f"skipped: {source} ({why})")
+        for source, code, message in report.failed:
+            click.echo(f"failed: [{code}] {message}")
+    else:
+        emit(summary, fmt)
     for warning in report.warnings:
         click.echo(f"note: {warning}", err=True)
     if report.failed:

@@ -678,8 +678,8 @@ def fetch_ungdc(
     workers:
         Worker processes for reading and normalizing the statements.
     progress:
-        Called with the number of statements handed to the pipeline so far, after each one (the CLI draws a
-        progress bar with documents per second from it).
+        ``progress(done, total)`` after each statement is settled (``total`` is None: the archive is streamed);
+        the CLI draws a progress bar with documents per second from it.
 
     A re-run is cheap: the pipeline recognizes members whose bytes it has already stored and only re-applies
     metadata, so an interrupted fetch continues where it stopped.
@@ -705,16 +705,8 @@ def fetch_ungdc(
     from . import ingest_items
 
     items = iter_ungdc_items(path, speakers=table, max_member_bytes=max_member_bytes, report=report)
-    if progress is not None:
-        items = _counted(items, progress)
-    report.ingest = ingest_items(corpus, items, dry_run=dry_run, limits=limits, workers=workers)
+    report.ingest = ingest_items(corpus, items, dry_run=dry_run, limits=limits, workers=workers, progress=progress)
     if report.statements == 0 and not report.refused:
         raise IngestError("D188", f"{path}: no statements found (no file named like ISO_NN_YYYY.txt)",
                           hint="give the UNGDC archive as published or its unpacked folder", reason="no_speeches")
     return report
-
-
-def _counted(items: Iterable[SourceItem], progress: Callable[[int], None]) -> Iterator[SourceItem]:
-    for n, item in enumerate(items, start=1):
-        yield item
-        progress(n)
