@@ -227,3 +227,16 @@ def test_worked_example_interval_as_documented():
     y = score_periods(HITS, DOCUMENTS, ENTRIES, min_hits=1).set_index("year").loc[2010]
     assert [round(y["ci_low"], 4), round(y["ci_high"], 4)] == [-0.3333, 1.0]
     assert [round(y["logit_ci_low"], 4), round(y["logit_ci_high"], 4)] == [-1.5281, 3.0445]
+
+
+def test_multinomial_sampler_has_multinomial_moments():
+    from discourse.score import _multinomial_uniform
+
+    counts = _multinomial_uniform(np.random.default_rng(0), 50, 5, 40000)
+    assert counts.shape == (40000, 5)
+    assert np.allclose(counts.mean(axis=0), 1.0, atol=0.02)  # n * 1/n
+    assert np.allclose(counts.var(axis=0), 1 - 1 / 50, atol=0.03)  # n p (1 - p)
+    cov = np.cov(counts[:, 0], counts[:, 1])[0, 1]
+    assert abs(cov - (-1 / 50)) < 0.02  # -n p^2
+    full = _multinomial_uniform(np.random.default_rng(0), 4, 4, 100)
+    assert (full.sum(axis=1) == 4).all()

@@ -187,8 +187,8 @@ def matches_table(corpus, *, lexicon=None, ensure_matches: bool = True, **filter
     lexicon = _lexicon(lexicon)
     filters = _filters(filters)
     if ensure_matches:
-        _match.match_corpus(corpus, lexicon)
-    hits = _match.hits(corpus, lexicon, **filters)
+        _match.match_corpus(corpus, lexicon, progress=False, **filters)
+    hits = _match.hits(corpus, lexicon, progress=False, **filters)
     documents = corpus.documents(**filters)
     entries = entries_frame(lexicon)
     counted = count_hits(hits, entries)
@@ -208,7 +208,7 @@ def matches_table(corpus, *, lexicon=None, ensure_matches: bool = True, **filter
     return ExportTable(
         frame, "matches", {"filters": filters, "target": getattr(lexicon, "target", None)},
         getattr(lexicon, "hash", None), _snapshot_of(documents),
-        {"rule_versions": {"scoring": SCORING_RULES, **dict(getattr(_match, "RULE_VERSIONS", {}) or {})}},
+        {"rule_versions": {"scoring": SCORING_RULES, **dict(getattr(lexicon, "rules", None) or {})}},
     )
 
 

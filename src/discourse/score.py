@@ -622,10 +622,10 @@ def _inputs(corpus, lexicon, filters: dict, ensure_matches: bool):
     if lexicon is None or isinstance(lexicon, (str, Path)):
         lexicon = load_lexicon(lexicon)
     filters = _split_filters(filters)
-    if ensure_matches:
-        _match.match_corpus(corpus, lexicon)
+    if ensure_matches:  # hits() also brings the cache up to date, for the filtered documents only
+        _match.match_corpus(corpus, lexicon, progress=False, **filters)
     documents = corpus.documents(**filters)
-    hits = _match.hits(corpus, lexicon, **filters)
+    hits = _match.hits(corpus, lexicon, progress=False, **filters)
     return lexicon, documents, hits, entries_frame(lexicon)
 
 
@@ -692,14 +692,10 @@ class ScoresTable:
                            lexicon_hash=self.lexicon_hash, snapshot=self.snapshot, extra=self.extra)
 
 
-def _rule_versions() -> dict:
+def _rule_versions(lexicon=None) -> dict:
+    """The scoring rules' version and the matcher's (the lexicon's ``rules``: match, negation, target, ...)."""
     versions = {"scoring": SCORING_RULES}
-    try:
-        from . import match as _match
-
-        versions.update({str(k): str(v) for k, v in dict(getattr(_match, "RULE_VERSIONS", {})).items()})
-    except ImportError:  # pragma: no cover - the matcher is part of the package
-        pass
+    versions.update({str(k): str(v) for k, v in dict(getattr(lexicon, "rules", None) or {}).items()})
     return versions
 
 
@@ -743,7 +739,7 @@ def scores_table(
         "target": getattr(lexicon, "target", None),
     }
     snapshot = corpus_snapshot(zip(documents["id"], documents["sha256"])) if "sha256" in documents else None
-    extra = {"rule_versions": _rule_versions(), "n_hits_total": int(len(hits))}
+    extra = {"rule_versions": _rule_versions(lexicon), "n_hits_total": int(len(hits))}
     kind = "document_scores" if level == "document" else f"{level}_scores"
     return ScoresTable(frame, kind, parameters, getattr(lexicon, "hash", None), snapshot, extra)
 
