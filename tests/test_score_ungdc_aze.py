@@ -1,0 +1,28 @@
+"""Done-when of the scores issue on real data: the Azerbaijani UNGDC speeches give one row per year, 1992-2024."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from discourse.cli import main
+
+
+@pytest.mark.slow
+def test_aze_year_export_has_every_year_with_interval_or_flag(ungdc_sample, corpus, capsys):
+    files = sorted(ungdc_sample.glob("AZE_*.txt"))
+    assert len(files) == 33
+    report = corpus.ingest(files)
+    assert len(report.added) == 33 and not report.failed
+    assert main(["export", "scores", "--db", str(corpus.path), "--level", "year", "--country", "AZE",
+                 "--format", "csv", "--replicates", "300"]) == 0
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert frame["year"].tolist() == list(range(1992, 2025))
+    assert (frame["n_docs"] == 1).all() and (frame["n_words"] > 1000).all()
+    scored = frame.loc[~frame["low_evidence"]]
+    assert len(scored) >= 1  # some years have enough hits for a score
+    assert ((scored["ci_low"] <= scored["score"]) & (scored["score"] <= scored["ci_high"])).all()
+    flagged = frame.loc[frame["low_evidence"]]
+    assert (flagged["n_hits"] < 5).all() and flagged["score"].isna().all() and flagged["ci_low"].isna().all()
