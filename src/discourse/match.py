@@ -1,0 +1,707 @@
+"""Find lexicon hits in stored texts, with negation and target, cached in the store; KWIC and phrase search.
+
+Pipeline (``docs/matching.md``), per document:
+
+1. a *view* of the stored text where a word broken at a line end (``inte-\\ngration``) is joined; every view
+   offset maps back to the stored text;
+2. a fast multi-pattern scan of the folded view (one compiled regex per language, built from all patterns)
+   finds candidate spans; each candidate is checked against its own pattern; overlapping hits: longest wins;
+3. only the sentences holding candidates are tokenized with spaCy (``nlp.py``); tokens are cached in the store;
+4. lemma patterns are confirmed with spaCy's Matcher on those sentences; negation is looked for within the
+   clause of the hit (``negation-v1``); the target is the nearest gazetteer actor in the sentence (``target-v1``).
+
+>>> from discourse import Corpus
+>>> from discourse.lexicon import load_lexicon
+>>> lex = load_lexicon()
+>>> [(h.entry_id, h.negated, h.target) for h in match_text("We do not need Euro-Atlantic integration with NATO.", "en", lex)]
+[('euro_atlantic_integration', True, 'nato')]
+"""
+
+from __future__ import annotations
+
+import bisect
+import multiprocessing as mp
+import os
+import re
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+import pandas as pd
+
+from .errors import LexiconError
+from .lexicon import LANGUAGES, RULES, Actor, Entry, Lexicon, Pattern, fold, load_lexicon
+from .nlp import Pipeline, forms_of, get_pipeline
+from .store import documents as _docs
+from .store import matches as _sql
+
+__all__ = ["Hit", "match_text", "match_corpus", "hits", "kwic", "resolve_terms", "phrase_hits", "CONTEXT_CHARS"]
+
+CONTEXT_CHARS = 160  # characters of context stored on each side of a hit (KWIC needs no text reads)
+CHUNK_DOCS = 64      # documents per worker task and per write transaction
+
+# -- text view: line-end hyphenation joined ------------------------------------------------------------------
+_SOFT_BREAK = re.compile(r"(?<=[^\W\d_])-\n[ \t]*(?=[^\W\d_])")
+_LOWER_ONLY = re.compile(r"[^\W\d_]")
+
+
+def _view(text: str) -> tuple[str, list[int], list[int]]:
+    """Text with lower-case words broken at a line end joined, and the map back: (view, view_pos, removed)."""
+    if "-\n" not in text:
+        return text, [], []
+    parts, vpos, removed = [], [], []
+    last, total = 0, 0
+    for m in _SOFT_BREAK.finditer(text):
+        if not (text[m.start() - 1].islower() and text[m.end()].islower()):
+            continue  # "Euro-\nAtlantic", "NATO-\nled": a real hyphen; the hyphen rule of the patterns covers them
+        parts.append(text[last:m.start()])
+        total += m.end() - m.start()
+        vpos.append(m.start() - (total - (m.end() - m.start())))
+        removed.append(total)
+        last = m.end()
+    if not parts:
+        return text, [], []
+    parts.append(text[last:])
+    return "".join(parts), vpos, removed
+
+
+def _to_orig(pos: int, vpos: list[int], removed: list[int], end: bool = False) -> int:
+    if not vpos:
+        return pos
+    i = bisect.bisect_right(vpos, pos - 1 if end else pos) - 1
+    return pos + (removed[i] if i >= 0 else 0)
+
+
+# -- sentences (sentences-v1) ---------------------------------------------------------------------------------
+_SENT_END = re.compile(r"[.!?…]+[\"'”»)\]]*\s+(?=[\"“«(\[]?[^\W_a-zа-яёəöüğışç])|\n[ \t]*\n")
+_ABBREV = {"mr", "mrs", "ms", "dr", "st", "no", "nos", "vol", "art", "para", "paras", "jr", "sr", "messrs", "prof",
+           "gen", "col", "lt", "capt", "rev", "vs", "e.g", "i.e", "u.s", "u.n", "h.e", "etc", "cf", "fig", "op",
+           "г", "гг", "т.е", "т.д", "им", "ст", "см"}
+_WORD_BEFORE = re.compile(r"([\w.]+)\.+$")
+
+
+def _sentences(text: str) -> list[int]:
+    """Sentence start offsets (sentences-v1): terminal punctuation then a capital/digit, or a blank line."""
+    starts = [0]
+    for m in _SENT_END.finditer(text):
+        if m.group().startswith("\n"):
+            starts.append(m.end())
+            continue
+        w = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start() + 1)
+        if w and (w.group(1).lower().strip(".") in _ABBREV or len(w.group(1)) == 1):
+            continue
+        starts.append(m.end())
+    return starts
+
+
+# -- pattern compilation --------------------------------------------------------------------------------------
+_SEP_SPACE = r"(?:\s+|\s*-\s*)"
+_SEP_HYPHEN = r"(?:\s*-\s*|\s+)?"
+_W = re.compile(r"\w")
+_NONE: list = []
+
+
+def _pattern_regex(p: Pattern, folded: bool = True) -> str:
+    """Regex source of a pattern (over folded text unless ``folded`` is False, for case-sensitive checks)."""
+    if p.mode == "regex":
+        return f"(?:{p.text})(?!\\w)"
+    parts = re.split(r"(\s+|-)", p.text)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:  # separator
+            out.append(_SEP_HYPHEN if part == "-" else _SEP_SPACE)
+            continue
+        if not part:
+            continue
+        word = fold(part) if folded else part
+        if p.mode == "lemma":
+            forms = sorted(forms_of(p.lang, fold(part)), key=len, reverse=True)
+            out.append("(?:" + "|".join(re.escape(f) for f in forms) + ")")
+        elif p.mode == "stem":
+            out.append(re.escape(word) + r"\w*")
+        else:
+            out.append(re.escape(word))
+    return "".join(out) + r"(?!\w)"
+
+
+def _first_chars(p: Pattern) -> set[str] | None:
+    if p.mode == "regex":
+        return None
+    first = fold(re.split(r"[\s-]+", p.text.strip())[0])
+    if p.mode == "lemma":
+        return {f[0] for f in forms_of(p.lang, first) if f}
+    return {first[0]}
+
+
+@dataclass
+class _Compiled:
+    """All patterns of some entries (or actors) in one language."""
+
+    items: list            # (owner index, Pattern, anchored regex, case-sensitive regex or None)
+    scan: re.Pattern | None
+    buckets: dict
+    anywhere: list
+
+    @classmethod
+    def build(cls, owners: Sequence, lang: str) -> "_Compiled":
+        items, sources, buckets, anywhere = [], [], {}, []
+        for oi, owner in enumerate(owners):
+            for p in owner.patterns:
+                if p.lang != lang:
+                    continue
+                src = _pattern_regex(p)
+                if p.mode == "regex":  # regex patterns see the folded text; (?i:) keeps upper-case literals working
+                    src = f"(?i:{src})"
+                cs = None
+                if p.case_sensitive:
+                    cs = re.compile(p.text if p.mode == "regex" else _pattern_regex(p, folded=False))
+                idx = len(items)
+                items.append((oi, p, re.compile(src), cs))
+                sources.append(src)
+                chars = _first_chars(p)
+                if chars is None:
+                    anywhere.append(idx)
+                else:
+                    for ch in chars:
+                        buckets.setdefault(ch, []).append(idx)
+        scan = re.compile("|".join(f"(?:{s})" for s in sources)) if sources else None
+        return cls(items, scan, buckets, anywhere)
+
+    def find(self, folded: str, original: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, int, Pattern]]:
+        """All (start, end, owner index, pattern) of the patterns at word starts in folded[lo:hi], overlaps kept."""
+        if self.scan is None:
+            return []
+        hi = len(folded) if hi is None else hi
+        out = []
+        pos = lo
+        search = self.scan.search
+        while True:
+            m = search(folded, pos, hi)
+            if m is None:
+                break
+            s = m.start()
+            pos = s + 1
+            if s > 0 and _W.match(folded, s - 1):
+                continue
+            for idx in self.buckets.get(folded[s], _NONE) + self.anywhere:
+                oi, p, rx, cs = self.items[idx]
+                mm = rx.match(folded, s, hi)
+                if mm is None or mm.end() == s:
+                    continue
+                if cs is not None and not cs.fullmatch(original, s, mm.end()):
+                    continue
+                out.append((s, mm.end(), oi, p))
+        return out
+
+
+def _longest(cands: list) -> list:
+    """Resolve overlapping candidates: longest wins, then the earlier start, then the lexicon order."""
+    chosen: list = []
+    taken: list[tuple[int, int]] = []
+    for c in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0], c[2])):
+        if any(c[0] < e and s < c[1] for s, e in taken):
+            continue
+        chosen.append(c)
+        taken.append((c[0], c[1]))
+    return sorted(chosen, key=lambda c: c[0])
+
+
+# -- negation (negation-v1) -----------------------------------------------------------------------------------
+NEGATION_CUES = {
+    "en": {"not", "n't", "no", "never", "neither", "nor", "without", "none", "nobody", "nothing", "nowhere", "cannot",
+           "refuse", "refuses", "refused", "reject", "rejects", "rejected", "abandon", "abandoned"},
+    "az": {"deyil", "deyildir", "deyilik", "yox", "yoxdur", "heç", "nə", "olmadan", "imtina"},
+    "ru": {"не", "нет", "ни", "без", "никогда", "нельзя", "вместо", "отказ", "отказались", "отказывается"},
+}
+NEGATION_PHRASES = {  # multi-word cues: (tokens, must precede the hit)
+    "en": [(("no", "need"), True), (("rather", "than"), True), (("instead", "of"), True), (("far", "from"), True),
+           (("no", "longer"), False)],
+    "az": [],
+    "ru": [(("а", "не"), True)],
+}
+NOT_NEGATION = {  # cue + next token that is not a negation
+    "en": {("not", "only"), ("not", "least"), ("no", "doubt"), ("no", "less"), ("not", "just"), ("nothing", "but"),
+           ("never", "before"), ("no", "one")},
+    "az": set(),
+    "ru": {("не", "только"), ("не", "менее")},
+}
+CLAUSE_BREAK = {
+    "en": {"but", "while", "whereas", "although", "though", "however", "yet", "because", "since", "which", "who",
+           "whom", "whose", "unless", "whilst", "and"},
+    "az": {"amma", "lakin", "ancaq", "və", "çünki", "halbuki", "isə", "ki", "baxmayaraq"},
+    "ru": {"но", "а", "однако", "хотя", "потому", "поскольку", "который", "которая", "которое", "которые", "и", "зато"},
+}
+_PUNCT_BREAK = {",", ";", ":", "(", ")", "—", "–", "-", "«", "»", "\"", "“", "”"}
+# Azerbaijani verb negation: -ma/-mə before tense/person suffixes (etmir, olmadı, istəmirik, etməyəcək, olmaz)
+_AZ_VERB_NEG = re.compile(r"^\w{2,}(?:m[ıiuü]r|ma[zd]|mə[zd]|ma[yq]|mə[yk]|mamı|məmi|mamal|məmal)\w*$")
+
+
+def _negation(lang: str, words: list[str], hit_lo: int, hit_hi: int) -> str | None:
+    """The negation cue in the clause of tokens[hit_lo:hit_hi], or None (negation-v1)."""
+    breaks = CLAUSE_BREAK.get(lang, set())
+    lo = hit_lo
+    while lo > 0 and words[lo - 1] not in _PUNCT_BREAK and words[lo - 1] not in breaks:
+        lo -= 1
+    hi = hit_hi
+    while hi < len(words) and words[hi] not in _PUNCT_BREAK and words[hi] not in breaks:
+        hi += 1
+    cues = NEGATION_CUES.get(lang, set())
+    skip = NOT_NEGATION.get(lang, set())
+    for toks, before in NEGATION_PHRASES.get(lang, []):
+        n = len(toks)
+        for i in range(lo, (hit_lo if before else hi) - n + 1):
+            if (i + n <= hit_lo or i >= hit_hi) and tuple(words[i:i + n]) == toks:
+                return " ".join(toks)
+    for i in list(range(lo, hit_lo)) + list(range(hit_hi, hi)):
+        w = words[i]
+        if w in cues:
+            if i + 1 < len(words) and (w, words[i + 1]) in skip:
+                continue
+            return w
+        if lang == "az" and _AZ_VERB_NEG.match(w):
+            return w
+    return None
+
+
+# -- hits -----------------------------------------------------------------------------------------------------
+@dataclass
+class Hit:
+    """One hit, in stored-text offsets."""
+
+    entry_id: str
+    entry_hash: str
+    start: int
+    end: int
+    sent_start: int
+    sent_end: int
+    surface: str
+    negated: bool
+    negation_cue: str | None
+    target: str | None
+    target_group: str | None
+
+
+class _Matcher:
+    """Compiled entries and actors for one language, and the spaCy pipeline used on candidate sentences."""
+
+    def __init__(self, lexicon: Lexicon, entries: Sequence[Entry], lang: str):
+        self.lang = lang
+        self.entries = list(entries)
+        self.actors: list[Actor] = list(lexicon.actors)
+        self.entry_scan = _Compiled.build(self.entries, lang)
+        self.actor_scan = _Compiled.build(self.actors, lang)
+        self.has_lemma = any(p.mode == "lemma" for _, p, _, _ in self.entry_scan.items)
+        self._pipeline: Pipeline | None = None
+        self._matcher = None
+
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            self._pipeline = get_pipeline(self.lang)
+        return self._pipeline
+
+    def lemma_matcher(self):
+        if self._matcher is None:
+            from spacy.matcher import Matcher
+
+            self._matcher = Matcher(self.pipeline.nlp.vocab)
+            for idx, (oi, p, _, _) in enumerate(self.entry_scan.items):
+                if p.mode == "lemma":
+                    toks = [t for t in re.split(r"[\s]+", fold(p.text)) if t]
+                    self._matcher.add(str(idx), [[{"LEMMA": t} for t in toks]])
+        return self._matcher
+
+    def match(self, text: str, cache: dict | None = None, new_tokens: list | None = None, doc_id: str = "") -> list[Hit]:
+        """Hits in one stored text. ``cache``: {sent_start: (sent_end, offsets, lemmas)} of tokenized sentences."""
+        view, vpos, removed = _view(text)
+        folded = fold(view)
+        cands = self.entry_scan.find(folded, view)
+        if not cands:
+            return []
+        starts = _sentences(view)
+        by_sent: dict[int, list] = {}
+        for c in cands:
+            si = bisect.bisect_right(starts, c[0]) - 1
+            by_sent.setdefault(si, []).append(c)
+        out: list[Hit] = []
+        for si, group in sorted(by_sent.items()):
+            s0 = starts[si]
+            s1 = starts[si + 1] if si + 1 < len(starts) else len(view)
+            s1 = max(s1, max(c[1] for c in group))
+            sent_text = view[s0:s1]
+            o0, o1 = _to_orig(s0, vpos, removed), _to_orig(s1, vpos, removed, end=True)
+            doc, tok_starts = self._tokens(sent_text, o0, o1, cache, new_tokens, doc_id)
+            words = [t.lower_ for t in doc]
+            tok_ends = [s + len(t.text) for s, t in zip(tok_starts, doc)]
+            group = self._confirm_lemmas(group, doc, tok_starts, s0)
+            group = _longest(group)
+            actors = None
+            for s, e, oi, p in group:
+                entry = self.entries[oi]
+                lo = bisect.bisect_right(tok_ends, s - s0)
+                hi = max(lo + 1, bisect.bisect_left(tok_starts, e - s0))
+                cue = _negation(self.lang, words, lo, hi)
+                if actors is None:
+                    actors = _longest(self.actor_scan.find(folded, view, s0, s1))
+                target, tgroup = self._target(actors, s, e)
+                so, eo = _to_orig(s, vpos, removed), _to_orig(e, vpos, removed, end=True)
+                out.append(Hit(entry.id, entry.hash, so, eo, o0, o1, text[so:eo], cue is not None, cue, target, tgroup))
+        return out
+
+    def _tokens(self, sent_text: str, o0: int, o1: int, cache, new_tokens, doc_id):
+        pipe = self.pipeline
+        cached = cache.get(o0) if cache is not None else None
+        if cached is not None and cached[0] == o1:
+            return pipe.rebuild(sent_text, cached[1], cached[2])
+        doc = pipe.tokenize(sent_text)
+        if new_tokens is not None:
+            offsets, lemmas = Pipeline.pack(doc)
+            new_tokens.append((doc_id, pipe.key, o0, o1, offsets, lemmas))
+            if cache is not None:
+                cache[o0] = (o1, offsets, lemmas)
+        return doc, [t.idx for t in doc]
+
+    def _confirm_lemmas(self, group, doc, tok_starts, s0):
+        if not any(p.mode == "lemma" for _, _, _, p in group):
+            return group
+        found = {(int(doc.vocab.strings[mid]), tok_starts[a]) for mid, a, b in self.lemma_matcher()(doc)}
+        keep = []
+        for c in group:
+            if c[3].mode != "lemma":
+                keep.append(c)
+                continue
+            idx = next(i for i, it in enumerate(self.entry_scan.items) if it[1] is c[3] and it[0] == c[2])
+            if (idx, c[0] - s0) in found:
+                keep.append(c)
+        return keep
+
+    def _target(self, actors: list, s: int, e: int) -> tuple[str | None, str | None]:
+        """Nearest actor in the sentence that does not overlap the hit (target-v1); ties go to the one after."""
+        best = None
+        for a0, a1, ai, _ in actors:
+            if a0 < e and s < a1:
+                continue
+            dist = (a0 - e, 0) if a0 >= e else (s - a1, 1)
+            if best is None or dist < best[0]:
+                best = (dist, ai)
+        if best is None:
+            return None, None
+        actor = self.actors[best[1]]
+        return actor.id, actor.group
+
+
+def match_text(text: str, lang: str, lexicon: Lexicon | None = None, entries: Iterable[Entry] | None = None) -> list[Hit]:
+    """Hits of the lexicon's entries in one text (no store involved); the text should be normalized.
+
+    >>> [h.surface for h in match_text("Euro-\\nAtlantic integration and inte-\\ngration", "en")]
+    ['Euro-\\nAtlantic integration', 'inte-\\ngration']
+    """
+    lexicon = lexicon or load_lexicon()
+    return _Matcher(lexicon, list(entries or lexicon.entries), lang).match(text)
+
+
+# -- the cache over a corpus ------------------------------------------------------------------------------------
+_WORKER: dict = {}
+
+
+class _Matchers(dict):
+    """Language -> _Matcher, built on first use (a Russian lemma table is loaded only for Russian texts)."""
+
+    def __init__(self, lexicon: Lexicon, entries: list[Entry]):
+        super().__init__()
+        self.lexicon, self.entries = lexicon, entries
+
+    def get(self, lang, default=None):
+        if lang not in LANGUAGES:
+            return default
+        if lang not in self:
+            self[lang] = _Matcher(self.lexicon, self.entries, lang)
+        return self[lang]
+
+
+def _matchers(lexicon: Lexicon, entry_ids: tuple[str, ...]) -> _Matchers:
+    key = (lexicon.hash, entry_ids)
+    if _WORKER.get("key") != key:
+        entries = [e for e in lexicon.entries if e.id in set(entry_ids)]
+        _WORKER["key"] = key
+        _WORKER["matchers"] = _Matchers(lexicon, entries)
+    return _WORKER["matchers"]
+
+
+def _run_chunk(db_path: str | None, conn, lexicon: Lexicon, entry_ids: tuple[str, ...], doc_ids: list[str]):
+    """Match a chunk of documents; returns (doc -> n_hits, hit rows, new token rows, n_tokenized). Reads only."""
+    import sqlite3
+
+    own = conn is None
+    if own:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=120)
+    try:
+        matchers = _matchers(lexicon, entry_ids)
+        doc_hits: dict[str, int] = {}
+        rows: list[tuple] = []
+        tokens: list[tuple] = []
+        for doc_id, lang, text, page_csv in _sql.texts_of(conn, doc_ids):
+            m = matchers.get(lang)
+            if m is None:  # a language without patterns: nothing to find, but the run is recorded
+                doc_hits[doc_id] = 0
+                continue
+            cache = _sql.cached_sentences(conn, doc_id, m.pipeline.key)
+            found = m.match(text, cache, tokens, doc_id)
+            pages = [int(x) for x in page_csv.split(",")] if page_csv else [0]
+            doc_hits[doc_id] = len(found)
+            for h in found:
+                left = text[max(0, h.start - CONTEXT_CHARS):h.start]
+                right = text[h.end:h.end + CONTEXT_CHARS]
+                rows.append((doc_id, h.entry_hash, h.entry_id, h.start, h.end, h.sent_start, h.sent_end,
+                             _docs.page_of(pages, h.start), h.surface, lang, int(h.negated), h.negation_cue, h.target,
+                             h.target_group, left, right))
+        return doc_hits, rows, tokens
+    finally:
+        if own:
+            conn.close()
+
+
+def _pool_task(args):
+    db_path, lexicon, entry_ids, doc_ids = args
+    return _run_chunk(db_path, None, lexicon, entry_ids, doc_ids)
+
+
+def match_corpus(corpus, lexicon: Lexicon | None = None, *, workers: int = 2, progress: Callable | bool | None = None,
+                 **filters) -> dict:
+    """Bring the match cache up to date: compute only the missing (document, entry hash) pairs.
+
+    Parameters
+    ----------
+    corpus:
+        An open :class:`~discourse.Corpus`.
+    lexicon:
+        A :class:`~discourse.lexicon.Lexicon` (default: the shipped one).
+    workers:
+        Processes to match with (the parent alone writes, one transaction per chunk of whole documents).
+    progress:
+        ``True`` for a tqdm bar on stderr, or a callable ``progress(done_docs, total_docs)``.
+    filters:
+        Document filters (``doc_type``, ``country``, ``year_from``, ``year_to``, ``language``, ``ids``...): only
+        those documents are brought up to date.
+
+    Returns a summary: ``{"documents": n, "hits": n, "sentences_tokenized": n, "entries": n, "seconds": s}``.
+    """
+    t0 = time.perf_counter()
+    lexicon = lexicon or load_lexicon()
+    store = corpus.store
+    where, params = _docs.document_filter_sql(**filters)
+    with store.read() as conn:
+        pending = _sql.pending_documents(conn, [e.hash for e in lexicon.entries], where, params)
+    summary = {"documents": len(pending), "hits": 0, "sentences_tokenized": 0, "entries": 0, "seconds": 0.0}
+    with store.write() as conn:
+        _sql.save_lexicon(conn, lexicon)
+    if not pending:
+        summary["seconds"] = round(time.perf_counter() - t0, 3)
+        return summary
+    by_hash = {e.hash: e for e in lexicon.entries}
+    groups: dict[frozenset, list[str]] = {}
+    for doc_id, missing in pending.items():
+        groups.setdefault(frozenset(missing), []).append(doc_id)
+    total = len(pending)
+    bar = None
+    if progress is True:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="doc", desc="matching", leave=False)
+    done = 0
+    memory = str(store.path) == ":memory:"
+    for hashes, doc_ids in groups.items():
+        entries = sorted((by_hash[h] for h in hashes), key=lambda e: lexicon.entries.index(e))
+        entry_ids = tuple(e.id for e in entries)
+        summary["entries"] = max(summary["entries"], len(entries))
+        with store.write() as conn:
+            run_id = _sql.new_run(conn, [(e.hash, e.id) for e in entries], lexicon.rules)
+        doc_ids.sort()
+        chunks = [doc_ids[i:i + CHUNK_DOCS] for i in range(0, len(doc_ids), CHUNK_DOCS)]
+        hash_list = [e.hash for e in entries]
+
+        def write(result):
+            nonlocal done
+            doc_hits, rows, tokens = result
+            with store.write() as conn:
+                _sql.write_chunk(conn, run_id, hash_list, doc_hits, rows, tokens)
+            summary["hits"] += len(rows)
+            summary["sentences_tokenized"] += len(tokens)
+            done += len(doc_hits)
+            if bar is not None:
+                bar.update(len(doc_hits))
+            elif callable(progress):
+                progress(done, total)
+
+        if workers <= 1 or memory or len(chunks) < 2:
+            for chunk in chunks:
+                with store.read() as conn:
+                    result = _run_chunk(None, conn, lexicon, entry_ids, chunk)
+                write(result)
+        else:
+            ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+            with ctx.Pool(min(workers, len(chunks))) as pool:
+                for result in pool.imap_unordered(_pool_task, [(str(store.path), lexicon, entry_ids, c) for c in chunks]):
+                    write(result)
+    if bar is not None:
+        bar.close()
+    summary["seconds"] = round(time.perf_counter() - t0, 3)
+    return summary
+
+
+def _progress_default() -> bool:
+    return os.environ.get("DISCOURSE_PROGRESS", "1") != "0"
+
+
+# -- queries ----------------------------------------------------------------------------------------------------
+def hits(corpus, lexicon: Lexicon | None = None, *, entries: Iterable[str] | None = None, progress=None,
+         workers: int = 2, **doc_filters) -> pd.DataFrame:
+    """One row per hit of the lexicon in the filtered documents (the cache is brought up to date first).
+
+    Columns: doc_id, entry_id, entry_hash, start, end, sent_start, sent_end, page, surface, language, negated,
+    negation_cue, target, target_group, left_context, right_context, and the document's year, date, country,
+    doc_type, speaker, post_category, words.
+    """
+    lexicon = lexicon or load_lexicon()
+    chosen = [lexicon.entry(e) for e in entries] if entries is not None else list(lexicon.entries)
+    match_corpus(corpus, lexicon, workers=workers, progress=progress, **doc_filters)
+    where, params = _docs.document_filter_sql(**doc_filters)
+    with corpus.store.read() as conn:
+        cols, rows = _sql.hit_rows(conn, [e.hash for e in chosen], where, params)
+    frame = pd.DataFrame.from_records(rows, columns=cols)
+    frame["negated"] = frame["negated"].astype(bool)
+    frame["year"] = frame["year"].astype("Int64")
+    order = ["doc_id", "entry_id", "entry_hash"] + [c for c in cols if c not in ("doc_id", "entry_id", "entry_hash")]
+    return frame[order]
+
+
+def resolve_terms(lexicon: Lexicon, terms: Sequence[str]) -> list[tuple[str, list[Entry] | None]]:
+    """Each query term with the entries it names (entry id, label or category), or None for a free phrase."""
+    return [(t, lexicon.resolve(t)) for t in terms]
+
+
+def _words(text: str, n: int, side: str) -> str:
+    toks = text.split()
+    if side == "left":
+        return " ".join(toks[-n:]) if n else ""
+    return " ".join(toks[:n]) if n else ""
+
+
+def phrase_hits(corpus, phrase: str, where: str, params: list) -> list[tuple]:
+    """Hits of a free phrase in the stored texts of the filtered documents (FTS5 prefilter + the phrase rule).
+
+    The phrase is matched like a lexicon phrase pattern (case-insensitive, hyphen/space/line-break tolerant);
+    returns rows shaped like :func:`discourse.store.matches.kwic_rows` (no negation or target).
+    """
+    words = [w for w in re.findall(r"\w+", phrase) if w]
+    if not words:
+        raise LexiconError("D311", f"the phrase {phrase!r} has no word characters", hint="search for words, e.g. \"Non-Aligned Movement\"")
+    pattern = Pattern("en", "phrase", phrase.strip())
+    rx = re.compile(_pattern_regex(pattern))
+    store = corpus.store
+    if _sql.fts_pending(store.conn):
+        with store.write() as conn:
+            _sql.ensure_fts(conn)
+    out = []
+    with store.read() as conn:
+        docs = _sql.fts_documents(conn, [fold(w) for w in words], where, params)
+        meta = {}
+        if docs:
+            ids = [d[0] for d in docs]
+            for i in range(0, len(ids), 500):
+                part = ids[i:i + 500]
+                for r in conn.execute(f"SELECT id, date, year, country FROM documents WHERE id IN ({', '.join('?' * len(part))})", part):
+                    meta[r[0]] = r[1:]
+    for doc_id, lang, text, page_csv in docs:
+        view, vpos, removed = _view(text)
+        folded = fold(view)
+        pages = [int(x) for x in page_csv.split(",")] if page_csv else [0]
+        pos = 0
+        while True:
+            m = rx.search(folded, pos)
+            if m is None:
+                break
+            pos = m.start() + 1
+            if m.start() > 0 and _W.match(folded, m.start() - 1):
+                continue
+            s, e = _to_orig(m.start(), vpos, removed), _to_orig(m.end(), vpos, removed, end=True)
+            date, year, country = meta[doc_id]
+            out.append((doc_id, date, year, country, _docs.page_of(pages, s), text[max(0, s - CONTEXT_CHARS):s],
+                        text[s:e], text[e:e + CONTEXT_CHARS], 0, None, None, None, None, s))
+            pos = m.end()
+    out.sort(key=lambda r: (r[2] if r[2] is not None else -1, r[1] or "", r[3] or "", r[0], r[13]))
+    return out
+
+
+KWIC_COLUMNS = ["doc_id", "date", "year", "country", "page", "term", "entry_id", "left", "hit", "right", "negated",
+                "negation_cue", "target", "target_group", "start"]
+
+
+def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, window: int = 8,
+         negated: str | None = None, limit: int | None = None, progress=None, workers: int = 2,
+         **doc_filters) -> pd.DataFrame:
+    """Keyword in context for lexicon entries (id, label or category) or free phrases.
+
+    Parameters
+    ----------
+    terms:
+        Entry ids, labels, categories, or any other phrase (searched in the stored text).
+    window:
+        Words of context on each side (at most 20).
+    negated:
+        ``"only"`` or ``"exclude"`` negated hits; None keeps all.
+    limit:
+        At most this many rows (after ordering by year, date, country, document, offset).
+    doc_filters:
+        doc_type, country, year_from, year_to, ... as in :func:`discourse.store.documents.document_filter_sql`.
+
+    >>> from discourse import Corpus
+    >>> kwic(Corpus.open(":memory:"), "Non-Aligned Movement").columns.tolist()[:6]
+    ['doc_id', 'date', 'year', 'country', 'page', 'term']
+    """
+    if isinstance(terms, str):
+        terms = [terms]
+    if negated not in (None, "only", "exclude"):
+        raise LexiconError("D312", f"--negated must be only or exclude, not {negated!r}", hint="use --negated only or --negated exclude")
+    window = max(0, min(int(window), 20))
+    lexicon = lexicon or load_lexicon()
+    where, params = _docs.document_filter_sql(**doc_filters)
+    resolved = resolve_terms(lexicon, terms)
+    needed = [e for _, es in resolved if es for e in es]
+    if needed:
+        _ensure(corpus, lexicon, needed, progress, workers, doc_filters)
+    rows: list[tuple] = []
+    for term, entries in resolved:
+        with corpus.store.read() as conn:
+            if entries:
+                found = _sql.kwic_rows(conn, [e.hash for e in entries], where, params, negated=negated, limit=limit)
+            else:
+                found = []
+        if not entries:
+            found = phrase_hits(corpus, term, where, params)
+            if negated == "only":
+                found = []
+        rows.extend((term, r) for r in found)
+    data = [{
+        "doc_id": r[0], "date": r[1], "year": r[2], "country": r[3], "page": r[4], "term": term,
+        "entry_id": r[12], "left": _words(r[5], window, "left"), "hit": " ".join(r[6].split()),
+        "right": _words(r[7], window, "right"), "negated": bool(r[8]), "negation_cue": r[9], "target": r[10],
+        "target_group": r[11], "start": r[13],
+    } for term, r in rows]
+    frame = pd.DataFrame(data, columns=KWIC_COLUMNS)
+    if len(resolved) > 1 and not frame.empty:
+        frame = frame.sort_values(["year", "date", "country", "doc_id", "start"], kind="stable", na_position="first")
+    if limit:
+        frame = frame.head(int(limit))
+    frame["year"] = frame["year"].astype("Int64")
+    return frame.reset_index(drop=True)
+
+
+def _ensure(corpus, lexicon: Lexicon, entries: Sequence[Entry], progress, workers: int, doc_filters: dict) -> None:
+    """Match the needed entries in the documents in scope if the cache misses any (progress bar if long)."""
+    where, params = _docs.document_filter_sql(**doc_filters)
+    with corpus.store.read() as conn:
+        pending = _sql.pending_documents(conn, [e.hash for e in entries], where, params)
+    if not pending:
+        return
+    match_corpus(corpus, lexicon, workers=workers, progress=progress, **doc_filters)

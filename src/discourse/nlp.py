@@ -1,0 +1,171 @@
+"""Per-language spaCy pipelines; nothing is ever downloaded.
+
+The default pipeline of a language is ``spacy.blank(lang)`` + a sentencizer + a lookup lemmatizer when
+spacy-lookups-data has a table for the language (English and Russian do; Azerbaijani does not, so its lemmas
+are the lower-cased forms and lexicon patterns for Azerbaijani use stem mode). A trained pipeline is used only
+when it is installed and named, via ``get_pipeline(lang, model=...)`` or ``DISCOURSE_SPACY_MODELS`` (for example
+``en=en_core_web_sm,ru=ru_core_news_sm``).
+
+The matcher tokenizes only the sentences that hold candidate hits (see ``docs/matching.md``); a tokenized
+sentence is cached in the store as token offsets and lemmas, and rebuilt as a :class:`spacy.tokens.Doc`
+without calling the tokenizer again (:meth:`Pipeline.rebuild`).
+
+>>> p = get_pipeline("ru")
+>>> [t.lemma_ for t in p.tokenize("Интеграцию не остановить")]
+['интеграция', 'не', 'остановить']
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import os
+from array import array
+from collections import Counter
+from pathlib import Path
+
+from .errors import ConfigError
+
+__all__ = ["Pipeline", "get_pipeline", "has_lemma_table", "lemma_table", "forms_of", "TOKENIZE_CALLS"]
+
+LEMMA_RULE = "lookup-lemma-v1"
+
+#: Number of texts each language's tokenizer was run on in this process (tests use it to prove caching).
+TOKENIZE_CALLS: Counter = Counter()
+
+
+def _lookups_dir() -> Path | None:
+    try:
+        import spacy_lookups_data
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    return Path(spacy_lookups_data.__file__).parent / "data"
+
+
+def has_lemma_table(lang: str) -> bool:
+    """Whether spacy-lookups-data ships a lemma lookup table for ``lang``."""
+    d = _lookups_dir()
+    return bool(d and (d / f"{lang}_lemma_lookup.json.gz").exists())
+
+
+@functools.lru_cache(maxsize=None)
+def lemma_table(lang: str) -> dict[str, str]:
+    """The form -> lemma lookup table of ``lang`` (empty when there is none)."""
+    if not has_lemma_table(lang):
+        return {}
+    with gzip.open(_lookups_dir() / f"{lang}_lemma_lookup.json.gz", "rt", encoding="utf-8") as fh:
+        table = json.load(fh)
+    return {k.lower().replace("ё", "е"): v.lower().replace("ё", "е") for k, v in table.items()}
+
+
+@functools.lru_cache(maxsize=None)
+def _inverse(lang: str) -> dict[str, frozenset[str]]:
+    inv: dict[str, set[str]] = {}
+    for form, lemma in lemma_table(lang).items():
+        inv.setdefault(lemma, set()).add(form)
+    return {k: frozenset(v) for k, v in inv.items()}
+
+
+def forms_of(lang: str, lemma: str) -> set[str]:
+    """Every lower-case form whose lemma is ``lemma`` in the lookup table, plus the lemma itself.
+
+    >>> sorted(forms_of("en", "integrate"))
+    ['integrate', 'integrated', 'integrates', 'integrating']
+    """
+    lemma = lemma.lower()
+    return set(_inverse(lang).get(lemma, ())) | {lemma}
+
+
+def _installed_models() -> dict[str, str]:
+    spec = os.environ.get("DISCOURSE_SPACY_MODELS", "")
+    out = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        if "=" not in part:
+            raise ConfigError("D011", f"DISCOURSE_SPACY_MODELS item {part!r} is not LANG=PACKAGE",
+                              hint="e.g. DISCOURSE_SPACY_MODELS=en=en_core_web_sm,ru=ru_core_news_sm")
+        lang, model = part.split("=", 1)
+        out[lang.strip()] = model.strip()
+    return out
+
+
+class Pipeline:
+    """A tokenizer + sentencizer + lemmatizer for one language, and the key its cached tokens are stored under."""
+
+    def __init__(self, lang: str, model: str | None = None):
+        import spacy
+
+        self.lang = lang
+        self.model = model
+        if model:
+            if not spacy.util.is_package(model):
+                raise ConfigError("D012", f"spaCy pipeline {model!r} is not installed (discourse never downloads models)",
+                                  hint=f"install it yourself (`python -m spacy download {model}`) or leave it unset to use the blank pipeline")
+            self.nlp = spacy.load(model, exclude=["ner", "parser", "textcat"])
+            if "sentencizer" not in self.nlp.pipe_names and "senter" not in self.nlp.pipe_names:
+                self.nlp.add_pipe("sentencizer")
+            self.key = f"{lang}:{model}-{self.nlp.meta.get('version', '?')}"
+            self._table = None
+        else:
+            try:
+                self.nlp = spacy.blank(lang)
+            except Exception as exc:  # spaCy raises ImportError/KeyError for unknown languages
+                raise ConfigError("D013", f"spaCy has no language {lang!r}: {exc}", hint="use an ISO 639-1 code spaCy supports") from None
+            self.nlp.add_pipe("sentencizer")
+            self._table = lemma_table(lang)
+            self.key = f"{lang}:blank-spacy{spacy.__version__.rsplit('.', 1)[0]}+{LEMMA_RULE if self._table else 'lower'}"
+
+    def _set_lemmas(self, doc) -> None:
+        if self._table is None:
+            return
+        table = self._table
+        for tok in doc:
+            low = tok.lower_.replace("ё", "е")
+            tok.lemma_ = table.get(low, low)
+
+    def tokenize(self, text: str):
+        """Tokenize (and lemmatize) ``text`` into a spaCy Doc; counted in :data:`TOKENIZE_CALLS`."""
+        TOKENIZE_CALLS[self.lang] += 1
+        if self._table is None:
+            doc = self.nlp(text)
+        else:
+            doc = self.nlp.make_doc(text)
+            self._set_lemmas(doc)
+        return doc
+
+    def rebuild(self, text: str, offsets: bytes, lemmas: str):
+        """A Doc from cached token offsets and lemmas (see :meth:`pack`), without running the tokenizer."""
+        from spacy.tokens import Doc
+
+        arr = array("I")
+        arr.frombytes(offsets)
+        starts, ends = arr[0::2], arr[1::2]
+        words = [text[s:e] for s, e in zip(starts, ends)]
+        spaces = [ends[i] < starts[i + 1] for i in range(len(starts) - 1)] + [False] if words else []
+        lem = lemmas.split("\x1f") if lemmas else [""] * len(words)
+        doc = Doc(self.nlp.vocab, words=words, spaces=spaces)
+        for tok, lemma in zip(doc, lem):
+            tok.lemma_ = lemma or tok.lower_
+        return doc, list(starts)
+
+    @staticmethod
+    def pack(doc) -> tuple[bytes, str]:
+        """Token offsets (uint32 start/end pairs) and lemmas (only where they differ from the lower form)."""
+        arr = array("I")
+        lem = []
+        for tok in doc:
+            arr.append(tok.idx)
+            arr.append(tok.idx + len(tok.text))
+            lem.append("" if tok.lemma_ == tok.lower_ else tok.lemma_)
+        return arr.tobytes(), ("\x1f".join(lem) if any(lem) else "")
+
+
+@functools.lru_cache(maxsize=None)
+def _pipeline(lang: str, model: str | None) -> Pipeline:
+    return Pipeline(lang, model)
+
+
+def get_pipeline(lang: str, model: str | None = None) -> Pipeline:
+    """The (cached) pipeline of ``lang``: the named trained ``model`` if given, else ``DISCOURSE_SPACY_MODELS``,
+    else the blank pipeline."""
+    return _pipeline(lang, model or _installed_models().get(lang))
