@@ -118,6 +118,22 @@ def test_panel_write_records_parameters_and_correlations(corpus, frame, tmp_path
     assert json.loads((tmp_path / "out" / "panel_correlations.csv.json").read_text())["kind"] == "panel_correlations"
 
 
+def test_panel_write_auto_composite_falls_back_when_it_cannot_be_fitted(corpus, tmp_path, monkeypatch):
+    import discourse.panel as panel_module
+
+    real = panel_module.panel
+    monkeypatch.setattr(panel_module, "panel", lambda *a, **k: real(*a, scores=SCORES, rollcall=False, **k))
+    path = write_panel(corpus, tmp_path, country="GEO")  # no directed indicator covers GEO's years
+    side = json.loads((tmp_path / "panel.csv.json").read_text())
+    assert side["composite"] == {"method": None, "not_fitted": (
+        "the composite needs at least two directed indicators and three complete years "
+        "(have 0 indicator(s), 11 complete year(s))")}
+    assert "composite" not in pd.read_csv(path).columns
+    aze = write_panel(corpus, tmp_path / "aze.csv", country="AZE")
+    assert json.loads((tmp_path / "aze.csv.json").read_text())["composite"]["method"] == "mean"
+    assert "composite" in pd.read_csv(aze).columns
+
+
 def test_panel_refuses_bad_requests(corpus):
     with pytest.raises(IndicatorError) as err:
         panel(corpus, "AZE", 2019, 2009, scores=SCORES)

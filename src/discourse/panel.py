@@ -267,7 +267,7 @@ def panel(
 def composite_loadings(frame: pd.DataFrame) -> pd.DataFrame:
     """The composite's loadings from a :func:`panel` frame: indicator, direction, loading (empty if none)."""
     info = frame.attrs.get("composite")
-    if not info:
+    if not info or not info.get("loadings"):
         return pd.DataFrame(columns=["variable", "direction", "loading"])
     variables = frame.attrs.get("variables", {})
     return pd.DataFrame([{"variable": k, "direction": variables.get(k, {}).get("direction"), "loading": v}
@@ -315,13 +315,15 @@ def panel_correlations(frame: pd.DataFrame, *, target: str = "score", lags: Iter
 
 
 def write_panel(corpus, out: str | os.PathLike = "out", *, country: str = "AZE", year_from: int = 2009,
-                year_to: int = 2019, composite: str | None = "mean", frame: pd.DataFrame | None = None,
+                year_to: int = 2019, composite: str | None = "auto", frame: pd.DataFrame | None = None,
                 **options) -> Path:
     """Write the panel and its correlations, each with a sidecar; return the panel's path.
 
     ``out`` is a folder (the files are ``out/panel.csv`` and ``out/panel_correlations.csv``) or the panel's
     CSV path (the correlations go beside it as ``<stem>_correlations.csv``). The sidecars record the
     parameters, the lexicon hash, the corpus snapshot, each column's metadata and the composite's loadings.
+    ``composite="auto"`` (the default) adds the mean composite when it can be fitted and otherwise writes the
+    panel without it, recording why in the sidecar; ``"pca"``, ``"mean"`` or None ask for exactly that.
     Other keyword arguments go to :func:`panel` (e.g. ``lexicon=``, ``votes_dir=``).
 
     Example (the main job): ``write_panel(corpus, "out/panel.csv", country="AZE", lexicon=lexicon)``.
@@ -332,7 +334,16 @@ def write_panel(corpus, out: str | os.PathLike = "out", *, country: str = "AZE",
     path = out if out.suffix.lower() == ".csv" else out / "panel.csv"
     corr_path = path.with_name(f"{path.stem}_correlations.csv")
     if frame is None:
-        frame = panel(corpus, country, year_from, year_to, composite=composite, **options)
+        if composite == "auto":
+            try:
+                frame = panel(corpus, country, year_from, year_to, composite="mean", **options)
+            except IndicatorError as exc:
+                if exc.code != "D533":
+                    raise
+                frame = panel(corpus, country, year_from, year_to, composite=None, **options)
+                frame.attrs["composite"] = {"method": None, "not_fitted": exc.message}
+        else:
+            frame = panel(corpus, country, year_from, year_to, composite=composite, **options)
     corr = panel_correlations(frame)
     attrs = frame.attrs
     extra = {"variables": attrs.get("variables"), "composite": attrs.get("composite"),
