@@ -240,3 +240,9 @@ def test_multinomial_sampler_has_multinomial_moments():
     assert abs(cov - (-1 / 50)) < 0.02  # -n p^2
     full = _multinomial_uniform(np.random.default_rng(0), 4, 4, 100)
     assert (full.sum(axis=1) == 4).all()
+
+
+def test_rolling_rows_per_group_only_where_the_group_has_documents():
+    roll = score_periods(HITS, DOCUMENTS, ENTRIES, min_hits=1, rolling=2, group_by="doc_type")
+    assert roll[["doc_type", "year", "n_docs", "n_hits"]].values.tolist() == [
+        ["speech", 2010, 1, 6], ["speech", 2011, 2, 6], ["statement", 2010, 1, 2]]

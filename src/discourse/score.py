@@ -525,6 +525,12 @@ def score_periods(
     if group_by is not None:
         assign.insert(0, group_by, docs[group_by].to_numpy()[assign["_doc"].to_numpy()])
         key_cols = [group_by] + key_cols
+        if rolling and rolling > 1:  # a rolling row only for years in which the group itself has documents
+            own = set(zip(docs[group_by].astype(object).where(docs[group_by].notna(), None),
+                          pd.to_numeric(docs["year"], errors="coerce")))
+            keep = [(g if g == g else None, y) in own
+                    for g, y in zip(assign[group_by].astype(object), assign["year"])]
+            assign = assign.loc[keep]
     rows = []
     cat_cols = [col for _, col in _category_columns(entries)]
     for key, block in assign.groupby(key_cols, sort=True, dropna=False):
