@@ -112,3 +112,36 @@ def test_indicators_add_cli_reports_error_and_exit_code(tmp_path, capsys):
     assert rc == 0
     assert out[0] == "indicator,label,unit,direction,origin,years,n,countries,source"
     assert any(line.startswith("un_vote_match_rate_study,") and ",derived,2009-2019,11,AZE," in line for line in out)
+
+
+def test_indicators_add_user_rows_survive_a_reload_of_the_shipped_files(corpus, tmp_path, monkeypatch):
+    import shutil
+
+    from discourse.indicators import load_shipped, shipped_dir
+
+    _write(tmp_path, "visits.yaml", META)
+    add_indicators(corpus, _write(tmp_path, "visits.csv", GOOD))
+    copy = tmp_path / "shipped"
+    shutil.copytree(shipped_dir(), copy)
+    with (copy / "trade_turnover_aze_rus.csv").open("a", encoding="utf-8") as fh:
+        fh.write("trade_turnover,AZE,RUS,2020,2.5,billion_usd,,illustrative test row,\n")
+    monkeypatch.setenv("DISCOURSE_INDICATORS_DIR", str(copy))
+    assert load_shipped(corpus) is True
+    trade = indicator_values(corpus, indicators=["trade_turnover"])
+    assert trade.groupby("country").size().to_dict() == {"AZE": 12, "GEO": 1}
+    assert trade.groupby("origin").size().to_dict() == {"shipped": 12, "user": 1}
+
+
+def test_indicators_add_refuses_redefining_shipped_or_computed_indicators(corpus, tmp_path):
+    _write(tmp_path, "t.yaml", "indicators:\n  trade_turnover:\n    label: Trade\n    unit: billion_usd\n"
+                               "    direction: -1\n")
+    with pytest.raises(IndicatorError) as err:
+        add_indicators(corpus, _write(tmp_path, "t.csv", GOOD.splitlines()[0] + "\n"))
+    assert (err.value.code, err.value.message) == (
+        "D514", f"{tmp_path / 't.yaml'}: cannot redefine the shipped indicator(s) trade_turnover")
+    bad = _write(tmp_path, "d.csv", "indicator,country,partner,year,value,unit\n"
+                                    "un_vote_match_rate_study,AZE,RUS,2020,0.5,share\n")
+    with pytest.raises(IndicatorError) as err:
+        add_indicators(corpus, bad)
+    assert err.value.message.splitlines()[1] == (
+        "  line 2: indicator 'un_vote_match_rate_study' is computed by discourse and cannot be loaded from a file")

@@ -315,12 +315,13 @@ def read_indicator_file(
             continue
         rec = {h: f.strip() for h, f in zip(header, fields)}
         name, country, partner = rec["indicator"], rec["country"].upper(), rec["partner"]
-        partner = partner if partner.lower() == "unknown" else partner.upper()
-        if partner.lower() == "unknown":
-            partner = "unknown"
+        partner = "unknown" if partner.lower() == "unknown" else partner.upper()
         ok = True
         if not _NAME.match(name):
             problems.append(("D511", line, f"indicator name {name!r} must be lower-case letters, digits and underscores"))
+            ok = False
+        elif name in DERIVED or name in _COMPUTED_META:
+            problems.append(("D511", line, f"indicator {name!r} is computed by discourse and cannot be loaded from a file"))
             ok = False
         if not _country_ok(country):
             problems.append(("D508", line, f"country {rec['country']!r} is not an ISO 3166-1 alpha-3 code"))
@@ -355,7 +356,7 @@ def read_indicator_file(
             problems.append(("D510", line, f"bound {rec.get('bound')!r} must be empty, lower or upper"))
             ok = False
         meta = metadata.get(name) or known.get(name)
-        if _NAME.match(name) and meta is None:
+        if _NAME.match(name) and name not in DERIVED and name not in _COMPUTED_META and meta is None:
             problems.append(("D506", line, f"indicator {name!r} is new and has no metadata (label, unit, direction)"))
             ok = False
         elif meta is not None and unit in UNITS and unit != meta["unit"]:
@@ -372,7 +373,7 @@ def read_indicator_file(
             rows.append({
                 "indicator": name, "country": country, "partner": partner, "year": year, "value": value,
                 "unit": unit, "bound": bound, "source": rec.get("source", ""), "note": rec.get("note", ""),
-                "file": path.name, "line": line,
+                "file": path.name, "line": line, "origin": "user",
             })
     if problems:
         lines = "\n".join(f"  line {line}: {msg}" for _, line, msg in problems)
@@ -415,13 +416,20 @@ def add_indicators(corpus, path: str | os.PathLike, *, meta: str | os.PathLike |
     metadata = read_metadata(meta_path) if (meta is not None or meta_path.exists()) else {}
     with corpus.store.read() as conn:
         known = _known_meta(conn)
+    fixed = sorted(n for n in metadata if n in known and known[n]["origin"] in ("shipped", "computed")
+                   and any(metadata[n].get(k) != known[n].get(k) for k in ("label", "unit", "direction", "frequency")))
+    if fixed:
+        raise IndicatorError("D514", f"{meta_path}: cannot redefine the shipped indicator(s) {', '.join(fixed)}",
+                             hint="leave them out of the metadata file (their values can still be added), or use "
+                                  "a new indicator name")
     rows = read_indicator_file(path, metadata=metadata, known=known)
     for r in metadata.values():
-        r.setdefault("origin", origin)
+        r["origin"] = known[r["indicator"]]["origin"] if r["indicator"] in known else origin
+    for r in rows:
         r["origin"] = origin
-    used = {r["indicator"] for r in rows}
     with corpus.store.write() as conn:
-        _sql.upsert_meta(conn, [m for n, m in metadata.items() if n in used or n not in known])
+        _sql.upsert_meta(conn, [m for n, m in metadata.items()
+                                if n not in known or known[n]["origin"] not in ("shipped", "computed")])
         _sql.replace_values(conn, rows)
     frame = pd.DataFrame(rows)
     if frame.empty:
@@ -457,10 +465,11 @@ def load_shipped(corpus, folder: str | os.PathLike | None = None) -> bool:
     rows: list[dict] = []
     for csv_path in sorted(folder.glob("*.csv")):
         rows.extend(read_indicator_file(csv_path, metadata=metadata))
+    for row in rows:
+        row["origin"] = "shipped"
     with corpus.store.write() as conn:
         _sql.upsert_meta(conn, metadata.values())
-        for name in metadata:
-            _sql.delete_values(conn, name)
+        _sql.delete_values(conn, origin="shipped")
         _sql.replace_values(conn, rows)
         _sql.set_setting(conn, "indicators_shipped_digest", digest)
     return True
@@ -546,6 +555,7 @@ def _derive(values: pd.DataFrame) -> pd.DataFrame:
     out["source"] = "derived: " + out["indicator"].map(lambda n: DERIVED[n]["formula"])
     out["file"] = None
     out["line"] = None
+    out["origin"] = "derived"
     return out[list(values.columns)]
 
 
@@ -737,7 +747,7 @@ def store_un_vote_agreement(corpus, agreement: pd.DataFrame, country: str, partn
                                   (ROLLCALL_N_INDICATOR, float(rec.n), "count")):
             rows.append({"indicator": name, "country": country, "partner": partner, "year": int(rec.year),
                          "value": value, "unit": unit, "bound": "", "source": "computed from roll calls",
-                         "note": note, "file": None, "line": None})
+                         "note": note, "file": None, "line": None, "origin": "computed"})
     metas = [{"indicator": k, "origin": "computed", **v} for k, v in _COMPUTED_META.items()]
     with corpus.store.write() as conn:
         _sql.upsert_meta(conn, metas)

@@ -204,7 +204,8 @@ def panel(
             extra = pd.DataFrame({"indicator": _ind.ROLLCALL_INDICATOR, "country": country, "partner": partner,
                                   "year": agreement["year"], "value": agreement["agreement"].astype(float),
                                   "unit": "share", "bound": "", "source": "computed from roll calls",
-                                  "note": "convention=identical; exclude_issues=none", "file": None, "line": None})
+                                  "note": "convention=identical; exclude_issues=none", "file": None, "line": None,
+                                  "origin": "computed"})
             extra_n = extra.assign(indicator=_ind.ROLLCALL_N_INDICATOR, value=agreement["n"].astype(float),
                                    unit="count")
             values = pd.concat([values, extra, extra_n], ignore_index=True)

@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS indicator_values (
     note       TEXT NOT NULL DEFAULT '',
     file       TEXT,
     line       INTEGER,
+    origin     TEXT NOT NULL DEFAULT 'user',
     PRIMARY KEY (indicator, country, partner, year)
 );
 CREATE INDEX IF NOT EXISTS indicator_values_country ON indicator_values(country, year);
@@ -62,7 +63,8 @@ META_COLUMNS = (
     "indicator", "label", "unit", "direction", "frequency", "period_start", "description", "source",
     "source_url", "published", "retrieved", "cited_in", "origin",
 )
-VALUE_COLUMNS = ("indicator", "country", "partner", "year", "value", "unit", "bound", "source", "note", "file", "line")
+VALUE_COLUMNS = ("indicator", "country", "partner", "year", "value", "unit", "bound", "source", "note", "file", "line",
+                 "origin")
 
 
 def upsert_meta(conn: sqlite3.Connection, records: Iterable[dict]) -> int:
@@ -106,10 +108,17 @@ def replace_values(conn: sqlite3.Connection, rows: Iterable[dict]) -> int:
     return n
 
 
-def delete_values(conn: sqlite3.Connection, indicator: str, country: str | None = None, partner: str | None = None) -> int:
-    """Delete the values of an indicator (optionally for one country / partner); return the count."""
-    sql = "DELETE FROM indicator_values WHERE indicator = ?"
-    params: list = [indicator]
+def delete_values(conn: sqlite3.Connection, indicator: str | None = None, country: str | None = None,
+                  partner: str | None = None, *, origin: str | None = None) -> int:
+    """Delete value rows by indicator, country, partner and/or origin (shipped, user, computed); return the count."""
+    sql = "DELETE FROM indicator_values WHERE 1 = 1"
+    params: list = []
+    if indicator is not None:
+        sql += " AND indicator = ?"
+        params.append(indicator)
+    if origin is not None:
+        sql += " AND origin = ?"
+        params.append(origin)
     if country is not None:
         sql += " AND country = ?"
         params.append(country)
