@@ -89,6 +89,11 @@ def test_cli_export_and_sidecar_and_reproducibility(scored, tmp_path, capsys):
     assert side["rule_versions"]["scoring"] == "score-v1" and side["rule_versions"]["negation"] == "negation-v1"
     assert main(["export", "matches", "--db", db, "--out", str(tmp_path / "m.csv")]) == 0
     assert len(pd.read_csv(tmp_path / "m.csv")) == 6
+    assert json.loads((tmp_path / "m.csv.json").read_text())["kind"] == "matches"
+    capsys.readouterr()
+    assert main(["export", "documents", "--db", db, "--format", "csv", "--year-from", "2010"]) == 0
+    docs = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert docs["year"].tolist() == [2010, 2011] and "sha256" in docs.columns and "text" not in docs.columns
 
 
 def test_write_scores_and_run_scores(scored, tmp_path):
