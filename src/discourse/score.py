@@ -47,7 +47,9 @@ __all__ = [
     "DEFAULT_REPLICATES",
     "DEFAULT_LEVEL",
     "DEFAULT_MIN_HITS",
+    "SCORE_COLUMNS",
     "entries_frame",
+    "parse_windows",
     "count_hits",
     "score_documents",
     "score_periods",
@@ -672,7 +674,12 @@ def period_scores(
 ) -> pd.DataFrame:
     """Period-level scores of the (filtered) corpus; see :func:`score_periods`.
 
-    >>> # period_scores(corpus, country="AZE")  -> one row per year with documents
+    Example::
+
+        from discourse import Corpus
+        with Corpus.open() as corpus:
+            years = period_scores(corpus, country="AZE", year_from=2009, year_to=2019)
+            years[["year", "score", "ci_low", "ci_high", "n_hits", "low_evidence"]]
     """
     lexicon, documents, hits, entries = _inputs(corpus, lexicon, filters, ensure_matches)
     return score_periods(hits, documents, entries, by=by, rolling=rolling, group_by=group_by, weighting=weighting,
