@@ -310,9 +310,10 @@ def _draw_events(ax, events: pd.DataFrame, lo: int, hi: int, *, labels: bool) ->
             ax.axvspan(ev.x, ev.x_end, color=colour, alpha=0.12, linewidth=0)
         ax.axvline(ev.x, color=colour, linestyle="--", linewidth=0.8, alpha=0.8)
         if labels:
-            ax.annotate(ev.label, xy=(ev.x, 1.0), xycoords=("data", "axes fraction"), xytext=(2, -3 - 9 * (i % 4)),
-                        textcoords="offset points", rotation=0, fontsize=7, color=colour, va="top", ha="left",
-                        annotation_clip=True)
+            right = ev.x > hi - 0.25 * (hi - lo + 1)  # labels near the right edge extend to the left
+            ax.annotate(ev.label, xy=(ev.x, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(-2 if right else 2, -3 - 9 * (i % 4)), textcoords="offset points", fontsize=7,
+                        color=colour, va="top", ha="right" if right else "left", annotation_clip=True)
     ax.set_ylim(top=ymax)
 
 
@@ -444,7 +445,8 @@ def _evidence(data: _Data, per_year: int) -> list[dict]:
             lines.append({
                 "doc_id": hit.doc_id, "title": _text(getattr(hit, "title", "")), "date": _text(getattr(hit, "date", "")),
                 "page": int(hit.page), "start": int(hit.start), "entry": labels.get(hit.entry_id, hit.entry_id),
-                "left": _text(hit.left_context), "surface": _text(hit.surface), "right": _text(hit.right_context),
+                "left": _context(hit.left_context, left=True), "surface": _one_line(hit.surface),
+                "right": _context(hit.right_context, left=False),
                 "negated": bool(hit.negated), "cue": _text(getattr(hit, "negation_cue", "")),
                 "target": _text(getattr(hit, "target", "")), "target_group": _text(getattr(hit, "target_group", "")),
                 "pole": hit.pole, "contribution": float(hit.contribution),
@@ -455,6 +457,26 @@ def _evidence(data: _Data, per_year: int) -> list[dict]:
             "low_evidence": bool(row.get("low_evidence", False)) if row is not None else True,
         })
     return out
+
+
+_WS = re.compile(r"\s+")
+_CONTEXT_CHARS = 90
+
+
+def _one_line(value) -> str:
+    return _WS.sub(" ", _text(value)).strip()
+
+
+def _context(value, *, left: bool) -> str:
+    """A KWIC context on one line, cut to about 90 characters at a word boundary away from the hit."""
+    text = _WS.sub(" ", _text(value))
+    if len(text) <= _CONTEXT_CHARS:
+        return text.strip()
+    if left:
+        cut = text[-_CONTEXT_CHARS:]
+        return "… " + cut.split(" ", 1)[-1].lstrip() if " " in cut else "… " + cut
+    cut = text[:_CONTEXT_CHARS]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + " …"
 
 
 def _text(value) -> str:
@@ -671,7 +693,9 @@ def build_report(
         c = data.correlations.copy()
         c.insert(0, "indicator", [data.indicator_labels.get(v, v) for v in c["variable"]])
         corr_all = c.drop(columns=["variable"])
-        corr = corr_all.loc[corr_all["lag"] == 0]
+        directed = [v for v in data.indicator_columns
+                    if data.panel.attrs.get("variables", {}).get(v, {}).get("direction", 0) != 0]
+        corr = corr_all.loc[(c["lag"] == 0) & c["variable"].isin(directed)] if directed else corr_all.loc[c["lag"] == 0]
         if corr["n"].max() < 3:
             notes["correlations"] = ("Fewer than three years have both a score and an indicator value: the "
                                      "correlations are empty.")
