@@ -675,6 +675,7 @@ def _read(item, limits, started, logs, pdfplumber, PDFXRefFallback, PDFPage, Pag
             if time.monotonic() - started > limits.seconds:
                 _fail("D158", source, f"timed out after {limits.seconds:g} s at page {number} of {len(page_objs)}",
                       "raise the time limit (Limits.seconds / --timeout) or split the file", "timeout")
+            _note_page(number)
             try:
                 page = Page(pdf, obj, page_number=number, initial_doctop=doctop)
                 doctop += float(page.height)
@@ -683,6 +684,8 @@ def _read(item, limits, started, logs, pdfplumber, PDFXRefFallback, PDFPage, Pag
             except (_StreamTooLarge, MemoryError, RecursionError):
                 raise
             except Exception as exc:
+                if any(isinstance(c, (_StreamTooLarge, MemoryError)) for c in _cause_chain(exc)):
+                    raise
                 failed.append(f"page {number}: {type(exc).__name__}: {_scrub(str(exc), password)[:120]}")
                 pages.append(None)
                 continue
@@ -725,15 +728,15 @@ def _read(item, limits, started, logs, pdfplumber, PDFXRefFallback, PDFPage, Pag
         _fail("D156", source, f"no text layer on any of its {len(pages)} pages (a scan or images only)",
               hint_ocr, "no_text_layer")
     scanned = [i for i, p in enumerate(pages, 1) if p is not None and p.scanned]
-    if len(scanned) * 2 >= len(ok_pages):
+    empty = [i for i in scanned if pages[i - 1].chars == 0]
+    if len(scanned) * 2 > len(ok_pages):
+        # Mostly images: whatever text there is is a stray label, not the document.
         flags.add("little_text")
         warnings.append(f"nearly no text layer: {total_chars} characters on {len(pages)} pages, "
                         f"{len(scanned)} of them images; {hint_ocr}")
-    elif scanned:
-        empty = [i for i in scanned if pages[i - 1].chars == 0]
-        if empty:
-            flags.add("no_text_layer")
-            warnings.append(f"pages without a text layer: {_ranges(empty)}; {hint_ocr}")
+    elif empty:
+        flags.add("no_text_layer")
+        warnings.append(f"pages without a text layer (images only): {_ranges(empty)}; {hint_ocr}")
     elif total_chars < 20 * len(ok_pages) and len(ok_pages) > 1:
         flags.add("little_text")
         warnings.append(f"nearly no text: {total_chars} characters on {len(pages)} pages")
@@ -751,6 +754,15 @@ def _read(item, limits, started, logs, pdfplumber, PDFXRefFallback, PDFPage, Pag
         unmapped_share=share,
         warnings=warnings,
     )
+
+
+def _note_page(number: int) -> None:
+    """Tell the worker pool which page is being read, so a timeout can name it."""
+    try:
+        from .pool import note_page
+    except ImportError:  # pragma: no cover - pool not available
+        return
+    note_page(number)
 
 
 def _ranges(numbers: list[int]) -> str:
