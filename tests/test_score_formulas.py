@@ -246,3 +246,30 @@ def test_rolling_rows_per_group_only_where_the_group_has_documents():
     roll = score_periods(HITS, DOCUMENTS, ENTRIES, min_hits=1, rolling=2, group_by="doc_type")
     assert roll[["doc_type", "year", "n_docs", "n_hits"]].values.tolist() == [
         ["speech", 2010, 1, 6], ["speech", 2011, 2, 6], ["statement", 2010, 1, 2]]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.sampled_from(list(ENTRIES["entry_id"])), st.integers(0, 30),
+                          st.booleans(), st.sampled_from([None, "target", "target_led", "west", "other"])),
+                max_size=40),
+       st.integers(0, 2**32 - 1))
+def test_invariants_on_random_hits(rows, seed):
+    docs = pd.DataFrame({"id": [f"d{i}" for i in range(4)], "year": [2000, 2000, 2001, 2002],
+                         "words": [100, 200, 300, 400], "sentences": [10, 31, 5, 20]})
+    hits = pd.DataFrame([(f"d{d}", e, s * 10, n, g) for d, e, s, n, g in rows],
+                        columns=["doc_id", "entry_id", "sent_start", "negated", "target_group"])
+    doc = score_documents(hits, docs, ENTRIES, seed=seed, replicates=60, min_hits=1)
+    assert (doc["n_hits"] + doc["n_unattributed"] + doc["n_dropped"]).sum() == len(hits)
+    assert ((doc["n_west"] + doc["n_target"] + doc["n_hedging"]) == doc["n_hits"]).all()
+    for frame in (doc, score_periods(hits, docs, ENTRIES, seed=seed, replicates=60, min_hits=1),
+                  score_periods(hits, docs, ENTRIES, seed=seed, replicates=60, min_hits=1, weighting="equal")):
+        given_ = frame.loc[frame["score"].notna()]
+        assert ((given_["ci_low"] <= given_["score"]) & (given_["score"] <= given_["ci_high"])).all()
+        assert given_["score"].between(-1, 1).all() and frame["ratio"].dropna().between(-1, 1).all()
+        assert (frame["low_evidence"] == (frame["n_hits"] < 1)).all()
+        assert (frame["W"] >= 0).all() and (frame["R"] >= 0).all()
+    years = score_periods(hits, docs, ENTRIES, seed=seed, replicates=60, min_hits=1)
+    assert years["year"].tolist() == [2000, 2001, 2002] and years["n_hits"].sum() == doc["n_hits"].sum()
