@@ -146,9 +146,10 @@ DERIVED: dict[str, dict] = {
         "formula": "un_vote_matches_study / un_vote_resolutions_study",
     },
     "trade_turnover_yoy": {
-        "label": "Trade turnover, change on the previous year (a change, not a level: no direction claimed)",
+        "label": "Trade turnover, change on the previous year",
         "unit": "share", "direction": 0,
-        "formula": "trade_turnover[t] / trade_turnover[t-1] - 1; missing when year t-1 is missing",
+        "formula": "trade_turnover[t] / trade_turnover[t-1] - 1; missing when year t-1 is missing (a change, not "
+                   "a level: no direction claimed)",
     },
     "arms_imports_tiv_total_yoy": {
         "label": "Arms imports (published total), change on the previous year",
