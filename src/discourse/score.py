@@ -308,16 +308,18 @@ def _category_columns(entries: pd.DataFrame) -> list[tuple[str, str]]:
 
 def _pole_counts(counted: pd.DataFrame, ids: pd.Index, entries: pd.DataFrame) -> pd.DataFrame:
     """Counts of hits per pole and counted hits per category, one row per document id in ``ids``."""
-    poles = ["west", "target", "hedging", "unattributed", "dropped"]
-    table = pd.crosstab(counted["doc_id"], counted["pole"]) if len(counted) else pd.DataFrame()
-    out = pd.DataFrame(index=ids)
-    for p in poles:
-        out["n_" + p] = table[p].reindex(ids).fillna(0).astype(int) if p in table else 0
-    c = counted.loc[counted["counted"]] if len(counted) else counted
-    cats = pd.crosstab(c["doc_id"], c["category"]) if len(c) else pd.DataFrame()
+    n = len(ids)
+    doc = ids.get_indexer(counted["doc_id"]) if len(counted) else np.zeros(0, dtype=int)
+    inside = doc >= 0
+    pole = counted["pole"].to_numpy() if len(counted) else np.zeros(0, dtype=object)
+    cols = {}
+    for p in ("west", "target", "hedging", "unattributed", "dropped"):
+        cols["n_" + p] = np.bincount(doc[inside & (pole == p)], minlength=n)
+    is_counted = counted["counted"].to_numpy(dtype=bool) if len(counted) else np.zeros(0, dtype=bool)
+    category = counted["category"].to_numpy() if len(counted) else np.zeros(0, dtype=object)
     for cat, col in _category_columns(entries):
-        out[col] = cats[cat].reindex(ids).fillna(0).astype(int) if cat in cats else 0
-    return out
+        cols[col] = np.bincount(doc[inside & is_counted & (category == cat)], minlength=n)
+    return pd.DataFrame(cols, index=ids)
 
 
 def score_documents(
