@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ..errors import IngestError
 from ..metadata import DocumentMeta, validate_metadata
-from ..normalize import count_sentences, count_words, text_sha256
+from ..normalize import text_counts, text_sha256
 from .document import Limits, SourceItem
 from .manifest import merge_meta
 
@@ -155,6 +155,7 @@ def parse_item(item: SourceItem, limits: Limits, raw_sha256: str) -> Parsed | Fa
         meta = merge_meta(doc.meta, item.meta)
         meta = validate_metadata(meta, item.source)
         text = doc.text
+        words, sentences = text_counts(text)
         return Parsed(
             source=item.source,
             raw_sha256=raw_sha256,
@@ -163,8 +164,8 @@ def parse_item(item: SourceItem, limits: Limits, raw_sha256: str) -> Parsed | Fa
             page_starts=tuple(doc.page_starts),
             sha256=text_sha256(text),
             chars=len(text),
-            words=count_words(text),
-            sentences=count_sentences(text),
+            words=words,
+            sentences=sentences,
             extractor=doc.extractor,
             extractor_version=doc.extractor_version,
             meta=meta,
