@@ -337,7 +337,8 @@ def _paragraphs(blocks: list[list[_Line]]) -> str:
         heights = [ln.height for ln in block]
         em = statistics.median(heights)
         gaps = [b.top - a.bottom for a, b in zip(block, block[1:]) if b.top - a.bottom > -0.5 * em]
-        usual_gap = statistics.median(gaps) if gaps else 0.0
+        # The usual line gap: the lower quartile, since paragraph and region gaps skew the median on short blocks.
+        usual_gap = sorted(gaps)[len(gaps) // 4] if gaps else 0.0
         left = Counter(round(ln.x0) for ln in block).most_common(1)[0][0]
         right = max(ln.x1 for ln in block)
         for i, line in enumerate(block):
@@ -619,7 +620,9 @@ def read_pdf(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
 
     source, password, data = item.source, item.password, item.data
     if b"%PDF-" not in data[:1024]:
-        _fail("D150", source, "not a PDF (no %PDF- header in the first 1024 bytes)",
+        html = data[:1024].lstrip().lower().startswith((b"<!doctype html", b"<html"))
+        _fail("D150", source, "not a PDF (no %PDF- header in the first 1024 bytes"
+              + ("; the content is an HTML page)" if html else ")"),
               "check the file: a failed download often saves an HTML error page under a .pdf name", "not_pdf")
     started = time.monotonic()
     cap = min(256, max(16, limits.memory_mb // 4)) * 1024 * 1024
