@@ -38,11 +38,11 @@ from .store import matches as _sql
 __all__ = ["Hit", "match_text", "match_corpus", "hits", "kwic", "resolve_terms", "phrase_hits", "CONTEXT_CHARS"]
 
 CONTEXT_CHARS = 160  # characters of context stored on each side of a hit (KWIC needs no text reads)
-CHUNK_DOCS = 64      # documents per worker task and per write transaction
+CHUNK_DOCS = 32      # documents per worker task
+WRITE_DOCS = 256     # documents per write transaction (whole documents only)
 
 # -- text view: line-end hyphenation joined ------------------------------------------------------------------
-_SOFT_BREAK = re.compile(r"(?<=[^\W\d_])-\n[ \t]*(?=[^\W\d_])")
-_LOWER_ONLY = re.compile(r"[^\W\d_]")
+_SOFT_BREAK = re.compile(r"-\n[ \t]*")
 
 
 def _view(text: str) -> tuple[str, list[int], list[int]]:
@@ -51,14 +51,16 @@ def _view(text: str) -> tuple[str, list[int], list[int]]:
         return text, [], []
     parts, vpos, removed = [], [], []
     last, total = 0, 0
+    n = len(text)
     for m in _SOFT_BREAK.finditer(text):
-        if not (text[m.start() - 1].islower() and text[m.end()].islower()):
+        a, b = m.start(), m.end()
+        if a == 0 or b >= n or not (text[a - 1].islower() and text[b].islower()):
             continue  # "Euro-\nAtlantic", "NATO-\nled": a real hyphen; the hyphen rule of the patterns covers them
-        parts.append(text[last:m.start()])
-        total += m.end() - m.start()
-        vpos.append(m.start() - (total - (m.end() - m.start())))
+        parts.append(text[last:a])
+        vpos.append(a - total)
+        total += b - a
         removed.append(total)
-        last = m.end()
+        last = b
     if not parts:
         return text, [], []
     parts.append(text[last:])
@@ -73,25 +75,33 @@ def _to_orig(pos: int, vpos: list[int], removed: list[int], end: bool = False) -
 
 
 # -- sentences (sentences-v1) ---------------------------------------------------------------------------------
-_SENT_END = re.compile(r"[.!?…]+[\"'”»)\]]*\s+(?=[\"“«(\[]?[^\W_a-zа-яёəöüğışç])|\n[ \t]*\n")
-_ABBREV = {"mr", "mrs", "ms", "dr", "st", "no", "nos", "vol", "art", "para", "paras", "jr", "sr", "messrs", "prof",
+_ABBREV = ("mr", "mrs", "ms", "dr", "st", "no", "nos", "vol", "art", "para", "paras", "jr", "sr", "messrs", "prof",
            "gen", "col", "lt", "capt", "rev", "vs", "e.g", "i.e", "u.s", "u.n", "h.e", "etc", "cf", "fig", "op",
-           "г", "гг", "т.е", "т.д", "им", "ст", "см"}
-_WORD_BEFORE = re.compile(r"([\w.]+)\.+$")
+           "гг", "т.е", "т.д", "им", "ст", "см")
+
+
+_SENT_PUNCT = re.compile(r"[.!?…]+[\"'”»)\]]*\s+(?=[\"“«(\[]?[^\W_a-zа-яёəöüğışç])")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_ABBREV_TAIL = re.compile(r"(?:^|[^\w.])(?:" + "|".join(re.escape(a) for a in sorted(_ABBREV, key=len, reverse=True))
+                          + r"|[^\W\d_])$", re.IGNORECASE)
 
 
 def _sentences(text: str) -> list[int]:
-    """Sentence start offsets (sentences-v1): terminal punctuation then a capital/digit, or a blank line."""
-    starts = [0]
-    for m in _SENT_END.finditer(text):
-        if m.group().startswith("\n"):
-            starts.append(m.end())
+    """Sentence start offsets (sentences-v1): terminal punctuation then a capital/digit, or a blank line.
+
+    A full stop after a known abbreviation (Mr., e.g., U.S.) or after a one-letter word (initials) ends nothing.
+    """
+    ends = []
+    for m in _SENT_PUNCT.finditer(text):
+        s = m.start()
+        if text[s] == "." and _ABBREV_TAIL.search(text[max(0, s - 8):s]):
             continue
-        w = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start() + 1)
-        if w and (w.group(1).lower().strip(".") in _ABBREV or len(w.group(1)) == 1):
-            continue
-        starts.append(m.end())
-    return starts
+        ends.append(m.end())
+    if "\n" in text:
+        paras = [m.end() for m in _PARAGRAPH.finditer(text)]
+        if paras:
+            ends = sorted(set(ends) | set(paras))
+    return [0] + ends
 
 
 # -- pattern compilation --------------------------------------------------------------------------------------
@@ -124,27 +134,69 @@ def _pattern_regex(p: Pattern, folded: bool = True) -> str:
     return "".join(out) + r"(?!\w)"
 
 
-def _first_chars(p: Pattern) -> set[str] | None:
-    if p.mode == "regex":
+_TRIGGER_LEN = 6
+
+
+def _regex_prefixes(source: str) -> set[str] | None:
+    """Literal prefixes (folded, at most 6 characters) one of which every match of ``source`` starts with."""
+    from re import _constants as C, _parser as P  # the stdlib's own regex parser
+
+    def walk(items) -> set[str] | None:
+        out = {""}
+        for op, av in items:
+            if op is C.LITERAL:
+                out = {p + chr(av) for p in out}
+            elif op is C.SUBPATTERN or op is C.BRANCH:
+                subs = [av[-1]] if op is C.SUBPATTERN else av[1]
+                got: set[str] = set()
+                for sub in subs:
+                    inner = walk(list(sub))
+                    if inner is None:
+                        return None if not any(out) else out
+                    got |= inner
+                out = {p + g for p in out for g in got}
+                return out if all(out) else (None if not any(out) else out)
+            else:
+                break
+            if all(len(p) >= _TRIGGER_LEN for p in out):
+                break
+        return out if out and all(out) else None
+
+    try:
+        parsed = P.parse(source)
+    except Exception:  # pragma: no cover - validated when the lexicon was loaded
         return None
+    got = walk(list(parsed))
+    return {fold(p)[:_TRIGGER_LEN] for p in got} if got else None
+
+
+def _triggers(p: Pattern) -> set[str] | None:
+    """Literal prefixes that start every match of ``p`` (None: the pattern must be scanned on its own)."""
+    if p.mode == "regex":
+        return _regex_prefixes(p.text)
     first = fold(re.split(r"[\s-]+", p.text.strip())[0])
     if p.mode == "lemma":
-        return {f[0] for f in forms_of(p.lang, first) if f}
-    return {first[0]}
+        return {f[:_TRIGGER_LEN] for f in forms_of(p.lang, first)}
+    return {first[:_TRIGGER_LEN]}
 
 
 @dataclass
 class _Compiled:
-    """All patterns of some entries (or actors) in one language."""
+    """All patterns of some entries (or actors) in one language.
+
+    Scanning: one regex of the patterns' literal prefixes (*triggers*) finds word starts where some pattern may
+    begin; there, each pattern of the same first character is tried anchored. Regex patterns without a literal
+    prefix are scanned on their own.
+    """
 
     items: list            # (owner index, Pattern, anchored regex, case-sensitive regex or None)
     scan: re.Pattern | None
     buckets: dict
-    anywhere: list
+    alone: list
 
     @classmethod
     def build(cls, owners: Sequence, lang: str) -> "_Compiled":
-        items, sources, buckets, anywhere = [], [], {}, []
+        items, triggers, buckets, alone = [], set(), {}, []
         for oi, owner in enumerate(owners):
             for p in owner.patterns:
                 if p.lang != lang:
@@ -157,36 +209,46 @@ class _Compiled:
                     cs = re.compile(p.text if p.mode == "regex" else _pattern_regex(p, folded=False))
                 idx = len(items)
                 items.append((oi, p, re.compile(src), cs))
-                sources.append(src)
-                chars = _first_chars(p)
-                if chars is None:
-                    anywhere.append(idx)
-                else:
-                    for ch in chars:
-                        buckets.setdefault(ch, []).append(idx)
-        scan = re.compile("|".join(f"(?:{s})" for s in sources)) if sources else None
-        return cls(items, scan, buckets, anywhere)
+                trig = _triggers(p)
+                if trig is None:
+                    alone.append(idx)
+                    continue
+                triggers |= trig
+                for ch in {t[0] for t in trig}:
+                    buckets.setdefault(ch, []).append(idx)
+        scan = None
+        if triggers:
+            ordered = sorted(triggers, key=lambda t: (-len(t), t))
+            scan = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in ordered) + ")")
+        return cls(items, scan, buckets, alone)
 
     def find(self, folded: str, original: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, int, Pattern]]:
         """All (start, end, owner index, pattern) of the patterns at word starts in folded[lo:hi], overlaps kept."""
-        if self.scan is None:
-            return []
         hi = len(folded) if hi is None else hi
         out = []
-        pos = lo
-        search = self.scan.search
-        while True:
-            m = search(folded, pos, hi)
-            if m is None:
-                break
-            s = m.start()
-            pos = s + 1
-            if s > 0 and _W.match(folded, s - 1):
-                continue
-            for idx in self.buckets.get(folded[s], _NONE) + self.anywhere:
-                oi, p, rx, cs = self.items[idx]
-                mm = rx.match(folded, s, hi)
-                if mm is None or mm.end() == s:
+        items = self.items
+        if self.scan is not None:
+            buckets = self.buckets
+            for m in self.scan.finditer(folded, lo, hi):
+                s = m.start()
+                for idx in buckets[folded[s]]:
+                    oi, p, rx, cs = items[idx]
+                    mm = rx.match(folded, s, hi)
+                    if mm is None or mm.end() == s:
+                        continue
+                    if cs is not None and not cs.fullmatch(original, s, mm.end()):
+                        continue
+                    out.append((s, mm.end(), oi, p))
+        for idx in self.alone:
+            oi, p, rx, cs = items[idx]
+            pos = lo
+            while True:
+                mm = rx.search(folded, pos, hi)
+                if mm is None:
+                    break
+                pos = mm.start() + 1
+                s = mm.start()
+                if mm.end() == s or (s > 0 and _W.match(folded, s - 1)):
                     continue
                 if cs is not None and not cs.fullmatch(original, s, mm.end()):
                     continue
@@ -330,10 +392,9 @@ class _Matcher:
             s1 = max(s1, max(c[1] for c in group))
             sent_text = view[s0:s1]
             o0, o1 = _to_orig(s0, vpos, removed), _to_orig(s1, vpos, removed, end=True)
-            doc, tok_starts = self._tokens(sent_text, o0, o1, cache, new_tokens, doc_id)
-            words = [t.lower_ for t in doc]
-            tok_ends = [s + len(t.text) for s, t in zip(tok_starts, doc)]
-            group = self._confirm_lemmas(group, doc, tok_starts, s0)
+            toks = self._tokens(sent_text, o0, o1, cache, new_tokens, doc_id)
+            words, tok_starts, tok_ends = toks.words, toks.starts, toks.ends
+            group = self._confirm_lemmas(group, toks, s0)
             group = _longest(group)
             actors = None
             for s, e, oi, p in group:
@@ -353,17 +414,19 @@ class _Matcher:
         cached = cache.get(o0) if cache is not None else None
         if cached is not None and cached[0] == o1:
             return pipe.rebuild(sent_text, cached[1], cached[2])
-        doc = pipe.tokenize(sent_text)
+        toks = pipe.tokenize(sent_text)
         if new_tokens is not None:
-            offsets, lemmas = Pipeline.pack(doc)
+            offsets, lemmas = toks.pack()
             new_tokens.append((doc_id, pipe.key, o0, o1, offsets, lemmas))
             if cache is not None:
                 cache[o0] = (o1, offsets, lemmas)
-        return doc, [t.idx for t in doc]
+        return toks
 
-    def _confirm_lemmas(self, group, doc, tok_starts, s0):
+    def _confirm_lemmas(self, group, toks, s0):
         if not any(p.mode == "lemma" for _, _, _, p in group):
             return group
+        doc = toks.doc(self.pipeline.nlp.vocab)
+        tok_starts = toks.starts
         found = {(int(doc.vocab.strings[mid]), tok_starts[a]) for mid, a, b in self.lemma_matcher()(doc)}
         keep = []
         for c in group:
@@ -461,6 +524,15 @@ def _run_chunk(db_path: str | None, conn, lexicon: Lexicon, entry_ids: tuple[str
             conn.close()
 
 
+def _merge(results: list) -> tuple:
+    doc_hits, rows, tokens = {}, [], []
+    for d, r, t in results:
+        doc_hits.update(d)
+        rows.extend(r)
+        tokens.extend(t)
+    return doc_hits, rows, tokens
+
+
 def _pool_task(args):
     db_path, lexicon, entry_ids, doc_ids = args
     return _run_chunk(db_path, None, lexicon, entry_ids, doc_ids)
@@ -539,10 +611,21 @@ def match_corpus(corpus, lexicon: Lexicon | None = None, *, workers: int = 2, pr
                     result = _run_chunk(None, conn, lexicon, entry_ids, chunk)
                 write(result)
         else:
+            with store.read() as conn:  # build the pipelines before forking, so the workers inherit them
+                langs = [r[0] for r in conn.execute("SELECT DISTINCT language FROM documents")]
+            for lang in langs:
+                if lang in LANGUAGES:
+                    _matchers(lexicon, entry_ids).get(lang).pipeline
             ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+            pending_write: list = []
             with ctx.Pool(min(workers, len(chunks))) as pool:
                 for result in pool.imap_unordered(_pool_task, [(str(store.path), lexicon, entry_ids, c) for c in chunks]):
-                    write(result)
+                    pending_write.append(result)
+                    if sum(len(r[0]) for r in pending_write) >= WRITE_DOCS:
+                        write(_merge(pending_write))
+                        pending_write = []
+            if pending_write:
+                write(_merge(pending_write))
     if bar is not None:
         bar.close()
     summary["seconds"] = round(time.perf_counter() - t0, 3)

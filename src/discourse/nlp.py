@@ -11,7 +11,7 @@ sentence is cached in the store as token offsets and lemmas, and rebuilt as a :c
 without calling the tokenizer again (:meth:`Pipeline.rebuild`).
 
 >>> p = get_pipeline("ru")
->>> [t.lemma_ for t in p.tokenize("Интеграцию не остановить")]
+>>> p.tokenize("Интеграцию не остановить").lemmas
 ['интеграция', 'не', 'остановить']
 """
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 
-__all__ = ["Pipeline", "get_pipeline", "has_lemma_table", "lemma_table", "forms_of", "TOKENIZE_CALLS"]
+__all__ = ["Pipeline", "Tokens", "get_pipeline", "has_lemma_table", "lemma_table", "forms_of", "TOKENIZE_CALLS"]
 
 LEMMA_RULE = "lookup-lemma-v1"
 
@@ -115,48 +115,70 @@ class Pipeline:
             self._table = lemma_table(lang)
             self.key = f"{lang}:blank-spacy{spacy.__version__.rsplit('.', 1)[0]}+{LEMMA_RULE if self._table else 'lower'}"
 
-    def _set_lemmas(self, doc) -> None:
-        if self._table is None:
-            return
-        table = self._table
-        for tok in doc:
-            low = tok.lower_.replace("ё", "е")
-            tok.lemma_ = table.get(low, low)
-
-    def tokenize(self, text: str):
-        """Tokenize (and lemmatize) ``text`` into a spaCy Doc; counted in :data:`TOKENIZE_CALLS`."""
+    def tokenize(self, text: str) -> "Tokens":
+        """Tokenize (and lemmatize) ``text``; counted in :data:`TOKENIZE_CALLS`."""
         TOKENIZE_CALLS[self.lang] += 1
-        if self._table is None:
+        if self._table is None:  # a trained pipeline: its own lemmatizer
             doc = self.nlp(text)
-        else:
-            doc = self.nlp.make_doc(text)
-            self._set_lemmas(doc)
-        return doc
+            starts = [t.idx for t in doc]
+            ends = [t.idx + len(t.text) for t in doc]
+            return Tokens(text, starts, ends, [t.lemma_.lower() or t.lower_ for t in doc])
+        from spacy.attrs import IDX, LENGTH
 
-    def rebuild(self, text: str, offsets: bytes, lemmas: str):
-        """A Doc from cached token offsets and lemmas (see :meth:`pack`), without running the tokenizer."""
-        from spacy.tokens import Doc
+        doc = self.nlp.make_doc(text)
+        arr = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
+        starts = [a for a, _ in arr]
+        ends = [a + n for a, n in arr]
+        table = self._table
+        lemmas = []
+        for s, e in zip(starts, ends):
+            low = text[s:e].lower().replace("ё", "е")
+            lemmas.append(table.get(low, low))
+        return Tokens(text, starts, ends, lemmas)
 
+    def rebuild(self, text: str, offsets: bytes, lemmas: str) -> "Tokens":
+        """Tokens from cached offsets and lemmas (see :meth:`Tokens.pack`), without running the tokenizer."""
         arr = array("I")
         arr.frombytes(offsets)
-        starts, ends = arr[0::2], arr[1::2]
-        words = [text[s:e] for s, e in zip(starts, ends)]
-        spaces = [ends[i] < starts[i + 1] for i in range(len(starts) - 1)] + [False] if words else []
-        lem = lemmas.split("\x1f") if lemmas else [""] * len(words)
-        doc = Doc(self.nlp.vocab, words=words, spaces=spaces)
-        for tok, lemma in zip(doc, lem):
-            tok.lemma_ = lemma or tok.lower_
-        return doc, list(starts)
+        starts, ends = arr[0::2].tolist(), arr[1::2].tolist()
+        lem = lemmas.split("\x1f") if lemmas else [""] * len(starts)
+        return Tokens(text, starts, ends, [l or text[s:e].lower() for l, s, e in zip(lem, starts, ends)])
 
-    @staticmethod
-    def pack(doc) -> tuple[bytes, str]:
-        """Token offsets (uint32 start/end pairs) and lemmas (only where they differ from the lower form)."""
+
+class Tokens:
+    """Tokens of one sentence: character offsets (relative to ``text``), lower-case words and lemmas."""
+
+    __slots__ = ("text", "starts", "ends", "lemmas", "_words")
+
+    def __init__(self, text: str, starts: list[int], ends: list[int], lemmas: list[str]):
+        self.text, self.starts, self.ends, self.lemmas = text, starts, ends, lemmas
+        self._words = None
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @property
+    def words(self) -> list[str]:
+        """Lower-case token texts."""
+        if self._words is None:
+            self._words = [self.text[s:e].lower() for s, e in zip(self.starts, self.ends)]
+        return self._words
+
+    def doc(self, vocab):
+        """A spaCy Doc of these tokens with their lemmas (for the Matcher), built without the tokenizer."""
+        from spacy.tokens import Doc
+
+        words = [self.text[s:e] for s, e in zip(self.starts, self.ends)]
+        spaces = [self.ends[i] < self.starts[i + 1] for i in range(len(words) - 1)] + ([False] if words else [])
+        return Doc(vocab, words=words, spaces=spaces, lemmas=self.lemmas)
+
+    def pack(self) -> tuple[bytes, str]:
+        """Token offsets (uint32 start/end pairs) and lemmas ('' where the lemma is the lower-case form)."""
         arr = array("I")
-        lem = []
-        for tok in doc:
-            arr.append(tok.idx)
-            arr.append(tok.idx + len(tok.text))
-            lem.append("" if tok.lemma_ == tok.lower_ else tok.lemma_)
+        for s, e in zip(self.starts, self.ends):
+            arr.append(s)
+            arr.append(e)
+        lem = ["" if l == w else l for l, w in zip(self.lemmas, self.words)]
         return arr.tobytes(), ("\x1f".join(lem) if any(lem) else "")
 
 
