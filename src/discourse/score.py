@@ -754,7 +754,8 @@ def scores_table(
         "target": getattr(lexicon, "target", None),
     }
     snapshot = corpus_snapshot(zip(documents["id"], documents["sha256"])) if "sha256" in documents else None
-    extra = {"rule_versions": _rule_versions(lexicon), "n_hits_total": int(len(hits))}
+    extra = {"rule_versions": _rule_versions(lexicon), "n_hits_total": int(len(hits)),
+             "lexicon": {"name": getattr(lexicon, "name", None), "path": getattr(lexicon, "path", None)}}
     kind = "document_scores" if level == "document" else f"{level}_scores"
     return ScoresTable(frame, kind, parameters, getattr(lexicon, "hash", None), snapshot, extra)
 
