@@ -273,3 +273,16 @@ def test_invariants_on_random_hits(rows, seed):
         assert (frame["W"] >= 0).all() and (frame["R"] >= 0).all()
     years = score_periods(hits, docs, ENTRIES, seed=seed, replicates=60, min_hits=1)
     assert years["year"].tolist() == [2000, 2001, 2002] and years["n_hits"].sum() == doc["n_hits"].sum()
+
+
+def test_no_hits_at_all_and_empty_documents():
+    empty = HITS.iloc[0:0]
+    docs = score_documents(empty, DOCUMENTS, ENTRIES)
+    assert docs["n_hits"].tolist() == [0, 0, 0] and docs["low_evidence"].all() and docs["score"].isna().all()
+    years = score_periods(empty, DOCUMENTS, ENTRIES)
+    assert years["year"].tolist() == [2010, 2011] and years["n_docs"].tolist() == [2, 1]
+    assert years["low_evidence"].all() and (years["rate_per_10k"] == 0).all()
+    none = score_periods(empty, DOCUMENTS.iloc[0:0], ENTRIES)
+    assert len(none) == 0 and list(none.columns[:4]) == ["year", "score", "ci_low", "ci_high"]
+    zero_words = score_documents(HITS, DOCUMENTS.assign(words=0), ENTRIES, min_hits=1)
+    assert zero_words["rate_per_10k"].isna().all() and zero_words.loc[0, "n_hits"] == 6
