@@ -193,7 +193,7 @@ def _gather(corpus, *, country, year_from, year_to, lexicon, target, events, top
         what = ", ".join(f"{k}={v}" for k, v in filters.items()) or "no filter"
         raise ReportError("D601", f"no documents in the store {corpus.path} match the report's filters ({what})",
                           hint="ingest documents first (discourse ingest ...) or widen --country/--from/--to")
-    _match.match_corpus(corpus, lexicon)
+    _match.match_corpus(corpus, lexicon, **filters)  # only the documents the report shows
     hits = _match.hits(corpus, lexicon, **filters)
     missing = [c for c in ("year", "date", "title") if c not in hits.columns]
     if missing:  # bring the document metadata the evidence needs
@@ -298,13 +298,29 @@ def _year_axis(ax, lo: int, hi: int) -> None:
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
 
 
+def _label_rows(events: pd.DataFrame, lo: int, hi: int, width_in: float, rows: int = 6) -> list[int]:
+    """Greedy rows for event labels so that labels in one row do not overlap (7 pt text, ~4.2 pt per char)."""
+    per_char = 4.2 / (width_in * 72.0) * (hi - lo + 1.2)
+    ends = [-math.inf] * rows
+    out = []
+    for ev in events.itertuples(index=False):
+        right = ev.x > hi - 0.25 * (hi - lo + 1)
+        width = (len(str(ev.label)) + 1) * per_char
+        start, end = (ev.x - width, ev.x) if right else (ev.x, ev.x + width)
+        row = next((r for r in range(rows) if ends[r] < start), int(np.argmin(ends)))
+        ends[row] = max(ends[row], end)
+        out.append(row)
+    return out
+
+
 def _draw_events(ax, events: pd.DataFrame, lo: int, hi: int, *, labels: bool) -> None:
     if events is None or events.empty:
         return
     ymax = ax.get_ylim()[1]
-    for i, ev in enumerate(events.itertuples(index=False)):
-        if not (lo - 0.5 <= ev.x <= hi + 0.5):
-            continue
+    shown = events.loc[(events["x"] >= lo - 0.5) & (events["x"] <= hi + 0.5)]
+    width_in = ax.figure.get_figwidth() * ax.get_position().width
+    rows = _label_rows(shown, lo, hi, width_in) if labels else [0] * len(shown)
+    for ev, row in zip(shown.itertuples(index=False), rows):
         colour = _EVENT_COLOURS.get(ev.kind, "#555555")
         if not math.isnan(ev.x_end) and ev.x_end - ev.x > 0.02:
             ax.axvspan(ev.x, ev.x_end, color=colour, alpha=0.12, linewidth=0)
@@ -312,7 +328,7 @@ def _draw_events(ax, events: pd.DataFrame, lo: int, hi: int, *, labels: bool) ->
         if labels:
             right = ev.x > hi - 0.25 * (hi - lo + 1)  # labels near the right edge extend to the left
             ax.annotate(ev.label, xy=(ev.x, 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(-2 if right else 2, -3 - 9 * (i % 4)), textcoords="offset points", fontsize=7,
+                        xytext=(-2 if right else 2, -3 - 9 * row), textcoords="offset points", fontsize=7,
                         color=colour, va="top", ha="right" if right else "left", annotation_clip=True)
     ax.set_ylim(top=ymax)
 
@@ -327,6 +343,7 @@ def _orientation_figure(data: _Data, lo: int, hi: int, target: str, out: Path) -
     years = data.years.sort_values("year")
     fig = _new_figure(9.5, 6.2)
     ax, bx = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+    fig.subplots_adjust(left=0.08, right=0.985, top=0.97, bottom=0.08, hspace=0.08)
     x = years["year"].astype(float).to_numpy()
     score = years["score"].astype(float).to_numpy()
     ax.fill_between(x, years["ci_low"].astype(float), years["ci_high"].astype(float), color="#444444", alpha=0.18,
@@ -356,7 +373,6 @@ def _orientation_figure(data: _Data, lo: int, hi: int, target: str, out: Path) -
     _draw_events(bx, data.events, lo, hi, labels=False)
     bx.legend(loc="upper left", fontsize=7, frameon=False, ncol=3)
     bx.set_xlabel("year")
-    fig.subplots_adjust(left=0.08, right=0.985, top=0.97, bottom=0.08, hspace=0.08)
     return _save(fig, out, "orientation", "Orientation by year",
                  "Weighted mean position of the counted hits per year (black) with its bootstrap confidence band; "
                  "hatched years have too few hits to interpret. Below: counted hits per 10,000 words by pole. "
@@ -606,7 +622,8 @@ def build_report(
     target:
         Target power (actor id) when the lexicon is loaded here; default the lexicon's own (russia).
     events:
-        Key-events CSV (see :func:`load_events`); default ``corpus/events.csv`` if it exists, else none.
+        Key-events CSV (see :func:`load_events`); default ``corpus/events.csv`` under the working directory,
+        else ``events.csv`` beside the store, else none (the page says so).
     top_terms, evidence_per_year:
         How many lexicon entries get a term timeline; how many KWIC lines are shown per year.
     seed, level, replicates, min_hits:
@@ -624,8 +641,12 @@ def build_report(
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ReportError("D605", f"output path {out} exists and is not a folder", hint="choose another --out")
-    events_path = Path(events) if events is not None else DEFAULT_EVENTS
-    if events is None and not events_path.is_file():
+    if events is not None:
+        events_path = Path(events)
+    else:  # corpus/events.csv under the working directory, else events.csv beside the store
+        candidates = [DEFAULT_EVENTS, Path(corpus.path).parent / "events.csv"]
+        events_path = next((p for p in candidates if p.is_file()), None)
+    if events_path is None:
         event_frame, events_note = _no_events(), f"No events file ({DEFAULT_EVENTS}) found; none drawn."
     else:
         event_frame, events_note = load_events(events_path), None
