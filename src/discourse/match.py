@@ -35,7 +35,7 @@ from .nlp import Pipeline, forms_of, get_pipeline
 from .store import documents as _docs
 from .store import matches as _sql
 
-__all__ = ["Hit", "match_text", "match_corpus", "hits", "kwic", "resolve_terms", "phrase_hits", "CONTEXT_CHARS"]
+__all__ = ["Hit", "match_text", "match_corpus", "hits", "kwic", "search", "resolve_terms", "phrase_hits", "CONTEXT_CHARS"]
 
 CONTEXT_CHARS = 160  # characters of context stored on each side of a hit (KWIC needs no text reads)
 CHUNK_DOCS = 32      # documents per worker task
@@ -722,7 +722,7 @@ KWIC_COLUMNS = ["doc_id", "date", "year", "country", "page", "term", "entry_id",
 
 def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, window: int = 8,
          negated: str | None = None, limit: int | None = None, progress=None, workers: int = 2,
-         **doc_filters) -> pd.DataFrame:
+         phrases: bool = False, **doc_filters) -> pd.DataFrame:
     """Keyword in context for lexicon entries (id, label or category) or free phrases.
 
     Parameters
@@ -735,6 +735,8 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
         ``"only"`` or ``"exclude"`` negated hits; None keeps all.
     limit:
         At most this many rows (after ordering by year, date, country, document, offset).
+    phrases:
+        Treat every term as a free phrase, even one that names a lexicon entry (see :func:`search`).
     doc_filters:
         doc_type, country, year_from, year_to, ... as in :func:`discourse.store.documents.document_filter_sql`.
 
@@ -749,7 +751,7 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
     window = max(0, min(int(window), 20))
     lexicon = lexicon or load_lexicon()
     where, params = _docs.document_filter_sql(**doc_filters)
-    resolved = resolve_terms(lexicon, terms)
+    resolved = [(t, None) for t in terms] if phrases else resolve_terms(lexicon, terms)
     needed = [e for _, es in resolved if es for e in es]
     if needed:
         _ensure(corpus, lexicon, needed, progress, workers, doc_filters)
@@ -778,6 +780,17 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
         frame = frame.head(int(limit))
     frame["year"] = frame["year"].astype("Int64")
     return frame.reset_index(drop=True)
+
+
+def search(corpus, phrases: Sequence[str] | str, *, window: int = 8, limit: int | None = None,
+           **doc_filters) -> pd.DataFrame:
+    """Keyword in context for free phrases searched in the stored text (never the lexicon's cache).
+
+    A phrase matches like a lexicon phrase pattern: case-insensitive, whole words, any hyphen, space or line
+    break between its words; an SQLite FTS5 index (built on first use) narrows the documents to read.
+    Columns as :func:`kwic` (no negation or target).
+    """
+    return kwic(corpus, phrases, window=window, limit=limit, phrases=True, **doc_filters)
 
 
 def _ensure(corpus, lexicon: Lexicon, entries: Sequence[Entry], progress, workers: int, doc_filters: dict) -> None:
