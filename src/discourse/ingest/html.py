@@ -120,6 +120,8 @@ def read_html(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
         include_links=False,
         deduplicate=False,
         with_metadata=False,
+        # Navigation and footers are never the speech; without this the fallback may return a lone menu item.
+        prune_xpath=["//nav", "//footer", "//*[@role='navigation']", "//*[@role='contentinfo']"],
         config=config,
     )
     paragraphs = [line.strip() for line in (body or "").split("\n") if line.strip()]
