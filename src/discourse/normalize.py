@@ -136,25 +136,33 @@ _WORD_ASCII = np.array([re.match(r"\w", chr(c)) is not None for c in range(128)]
 _SPACE_ASCII = np.array([re.match(r"\s", chr(c)) is not None for c in range(128)])
 
 
-@functools.lru_cache(maxsize=65536)
-def _class_of(code: int) -> tuple[bool, bool]:
-    char = chr(code)
-    return re.match(r"\w", char) is not None, re.match(r"\s", char) is not None
+@functools.lru_cache(maxsize=1)
+def _bmp_tables():
+    """Per code point of the Basic Multilingual Plane: is it ``\\w`` / ``\\s`` for ``re`` (built on first use)."""
+    chars = [chr(c) for c in range(65536)]
+    word = np.array([c.isalnum() for c in chars])
+    word[95] = True  # "_"
+    space = np.array([c.isspace() for c in chars])
+    return word, space
 
 
 def _classes(text: str):
-    """Code points of ``text`` and, per character, whether ``re`` counts it as ``\\w`` and as ``\\s``."""
+    """Code points of ``text`` and, per character, whether ``re`` counts it as ``\\w`` and as ``\\s``.
+
+    ``re`` (str patterns) defines ``\\w`` as ``str.isalnum()`` or ``_`` and ``\\s`` as ``str.isspace()``.
+    """
     if text.isascii():
         codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8).astype(np.uint32)
         small = codes.astype(np.intp)
         return codes, _WORD_ASCII[small], _SPACE_ASCII[small]
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    high = codes >= 128
-    low = np.where(high, 0, codes).astype(np.intp)
-    word, space = _WORD_ASCII[low], _SPACE_ASCII[low]
-    if high.any():
-        unique, inverse = np.unique(codes[high], return_inverse=True)
-        table = np.array([_class_of(int(c)) for c in unique], dtype=bool).reshape(-1, 2)
-        word[high] = table[inverse, 0]
-        space[high] = table[inverse, 1]
+    word_table, space_table = _bmp_tables()
+    astral = codes > 0xFFFF
+    index = np.where(astral, 0, codes).astype(np.intp)
+    word, space = word_table[index], space_table[index]
+    if astral.any():
+        for i in np.flatnonzero(astral):
+            char = chr(int(codes[i]))
+            word[i] = char.isalnum()
+            space[i] = char.isspace()
     return codes, word, space
