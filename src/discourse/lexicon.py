@@ -464,7 +464,7 @@ def _validate_entries(data, loc: _Located, group_names: set[str]) -> list[dict]:
             loc.problems.append(Problem(loc.path, loc.line(w + ("needs_target",)), f"{name}: needs_target must be false or a mapping of target groups to positions, e.g. {{target: 1, west: -1}}"))
             ok = False
         position = item.get("position")
-        if position is None and target_positions:
+        if position is None and isinstance(needs, dict):
             position = target_positions.get("target", 0.0)
         if position is None:
             loc.problems.append(Problem(loc.path, line, f"{name}: missing field 'position' (a number in [-1, 1])"))
@@ -514,7 +514,7 @@ def check_lexicon(path: str | Path | None = None, *, actors: str | Path | None =
     target = data.get("target", DEFAULT_TARGET) if isinstance(data, dict) else DEFAULT_TARGET
     if actor_list and target not in {a["id"] for a in actor_list}:
         loc.problems.append(Problem(loc.path, loc.line(("target",)), f"target {target!r} is not an actor in {apath}"))
-    return aloc.problems + loc.problems
+    return sorted(aloc.problems, key=lambda p: p.line) + sorted(loc.problems, key=lambda p: p.line)
 
 
 def _sha(obj) -> str:
@@ -545,7 +545,7 @@ def load_lexicon(path: str | Path | None = None, *, target: str | None = None, a
     actor_list = _validate_actors(adata, aloc) if adata is not None else []
     blocs = adata.get("blocs", []) if isinstance(adata, dict) else []
     entries = _validate_entries(data, loc, _groups(actor_list, blocs if isinstance(blocs, list) else []))
-    problems = aloc.problems + loc.problems
+    problems = sorted(aloc.problems, key=lambda p: p.line) + sorted(loc.problems, key=lambda p: p.line)
     if problems:
         _raise(problems, path)
     target = target or data.get("target") or DEFAULT_TARGET

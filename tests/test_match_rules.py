@@ -1,0 +1,165 @@
+"""Matching rules on hand-written sentences (illustrative text written for these tests) in en, az and ru."""
+
+from __future__ import annotations
+
+import pytest
+
+from discourse.lexicon import load_lexicon
+from discourse.match import match_text
+
+
+@pytest.fixture(scope="module")
+def lex():
+    return load_lexicon()
+
+
+def found(text, lang, lex):
+    return [(h.entry_id, h.surface) for h in match_text(text, lang, lex)]
+
+
+def one(text, lang, lex, entry_id):
+    hits = [h for h in match_text(text, lang, lex) if h.entry_id == entry_id]
+    assert len(hits) == 1, [(h.entry_id, h.surface) for h in match_text(text, lang, lex)]
+    return hits[0]
+
+
+# -- forms ------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("surface", ["Euro-Atlantic integration", "Euroatlantic integration", "Euro Atlantic integration",
+                                     "EURO-ATLANTIC INTEGRATION", "euro-atlantic integration", "Euro- Atlantic integration",
+                                     "Euro-\nAtlantic integration", "Euro-Atlantic\nintegration"])
+def test_euro_atlantic_variants_en(lex, surface):
+    assert found(f"Our course is {surface} of the country.", "en", lex) == [("euro_atlantic_integration", surface)]
+
+
+@pytest.mark.parametrize("word", ["integrate", "integration", "integrating", "integrated", "Integration", "INTEGRATION"])
+def test_integration_forms_en(lex, word):
+    assert found(f"We {word} with the European Union.", "en", lex) == [("integration", word)]
+
+
+def test_word_broken_at_line_end_is_found_with_offsets_into_stored_text(lex):
+    text = "Deeper inte-\ngration with NATO."
+    hit = one(text, "en", lex, "integration")
+    assert (hit.surface, text[hit.start:hit.end]) == ("inte-\ngration", "inte-\ngration")
+    assert (hit.target, hit.target_group) == ("nato", "west")
+
+
+@pytest.mark.parametrize("word", ["inteqrasiya", "inteqrasiyası", "inteqrasiyaya", "İnteqrasiyanın", "İNTEQRASİYA"])
+def test_integration_forms_az(lex, word):
+    assert found(f"Avropa İttifaqı ilə {word} vacibdir.", "az", lex) == [("integration", word)]
+
+
+@pytest.mark.parametrize("word", ["интеграция", "интеграции", "интеграцию", "Интеграцией", "ИНТЕГРАЦИЯ"])
+def test_integration_forms_ru(lex, word):
+    assert found(f"Для нас {word} с Россией важна.", "ru", lex) == [("integration", word)]
+
+
+def test_possessives_and_hyphenated_compounds_count(lex):
+    text = "Russia's strategic partnership matters. NATO's Partnership for Peace helps. The EU-Azerbaijan summit."
+    hits = match_text(text, "en", lex)
+    assert [(h.entry_id, h.target) for h in hits] == [("strategic_partnership", "russia"), ("nato_partnership", "nato")]
+    # actors: possessive and compound forms are recognised as targets
+    hit = one("We value the EU-Azerbaijan strategic partnership.", "en", lex, "strategic_partnership")
+    assert (hit.target, hit.target_group) == ("european_union", "west")
+
+
+def test_case_sensitive_acronym_is_not_a_pronoun(lex):
+    assert one("A strategic partnership with us is possible.", "en", lex, "strategic_partnership").target is None
+    assert one("A strategic partnership with the US is possible.", "en", lex, "strategic_partnership").target == "united_states"
+
+
+def test_lemma_mode_confirms_with_spacy_lemmas(lex):
+    # allied_relations has {lemma: ally}: ally, allies, allied; not "alley" or "all"
+    assert found("Our allies agree. An ally helps. All of them walk the alley.", "en", lex) == [
+        ("allied_relations", "allies"), ("allied_relations", "ally")]
+    assert found("Наши союзники и союзника поддержали.", "ru", lex) == [
+        ("allied_relations", "союзники"), ("allied_relations", "союзника")]
+
+
+# -- overlaps -----------------------------------------------------------------------------------------------------
+def test_overlapping_entries_longest_wins(lex):
+    assert found("Euro-Atlantic integration remains our goal.", "en", lex) == [("euro_atlantic_integration", "Euro-Atlantic integration")]
+    assert found("The Non-Aligned Movement met; non-aligned states spoke.", "en", lex) == [
+        ("non_aligned_movement", "Non-Aligned Movement"), ("non_alignment", "non-aligned")]
+    assert found("Azərbaycan Avroatlantik inteqrasiyaya can atır.", "az", lex) == [("euro_atlantic_integration", "Avroatlantik inteqrasiyaya")]
+    assert found("Курс на евроатлантическую интеграцию.", "ru", lex) == [("euro_atlantic_integration", "евроатлантическую интеграцию")]
+
+
+# -- negation ----------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,cue", [
+    ("We do not have to integrate anywhere.", "not"),
+    ("There is no need for integration.", "no need"),
+    ("We don't seek integration.", "n't"),
+    ("We chose balance rather than integration.", "rather than"),
+    ("Integration is never an option for us.", "never"),
+])
+def test_negation_in_clause_en(lex, text, cue):
+    hit = one(text, "en", lex, "integration")
+    assert (hit.negated, hit.negation_cue) == (True, cue)
+
+
+@pytest.mark.parametrize("text", [
+    "We do not doubt it, integration is our choice.",
+    "We have never hesitated; integration is our choice.",
+    "This is not a secret. Integration is our choice.",
+    "Not only integration but trade matters.",
+    "There is no doubt that integration helps.",
+])
+def test_negation_outside_the_clause_does_not_count_en(lex, text):
+    assert one(text, "en", lex, "integration").negated is False
+
+
+def test_negation_az(lex):
+    assert one("Bizim üçün inteqrasiya məqsəd deyil.", "az", lex, "integration").negation_cue == "deyil"
+    assert one("Biz heç yerə inteqrasiya etmirik.", "az", lex, "integration").negated is True
+    assert one("Biz inteqrasiya etmirik.", "az", lex, "integration").negation_cue == "etmirik"
+    assert one("Biz inteqrasiyanı dəstəkləyirik.", "az", lex, "integration").negated is False
+    assert one("Bu sirr deyil, amma inteqrasiya bizim seçimimizdir.", "az", lex, "integration").negated is False
+
+
+def test_negation_ru(lex):
+    assert one("Мы не стремимся к интеграции.", "ru", lex, "integration").negation_cue == "не"
+    assert one("Интеграция без России невозможна.", "ru", lex, "integration").negation_cue == "без"
+    assert one("Это не секрет, интеграция важна.", "ru", lex, "integration").negated is False
+    assert one("Не только интеграция важна.", "ru", lex, "integration").negated is False
+
+
+# -- target -------------------------------------------------------------------------------------------------------
+def test_target_same_sentence_changes_the_pole(lex):
+    sp = lex.entry("strategic_partnership")
+    ru_hit = one("We signed a strategic partnership with the Russian Federation.", "en", lex, "strategic_partnership")
+    eu_hit = one("We signed a strategic partnership with the European Union.", "en", lex, "strategic_partnership")
+    none_hit = one("We signed a strategic partnership.", "en", lex, "strategic_partnership")
+    assert (ru_hit.target, ru_hit.target_group, sp.position_for(ru_hit.target_group)) == ("russia", "target", 1.0)
+    assert (eu_hit.target, eu_hit.target_group, sp.position_for(eu_hit.target_group)) == ("european_union", "west", -1.0)
+    assert (none_hit.target, sp.position_for(none_hit.target_group)) == (None, None)
+
+
+def test_target_in_another_sentence_does_not_count(lex):
+    hit = one("Russia is our neighbour. We signed a strategic partnership.", "en", lex, "strategic_partnership")
+    assert hit.target is None
+    hit = one("Rusiya qonşumuzdur. Biz strateji tərəfdaşlıq qurduq.", "az", lex, "strategic_partnership")
+    assert hit.target is None
+    hit = one("Россия наш сосед. Мы подписали стратегическое партнёрство.", "ru", lex, "strategic_partnership")
+    assert hit.target is None
+
+
+def test_target_az_and_ru(lex):
+    assert one("Rusiya ilə strateji tərəfdaşlıq dərinləşir.", "az", lex, "strategic_partnership").target_group == "target"
+    assert one("Avropa İttifaqı ilə strateji tərəfdaşlıq.", "az", lex, "strategic_partnership").target == "european_union"
+    assert one("Стратегическое партнёрство с Москвой.", "ru", lex, "strategic_partnership").target == "russia"
+    assert one("Интеграция в рамках ЕАЭС продолжается.", "ru", lex, "integration").target_group == "target_led"
+
+
+def test_nearest_actor_wins_and_hit_is_not_its_own_target(lex):
+    hit = one("Turkey welcomed our strategic partnership with Russia.", "en", lex, "strategic_partnership")
+    assert hit.target == "russia"  # 'with Russia' is nearer than 'Turkey'
+    hit = one("The CIS meets today.", "en", lex, "cis")
+    assert hit.target is None  # the hit "CIS" is not its own target
+
+
+def test_another_target_power_regroups_actors():
+    lex_us = load_lexicon(target="united_states")
+    hit = [h for h in match_text("A strategic partnership with NATO.", "en", lex_us) if h.entry_id == "strategic_partnership"][0]
+    assert (hit.target, hit.target_group) == ("nato", "west")
+    hit = [h for h in match_text("A strategic partnership with Washington.", "en", lex_us) if h.entry_id == "strategic_partnership"][0]
+    assert hit.target_group == "target"
