@@ -270,8 +270,10 @@ def docx_bytes(paragraphs: list[str] | None = None, document_xml: bytes | None =
 
 def docx_ratio_bomb(inflated: int = 64 << 20) -> bytes:
     """A DOCX whose word/document.xml is ``inflated`` bytes of one repeated character (ratio ~1000:1)."""
-    filler = b"<w:p><w:r><w:t>" + b"a" * (inflated - 200) + b"</w:t></w:r></w:p>"
-    document_xml = b'<w:document xmlns:w="%s"><w:body>%s</w:body></w:document>' % (_W_NS, filler)
+    head = b'<w:document xmlns:w="%s"><w:body><w:p><w:r><w:t>' % _W_NS
+    tail = b"</w:t></w:r></w:p></w:body></w:document>"
+    document_xml = head + b"a" * (inflated - len(head) - len(tail)) + tail
+    assert len(document_xml) == inflated
     return docx_bytes(document_xml=document_xml)
 
 

@@ -21,7 +21,8 @@ decompression bomb is refused instead of exhausting memory.
 
 Error codes: D150 not a PDF, D151 malformed, D152 password-protected, D153 wrong password, D154 broken
 encryption dictionary, D155 unsupported encryption, D156 no text layer, D157 too many pages, D158 timeout,
-D159 decompression bomb, D160 only unmapped glyphs.
+D159 decompression bomb, D160 only unmapped glyphs, D161 a page count (/Count) far beyond the limit that the page
+tree does not hold.
 """
 
 from __future__ import annotations
@@ -664,6 +665,12 @@ def _read(item, limits, started, logs, pdfplumber, PDFXRefFallback, PDFPage, Pag
                 said = f" (the page tree says {claim:,})" if claim else ""
                 _fail("D157", source, f"more than {limits.max_pages:,} pages{said}",
                       "raise the page limit (Limits.max_pages / --max-pages) or split the file", "too_many_pages")
+        if claim is not None and claim > limits.max_pages:
+            # Fewer real pages than the limit, but a page count far beyond it: crafted or corrupt.
+            _fail("D161", source, f"the page tree claims {claim:,} pages (over the limit of {limits.max_pages:,}) "
+                  f"but holds {len(page_objs):,}; refused as a corrupt or crafted page count",
+                  "repair it (e.g. `qpdf in.pdf out.pdf` rewrites the page tree) if the file is genuine",
+                  "bad_page_count")
         if not page_objs:
             _fail("D151", source, "malformed PDF: no pages found in the page tree",
                   "repair it (e.g. `qpdf in.pdf out.pdf`) or re-export it", "malformed_pdf")

@@ -1,0 +1,132 @@
+"""Bombs and limits: every hostile input is generated here (small on disk) and refused within its limit.
+
+Reader-level checks catch what they can before expanding anything (page tree walk, declared ZIP sizes, input
+size, entity declarations, a ceiling on each inflated stream); what only process isolation can stop (a content
+stream that takes too long to interpret) is tested through the pipeline, whose workers run under a wall-clock
+timeout and an address-space limit.
+"""
+
+from __future__ import annotations
+
+import resource
+
+import pytest
+
+import pdfgen
+from discourse.errors import IngestError
+from discourse.ingest.document import Limits, SourceItem
+from discourse.ingest.readers import read
+
+
+def _refusal(name: str, data: bytes, kind: str, **limits) -> IngestError:
+    with pytest.raises(IngestError) as info:
+        read(SourceItem(name, data, kind), Limits(**limits))
+    return info.value
+
+
+def test_bombs_5000_pages_refused_before_reading_pages():
+    data = pdfgen.many_pages_pdf(5000)
+    assert len(data) < 1_000_000
+    err = _refusal("pages.pdf", data, "pdf")
+    assert (err.code, err.reason) == ("D157", "too_many_pages")
+    assert err.message == "pages.pdf: more than 2,000 pages (the page tree says 5,000)"
+
+
+def test_bombs_lying_page_count_refused_without_iterating():
+    err = _refusal("count.pdf", pdfgen.many_pages_pdf(1, count=2147483647), "pdf")
+    assert (err.code, err.reason) == ("D161", "bad_page_count")
+    assert err.message == (
+        "count.pdf: the page tree claims 2,147,483,647 pages (over the limit of 2,000) but holds 1; "
+        "refused as a corrupt or crafted page count"
+    )
+
+
+def test_bombs_flate_stream_inflating_to_gigabytes():
+    data = pdfgen.flate_bomb_pdf(4 << 30)  # 4 GiB of zeros behind two Flate filters
+    assert len(data) < 20_000
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    err = _refusal("zip.pdf", data, "pdf", memory_mb=256)  # ceiling: 64 MiB per stream
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert (err.code, err.reason) == ("D159", "decompression_bomb")
+    assert err.message.startswith("zip.pdf: decompression bomb: a compressed stream of ")
+    assert err.message.endswith("inflates past 67,108,864 bytes")
+    assert grown_mb < 400  # peak memory stays near the ceiling, nowhere near 4 GiB
+
+
+def test_bombs_50mb_html_text_node_refused_before_parsing():
+    data = b"<html><body><p>" + b"A" * (50 * 1024 * 1024) + b"</p></body></html>"
+    err = _refusal("huge.html", data, "html")
+    assert (err.code, err.reason) == ("D140", "too_large")
+    assert err.message == f"huge.html: web page is {len(data):,} bytes, over the HTML limit of 20,971,520 bytes"
+
+
+def test_bombs_docx_compression_ratio():
+    data = pdfgen.docx_ratio_bomb(64 << 20)
+    assert len(data) < 200_000
+    err = _refusal("ratio.docx", data, "docx")
+    assert (err.code, err.reason) == ("D171", "zip_bomb")
+    assert "compression ratio" in err.message
+
+
+def test_bombs_docx_declared_size_over_member_limit():
+    err = _refusal("size.docx", pdfgen.docx_ratio_bomb(64 << 20), "docx", max_zip_ratio=1e9,
+                   max_zip_member_bytes=32 << 20)
+    assert (err.code, err.reason) == ("D171", "zip_bomb")
+    assert "expands to 67,108,864 bytes (limit 33,554,432)" in err.message
+
+
+def test_bombs_zip_slip_member_names(tmp_path):
+    err = _refusal("slip.docx", pdfgen.docx_bytes(["Hello."], extra={"../../escape.txt": b"owned"}), "docx")
+    assert (err.code, err.reason) == ("D172", "unsafe_archive")
+    assert not list(tmp_path.parent.rglob("escape.txt"))
+
+
+@pytest.mark.parametrize("xml,name", [(pdfgen.BILLION_LAUGHS, "laughs.docx"), (pdfgen.EXTERNAL_ENTITY, "ext.docx")])
+def test_bombs_xml_entities_in_docx(xml, name):
+    err = _refusal(name, pdfgen.docx_bytes(document_xml=xml), "docx")
+    assert (err.code, err.reason) == ("D173", "xml_entities")
+
+
+@pytest.mark.parametrize("xml", [pdfgen.BILLION_LAUGHS, pdfgen.EXTERNAL_ENTITY])
+def test_bombs_xml_entities_in_html(xml):
+    err = _refusal("page.xhtml", xml.replace(b"w:document", b"html"), "html")
+    assert (err.code, err.reason) == ("D141", "xml_entities")
+
+
+@pytest.mark.slow
+def test_bombs_through_the_pipeline_batch_goes_on(corpus, tmp_path):
+    """All bombs in one folder with one good file: the good file is stored, each bomb fails with its code."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    files = {
+        "good.txt": "An illustrative statement on balanced foreign policy.".encode(),
+        "pages.pdf": pdfgen.many_pages_pdf(5000),
+        "count.pdf": pdfgen.many_pages_pdf(1, count=2147483647),
+        "flate.pdf": pdfgen.flate_bomb_pdf(4 << 30),
+        "slow.pdf": pdfgen.slow_pdf(),
+        "ratio.docx": pdfgen.docx_ratio_bomb(64 << 20),
+        "slip.docx": pdfgen.docx_bytes(["Hello."], extra={"../escape.txt": b"owned"}),
+        "laughs.docx": pdfgen.docx_bytes(document_xml=pdfgen.BILLION_LAUGHS),
+        "huge.html": b"<html><body><p>" + b"A" * (25 * 1024 * 1024) + b"</p></body></html>",
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    limits = Limits(seconds=3, memory_mb=256)
+    report = corpus.ingest([folder], limits=limits, workers=2)
+    assert [s.rsplit("/", 1)[-1] for s, _ in report.added] == ["good.txt"]
+    failed = {source.rsplit("/", 1)[-1]: (code, message) for source, code, message in report.failed}
+    assert {name: code for name, (code, _) in failed.items()} == {
+        "pages.pdf": "D157",
+        "count.pdf": "D161",
+        "flate.pdf": "D159",
+        "slow.pdf": "D107",
+        "ratio.docx": "D171",
+        "slip.docx": "D172",
+        "laughs.docx": "D173",
+        "huge.html": "D140",
+    }
+    assert "timed out after 3 s at page 1" in failed["slow.pdf"][1]
+    for name, (_, message) in failed.items():
+        assert name in message
+    assert len(corpus.documents()) == 1
+    assert not list(tmp_path.rglob("escape.txt"))
