@@ -53,7 +53,9 @@ for _name in _MODULES:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``discourse`` console script."""
     try:
-        cli.main(args=argv, prog_name="discourse", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="discourse", standalone_mode=False)
+        if isinstance(result, int) and not isinstance(result, bool):  # click returns Exit(n) codes here
+            return result
     except DiscourseError as exc:
         click.echo(f"Error [{exc.code}]: {exc.message}", err=True)
         if exc.hint:
