@@ -13,6 +13,7 @@ import pytest
 from discourse import Corpus
 from discourse.cli import main
 from discourse.errors import ReportError
+from discourse.metadata import DocumentMeta
 from discourse.report import SECTIONS, build_report, load_events
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -206,3 +207,21 @@ def test_report_loads_in_headless_browser(demo, tmp_path):
         assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
     finally:
         driver.quit()
+
+
+def test_report_without_hits_degrades_with_notes(tmp_path, corpus):
+    text = tmp_path / "2012_plain.txt"
+    text.write_text("ILLUSTRATIVE: a short note about weather and harvests, with no orientation term at all.\n")
+    meta = DocumentMeta(country="AZE", date="2012-05-01", doc_type="statement", language="en")
+    result = corpus.ingest([text], meta=meta)
+    assert result.failed == []
+    index = build_report(corpus, tmp_path / "out", country="AZE", events=EVENTS, replicates=20)
+    html = index.read_text("utf-8")
+    for section in SECTIONS:
+        assert f'<section id="{section}">' in html
+    assert html.count("No lexicon term was found in the selected documents") == 3  # orientation, terms, evidence
+    assert ('Sections with a note instead of (some of) their data:\n<a href="#orientation">orientation</a>, '
+            '<a href="#terms">terms</a>, <a href="#evidence">evidence</a>.') in html
+    assert not (tmp_path / "out" / "figures" / "orientation.png").exists()
+    assert not (tmp_path / "out" / "figures" / "terms.png").exists()
+    assert "1 document of AZE, 2012-2012; 0 lexicon hits, of which 0 count toward a score" in html
