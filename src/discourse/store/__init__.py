@@ -20,6 +20,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import urllib.parse
 from pathlib import Path
 from typing import Iterator
 
@@ -110,7 +111,7 @@ class Store:
                     )
                 journal = "delete"
         try:
-            uri = f"file:{db}?mode=ro" if readonly and not memory else str(db)
+            uri = f"file:{urllib.parse.quote(str(db.resolve()))}?mode=ro" if readonly and not memory else str(db)
             conn = sqlite3.connect(
                 uri, uri=readonly and not memory, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                 check_same_thread=False,
@@ -164,11 +165,17 @@ class Store:
                 yield self.conn
             except BaseException:
                 self._depth = 0
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:  # SQLite may already have rolled back (disk full, I/O error)
+                    self.conn.execute("ROLLBACK")
                 raise
-            else:
-                self._depth = 0
+            self._depth = 0
+            try:
                 self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise StoreError("D207", f"cannot commit to {self.path}: {exc}; nothing of this write was kept",
+                                 hint="check free disk space and permissions of the store's folder") from None
 
     @contextlib.contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
