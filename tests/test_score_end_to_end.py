@@ -105,3 +105,21 @@ def test_write_scores_and_run_scores(scored, tmp_path):
     docs = pd.read_csv(doc_path)
     assert len(docs) == 3 and docs["low_evidence"].all()  # default min_hits 5: three hits are too few
     assert docs["score"].isna().all() and docs["n_hits"].tolist() == [3, 3, 0]
+
+
+def test_export_timeline(scored, tmp_path, capsys):
+    db = str(scored.path)
+    assert main(["export", "timeline", "euro_atlantic_integration", "western_integration", "--db", db,
+                 "--format", "csv"]) == 0
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert frame.columns.tolist()[:4] == ["year", "term", "count", "rate_per_10k"]
+    counts = frame.pivot(index="year", columns="term", values="count")
+    assert counts.loc[[2009, 2010, 2011], "euro_atlantic_integration"].tolist() == [1, 1, 0]
+    assert counts.loc[[2009, 2010, 2011], "western_integration"].tolist() == [2, 1, 0]
+    out = tmp_path / "t.parquet"
+    assert main(["export", "timeline", "Non-Aligned Movement", "--db", db, "--format", "parquet",
+                 "--out", str(out)]) == 0
+    side = json.loads((tmp_path / "t.parquet.json").read_text())
+    assert side["kind"] == "timeline" and side["parameters"]["terms"] == ["Non-Aligned Movement"]
+    assert pd.read_parquet(out)["count"].tolist() == [1, 0, 0]
+

@@ -214,14 +214,11 @@ def matches_table(corpus, *, lexicon=None, ensure_matches: bool = True, **filter
 
 def timeline_table(corpus, terms, *, lexicon=None, by: str = "year", per: int = 10000, **filters) -> ExportTable:
     """Counts and rates of terms, entries or categories per period (the matcher's :func:`discourse.timeline`)."""
-    try:
-        from .timeline import timeline as _timeline
-    except ImportError:
-        from .match import timeline as _timeline
+    from .timeline import timeline as _timeline
 
     lexicon = _lexicon(lexicon)
     filters = _filters(filters)
-    frame = _timeline(corpus, list(terms), lexicon=lexicon, by=by, per=per, **filters)
+    frame = _timeline(corpus, list(terms), lexicon, by=by, per=per, progress=False, **filters)
     documents = corpus.documents(**filters)
     return ExportTable(
         frame, "timeline", {"terms": list(terms), "by": by, "per": per, "filters": filters,
