@@ -51,8 +51,8 @@ WARM_RUNS = 5
 
 # The five timeline terms and the KWIC term: entries of the shipped lexicon, looked up by id or label.
 TIMELINE_TERMS = ("non_aligned_movement", "strategic_partnership", "euro_atlantic_integration", "cis",
-                  "sovereignty")
-KWIC_TERM = "strategic_partnership"
+                  "neutrality")
+KWIC_TERM = "integration"
 
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -76,15 +76,18 @@ def _english_regex(lexicon_path: str | None):
                 parts.append(f"(?:{pattern.text})")
             else:
                 words = [re.escape(w) for w in pattern.text.split()]
-                tail = r"\w*" if pattern.mode in ("stem", "lemma") else ""
-                parts.append(r"\b" + r"\s+".join(words) + tail + r"\b")
-    # Longest first, so that the alternation prefers "Euro-Atlantic integration" over "integration".
+                tail = r"\w*" if pattern.mode in ("stem", "lemma") else r"(?!\w)"
+                parts.append(r"\s+".join(words) + tail)
+    # Longest first, so that the alternation prefers "Euro-Atlantic integration" over "integration"; one word
+    # boundary in front of the whole alternation (with one per branch, re tries all 57 branches at every
+    # character and the scan takes minutes).
     parts.sort(key=len, reverse=True)
-    return re.compile("|".join(parts), re.IGNORECASE), len(parts)
+    return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE), len(parts)
 
 
 def stage_baseline(args: dict) -> dict:
-    files = sorted(Path(args["folder"]).rglob("*.txt"))
+    speech = re.compile(r"^[A-Z]{2,4}_\d{1,3}_\d{4}\.txt$")  # the statements, not the 5 non-speech files
+    files = sorted(p for p in Path(args["folder"]).rglob("*.txt") if speech.match(p.name))
     start = time.perf_counter()
     regex, n_patterns = _english_regex(args.get("lexicon"))
     hits = 0
@@ -290,74 +293,42 @@ def unpack(source: Path, dest: Path) -> Path:
     return target
 
 
-def edited_lexicon(src: Path | None, dest: Path) -> tuple[Path, str]:
-    """Write a copy of the lexicon YAML with one English pattern of one entry changed; return (path, what)."""
+def edited_lexicon(src: Path | None, dest: Path, entry_id: str = "non_aligned_movement") -> tuple[Path, str]:
+    """Write a copy of the lexicon YAML with one English pattern of one entry changed; return (path, what).
+
+    The edit a researcher makes after reading KWIC lines: the entry's first English phrase becomes a stem
+    pattern (so that "Non-Aligned Movements" counts too). The gazetteer is copied next to the edited file.
+    """
     import yaml
 
     from discourse.lexicon import DEFAULT_LEXICON, load_lexicon
 
     src = Path(src or DEFAULT_LEXICON)
-    lexicon = load_lexicon(src)
     data = yaml.safe_load(src.read_text(encoding="utf-8"))
-    entries = data["entries"] if isinstance(data, dict) else data
-    chosen = None
-    for raw in entries:
-        for pat in _raw_patterns(raw):
-            if pat.get("lang", "en") == "en" and pat.get("mode", "phrase") == "phrase" and " " in pat["text"]:
-                chosen = (raw, pat)
+    entries = data["entries"]
+    chosen = next((e for e in entries if e.get("id") == entry_id), None)
+    candidates = [chosen] if chosen else []
+    candidates += [e for e in entries if e is not chosen]
+    for raw in candidates:
+        english = (raw.get("patterns") or {}).get("en") or []
+        for i, pattern in enumerate(english):
+            if isinstance(pattern, str):
+                english[i] = {"stem": pattern}
+                note = f"entry {raw['id']!r}: English pattern {pattern!r} changed from phrase to stem"
                 break
-        if chosen:
-            break
-    if chosen is None:
+        else:
+            continue
+        break
+    else:
         raise SystemExit(f"{src}: no English phrase pattern to edit")
-    raw, pat = chosen
-    before = pat["text"]
-    # The edit a researcher makes: a variant spelling of the phrase (first word pluralized).
-    words = before.split()
-    words[0] = words[0] + "s" if not words[0].endswith("s") else words[0][:-1]
-    _set_pattern(raw, before, " ".join(words))
-    path = dest / "orientation_edited.yaml"
+    path = dest / src.name.replace(".yaml", "_edited.yaml")
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    # Keep the gazetteer next to the copy if the lexicon refers to it by a relative path.
-    for sibling in src.parent.glob("*.yaml"):
-        if sibling.name != src.name and not (dest / sibling.name).exists():
-            shutil.copy(sibling, dest / sibling.name)
-    edited = load_lexicon(path)
-    changed = [e.id for e, f in zip(lexicon.entries, edited.entries) if e.hash != f.hash]
-    return path, f"entry {raw.get('id')!r}: pattern {before!r} -> {' '.join(words)!r} ({len(changed)} entry hash changed)"
-
-
-def _raw_patterns(raw: dict):
-    pats = raw.get("patterns", [])
-    if isinstance(pats, dict):  # {en: [..], az: [..]}
-        for lang, items in pats.items():
-            for item in items or []:
-                if isinstance(item, str):
-                    yield {"lang": lang, "mode": raw.get("mode", "phrase"), "text": item}
-                else:
-                    yield {"lang": lang, **item}
-    else:
-        for item in pats:
-            yield item
-
-
-def _set_pattern(raw: dict, before: str, after: str) -> None:
-    pats = raw.get("patterns", [])
-    if isinstance(pats, dict):
-        for lang, items in pats.items():
-            for i, item in enumerate(items or []):
-                if item == before:
-                    items[i] = after
-                    return
-                if isinstance(item, dict) and item.get("text") == before:
-                    item["text"] = after
-                    return
-    else:
-        for item in pats:
-            if item.get("text") == before:
-                item["text"] = after
-                return
-    raise SystemExit(f"could not edit pattern {before!r}")
+    actors = data.get("actors")
+    if actors and not Path(actors).is_absolute():
+        shutil.copy(src.parent / actors, dest / actors)
+    before, after = load_lexicon(src), load_lexicon(path)
+    changed = [a.id for a, b in zip(before.entries, after.entries) if a.hash != b.hash]
+    return path, f"{note}; entries whose hash changed: {', '.join(changed)}"
 
 
 def machine() -> dict:
