@@ -16,10 +16,8 @@ Worker error codes: D107 timed out, D108 worker crashed (segfault, killed), D109
 
 from __future__ import annotations
 
-import os
 import resource
 import signal
-import sys
 import threading
 from dataclasses import dataclass
 
@@ -102,6 +100,9 @@ def _page_on_stack(frame) -> int | None:
 
 def init_worker(memory_mb: int) -> None:
     """Worker initializer: cap the address space at its current size plus ``memory_mb`` MiB."""
+    import faulthandler
+
+    faulthandler.disable()  # a crashing parser is reported by the parent, not by a traceback dump
     signal.signal(signal.SIGALRM, _on_alarm)
     if memory_mb and memory_mb > 0:
         try:
@@ -216,8 +217,3 @@ def crash_failure(source: str, exc: BaseException, limits: Limits) -> Failure:
     if code == -signal.SIGKILL:
         cause += " (possibly out of memory)"
     return Failure(source, "D108", f"{source}: the parser process crashed ({cause})", "crash")
-
-
-def _debug(msg: str) -> None:  # pragma: no cover - development aid
-    if os.environ.get("DISCOURSE_DEBUG_POOL"):
-        print(f"[pool {os.getpid()}] {msg}", file=sys.stderr)
