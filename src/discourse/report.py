@@ -55,6 +55,7 @@ EVENT_COLUMNS = ("date", "end_date", "label", "kind", "source")
 
 _POLE_COLOURS = {"west": "#1f77b4", "hedging": "#7f7f7f", "target": "#d62728"}
 _EVENT_COLOURS = {"war": "#d62728", "document": "#2ca02c", "speech": "#9467bd"}
+_NEEDS_TARGET_COLOUR = "#9467bd"
 _MAX_INDICATOR_PANELS = 6
 _SLUG = re.compile(r"[^0-9A-Za-z_.-]+")
 
@@ -155,27 +156,27 @@ def _check_options(country, year_from, year_to, top_terms, evidence_per_year) ->
             raise ReportError("D604", f"{name} must be a positive integer, got {value!r}")
 
 
-def _term_rates(hits: pd.DataFrame, documents: pd.DataFrame, entries: pd.DataFrame, top: int) -> pd.DataFrame:
-    """Rate per 10,000 words per (year, entry) for the ``top`` entries with most hits.
+def _term_rates(corpus, lexicon, hits: pd.DataFrame, entries: pd.DataFrame, top: int, filters: dict) -> pd.DataFrame:
+    """Rate per 10,000 words per (year, entry) for the ``top`` entries with most hits (``discourse.timeline``).
 
     Years with documents but no hits of an entry are 0; years without documents are absent.
     """
+    from .timeline import timeline
+
     cols = ["year", "entry_id", "label", "count", "rate_per_10k", "n_docs", "n_words"]
-    if hits.empty or documents.empty:
+    if hits.empty:
         return pd.DataFrame(columns=cols)
-    leading = hits["entry_id"].value_counts()
-    leading = leading.sort_values(ascending=False, kind="stable").head(top).index.tolist()
-    per_year = documents.groupby("year").agg(n_docs=("id", "size"), n_words=("words", "sum"))
-    counts = hits.loc[hits["entry_id"].isin(leading)].groupby(["year", "entry_id"]).size()
+    counts = hits["entry_id"].value_counts()
+    leading = sorted(counts.index, key=lambda e: (-int(counts[e]), str(e)))[:top]
+    frame = timeline(corpus, leading, lexicon, by="year", per=10_000, **filters)
     labels = entries.drop_duplicates("entry_id").set_index("entry_id")["label"].to_dict()
-    rows = []
-    for entry in leading:
-        for year, (n_docs, n_words) in per_year.iterrows():
-            count = int(counts.get((year, entry), 0))
-            rows.append({"year": int(year), "entry_id": entry, "label": labels.get(entry, entry), "count": count,
-                         "rate_per_10k": count / n_words * 1e4 if n_words else math.nan,
-                         "n_docs": int(n_docs), "n_words": int(n_words)})
-    return pd.DataFrame(rows, columns=cols)
+    frame = frame.rename(columns={"term": "entry_id"})
+    frame["label"] = [labels.get(e, e) for e in frame["entry_id"]]
+    frame["year"] = frame["year"].astype(int)
+    order = {e: i for i, e in enumerate(leading)}
+    frame = frame.sort_values(["entry_id", "year"], key=lambda s: s.map(order) if s.name == "entry_id" else s,
+                              kind="stable")
+    return frame[cols].reset_index(drop=True)
 
 
 def _gather(corpus, *, country, year_from, year_to, lexicon, target, events, top_terms, seed, level, replicates,
@@ -205,7 +206,7 @@ def _gather(corpus, *, country, year_from, year_to, lexicon, target, events, top
                                  replicates=replicates, min_hits=min_hits)
     if "year" not in years.columns and "period" in years.columns:
         years = years.rename(columns={"period": "year"})
-    terms = _term_rates(hits, documents, entries, top_terms)
+    terms = _term_rates(corpus, lexicon, hits, entries, top_terms, filters)
     data = _Data(lexicon=lexicon, documents=documents, hits=hits, counted=counted, entries=entries, years=years,
                  terms=terms, events=events, level=level)
     if hits.empty:
@@ -290,11 +291,16 @@ def _save(fig, out: Path, name: str, title: str, caption: str, alt: str) -> _Fig
     return _Figure(name, title, caption, png, svg, uri, alt)
 
 
-def _year_axis(ax, lo: int, hi: int) -> None:
+def _year_axis(ax, lo: int, hi: int, narrow: bool = False) -> None:
     ax.set_xlim(lo - 0.6, hi + 0.6)
     span = hi - lo
-    step = 1 if span <= 16 else 2 if span <= 32 else 5
-    ax.set_xticks(list(range(lo - lo % step if step > 1 else lo, hi + 1, step)))
+    if narrow:  # half-width panels
+        step = 1 if span <= 8 else 2 if span <= 16 else 5 if span <= 40 else 10
+    else:
+        step = 1 if span <= 16 else 2 if span <= 32 else 5
+    first = lo + (-lo) % step  # the first multiple of step within the range
+    ax.set_xticks(list(range(first, hi + 1, step)))  # (set_xticks may widen the limits: set them again)
+    ax.set_xlim(lo - 0.6, hi + 0.6)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
 
 
@@ -336,11 +342,17 @@ def _draw_events(ax, events: pd.DataFrame, lo: int, hi: int, *, labels: bool) ->
 def _low_years(years: pd.DataFrame) -> list[int]:
     if "low_evidence" not in years.columns:
         return []
-    return [int(y) for y, flag in zip(years["year"], years["low_evidence"]) if bool(flag)]
+    return [int(y) for y, flag in zip(years["year"], years["low_evidence"]) if pd.notna(flag) and bool(flag)]
+
+
+def _full_years(years: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
+    """The yearly scores on every year of the axis (years without documents are NaN, so lines break there)."""
+    frame = years.drop_duplicates("year").set_index("year").reindex(range(lo, hi + 1))
+    return frame.rename_axis("year").reset_index()
 
 
 def _orientation_figure(data: _Data, lo: int, hi: int, target: str, out: Path) -> _Figure:
-    years = data.years.sort_values("year")
+    years = _full_years(data.years, lo, hi)
     fig = _new_figure(9.5, 6.2)
     ax, bx = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
     fig.subplots_adjust(left=0.08, right=0.985, top=0.97, bottom=0.08, hspace=0.08)
@@ -390,15 +402,17 @@ def _terms_figure(data: _Data, lo: int, hi: int, out: Path) -> _Figure:
     fig = _new_figure(9.5, height)
     axes = np.atleast_1d(fig.subplots(nrows, ncols, sharex=True, squeeze=False)).ravel()
     fig.subplots_adjust(left=0.08, right=0.985, top=1 - 0.3 / height, bottom=0.45 / height, hspace=0.45, wspace=0.15)
-    positions = data.entries.drop_duplicates("entry_id").set_index("entry_id")["position"].to_dict()
+    table = data.entries.drop_duplicates("entry_id").set_index("entry_id")
     for ax, entry in zip(axes, entries):
         rows = data.terms.loc[data.terms["entry_id"] == entry].sort_values("year")
-        pos = positions.get(entry, 0.0)
-        colour = _POLE_COLOURS["west"] if pos < 0 else _POLE_COLOURS["target"] if pos > 0 else _POLE_COLOURS["hedging"]
+        pos = float(table["position"].get(entry, 0.0))
+        needs = bool(table["needs_target"].get(entry, False))
+        colour = (_NEEDS_TARGET_COLOUR if needs else _POLE_COLOURS["west"] if pos < 0
+                  else _POLE_COLOURS["target"] if pos > 0 else _POLE_COLOURS["hedging"])
         ax.bar(rows["year"], rows["rate_per_10k"], width=0.7, color=colour, linewidth=0)
-        ax.set_title(f"{rows['label'].iloc[0]}  (position {pos:+.1f}, {int(rows['count'].sum())} hits)", fontsize=8,
-                     loc="left")
-        _year_axis(ax, lo, hi)
+        where = "direction from its target actor" if needs else f"position {pos:+.1f}"
+        ax.set_title(f"{rows['label'].iloc[0]}  ({where}, {int(rows['count'].sum())} hits)", fontsize=8, loc="left")
+        _year_axis(ax, lo, hi, narrow=ncols > 1)
         _draw_events(ax, data.events, lo, hi, labels=False)
         ax.tick_params(labelsize=7)
     for ax in axes[n:]:
@@ -406,7 +420,8 @@ def _terms_figure(data: _Data, lo: int, hi: int, out: Path) -> _Figure:
     fig.supylabel("hits per 10,000 words", fontsize=8, x=0.005)
     return _save(fig, out, "terms", "Leading lexicon entries",
                  "Hits per 10,000 words of the lexicon entries with most hits (all hits, negated or not), one panel "
-                 "per entry; colour = the entry's pole (blue West, grey hedging, red target power).",
+                 "per entry; colour = the entry's pole (blue West, grey hedging, red target power, purple: the direction "
+                 "depends on the actor in the sentence).",
                  "Small multiples of yearly term rates for the leading lexicon entries")
 
 
@@ -417,7 +432,7 @@ def _indicators_figure(data: _Data, lo: int, hi: int, target: str, out: Path) ->
     fig = _new_figure(9.5, height)
     axes = np.atleast_1d(fig.subplots(len(cols) + 1, 1, sharex=True, squeeze=False)).ravel()
     fig.subplots_adjust(left=0.08, right=0.985, top=1 - 0.3 / height, bottom=0.5 / height, hspace=0.45)
-    years = data.years.sort_values("year")
+    years = _full_years(data.years, lo, hi)
     ax = axes[0]
     ax.fill_between(years["year"].astype(float), years["ci_low"].astype(float), years["ci_high"].astype(float),
                     color="#444444", alpha=0.18, linewidth=0)
@@ -427,8 +442,8 @@ def _indicators_figure(data: _Data, lo: int, hi: int, target: str, out: Path) ->
     _year_axis(ax, lo, hi)
     _draw_events(ax, data.events, lo, hi, labels=False)
     for ax, col in zip(axes[1:], cols):
-        values = frame[["year", col]].dropna()
-        ax.plot(values["year"].astype(float), values[col].astype(float), color="#1f4e79", marker="o", markersize=3)
+        # NaN breaks the line: a year without a value is a gap, not an interpolation.
+        ax.plot(frame["year"].astype(float), frame[col].astype(float), color="#1f4e79", marker="o", markersize=3)
         ax.set_title(data.indicator_labels.get(col, col), fontsize=8, loc="left")
         _year_axis(ax, lo, hi)
         _draw_events(ax, data.events, lo, hi, labels=False)
