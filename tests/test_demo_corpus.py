@@ -148,10 +148,6 @@ def test_events_csv_parses():
 
 
 def test_demo_corpus_ingests_without_failures(corpus):
-    try:
-        from discourse.ingest import ingest  # noqa: F401
-    except ImportError:
-        pytest.skip("the ingestion pipeline (discourse.ingest.ingest) is not built yet")
     report = corpus.ingest([EXAMPLES], manifest=MANIFEST)
     assert report.failed == []
     rows = _rows(MANIFEST)
