@@ -130,3 +130,41 @@ def test_bombs_through_the_pipeline_batch_goes_on(corpus, tmp_path):
         assert name in message
     assert len(corpus.documents()) == 1
     assert not list(tmp_path.rglob("escape.txt"))
+
+
+# -- totality: whatever the bytes, a document or a coded refusal -------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PREFIXES = {
+    "pdf": [b"", b"%PDF-1.4\n", pdfgen.many_pages_pdf(1)[:200]],
+    "html": [b"", b"<html><body><p>", b"<?xml version='1.0'?><!DOCTYPE x ["],
+    "text": [b"", b"\xef\xbb\xbf", b"\xff\xfe"],
+    "docx": [b"", b"PK\x03\x04", pdfgen.docx_bytes(["x"])[:60]],
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(sorted(_PREFIXES)), prefix=st.integers(0, 2), tail=st.binary(max_size=600))
+def test_bombs_reading_is_total(kind, prefix, tail):
+    data = _PREFIXES[kind][prefix] + tail
+    try:
+        doc = read(SourceItem("fuzz." + kind, data, kind), Limits(seconds=10))
+    except IngestError as err:
+        assert err.code.startswith("D1") and err.message.startswith("fuzz." + kind + ": ") and err.reason
+    else:
+        assert doc.text and doc.text == doc.text.strip()
+        assert "(cid:" not in doc.text
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 3000))
+def test_bombs_truncated_pdf_never_escapes(cut):
+    whole = pdfgen.many_pages_pdf(3, text=b"An illustrative line of text on each page.")
+    try:
+        doc = read(SourceItem("cut.pdf", whole[:cut], "pdf"), Limits())
+    except IngestError as err:
+        assert err.code in {"D150", "D151", "D156", "D122"}, err
+    else:
+        assert "An illustrative line of text on each page." in doc.text
