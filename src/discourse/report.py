@@ -188,7 +188,7 @@ def _gather(corpus, *, country, year_from, year_to, lexicon, target, events, top
     if lexicon is None or isinstance(lexicon, (str, os.PathLike)):
         lexicon = load_lexicon(lexicon, target=target)
     filters = {k: v for k, v in (("country", country), ("year_from", year_from), ("year_to", year_to))
-               if v is not None}
+               if v is not None and v != ""}
     documents = corpus.documents(**filters)
     if documents.empty:
         what = ", ".join(f"{k}={v}" for k, v in filters.items()) or "no filter"
@@ -224,13 +224,8 @@ def _gather_indicators(corpus, data: _Data, *, country, year_from, year_to) -> N
         data.notes["indicators"] = ("Indicators are shown for one country: run the report with --country "
                                     "(for example --country AZE).")
         return
-    try:
-        from . import panel as _panel
-    except ModuleNotFoundError as exc:  # the indicators stage is not part of this build
-        if exc.name != f"{__package__}.panel":
-            raise
-        data.notes["indicators"] = "The panel stage (discourse.panel) is not available in this build."
-        return
+    from . import panel as _panel
+
     lo = int(year_from) if year_from is not None else int(data.documents["year"].min())
     hi = int(year_to) if year_to is not None else int(data.documents["year"].max())
     frame = _panel.panel(corpus, country, lo, hi, scores=data.years, lexicon=data.lexicon)
@@ -653,6 +648,7 @@ def build_report(
     replicates = _score.DEFAULT_REPLICATES if replicates is None else replicates
     min_hits = _score.DEFAULT_MIN_HITS if min_hits is None else min_hits
     _check_options(country, year_from, year_to, top_terms, evidence_per_year)
+    country = str(country).strip().upper() if country else None
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ReportError("D605", f"output path {out} exists and is not a folder", hint="choose another --out")
