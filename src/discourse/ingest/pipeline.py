@@ -252,11 +252,9 @@ class _Engine:
                 self.buffer.append((self.next_write - 1, outcome))
                 if isinstance(outcome, Parsed):
                     self.buffer_chars += outcome.chars
-        if self.buffer and (
-            len(self.buffer) >= COMMIT_DOCS
-            or self.buffer_chars >= COMMIT_CHARS
-            or time.monotonic() - (self.buffer_since or 0) >= COMMIT_SECONDS
-        ):
+                if len(self.buffer) >= COMMIT_DOCS or self.buffer_chars >= COMMIT_CHARS:
+                    self._flush()
+        if self.buffer and time.monotonic() - (self.buffer_since or 0) >= COMMIT_SECONDS:
             self._flush()
 
     def _flush(self) -> None:
