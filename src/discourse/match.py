@@ -80,10 +80,19 @@ _ABBREV = ("mr", "mrs", "ms", "dr", "st", "no", "nos", "vol", "art", "para", "pa
            "гг", "т.е", "т.д", "им", "ст", "см")
 
 
-_SENT_PUNCT = re.compile(r"[.!?…]+[\"'”»)\]]*\s+(?=[\"“«(\[]?[^\W_a-zа-яёəöüğışç])")
+def _abbrev_lookbehinds() -> str:
+    """Fixed-width lookbehinds (one per length) refusing a full stop after an abbreviation or an initial."""
+    by_len: dict[int, set[str]] = {}
+    for a in _ABBREV:
+        for form in (a, a.capitalize(), a.upper()):
+            by_len.setdefault(len(form), set()).add(re.escape(form))
+    parts = [rf"(?<!\b(?:{'|'.join(sorted(forms))})\.)" for _, forms in sorted(by_len.items())]
+    return "".join(parts) + r"(?<!\b[^\W\d_]\.)"
+
+
+# The first character is matched before the lookbehinds, so they run only at punctuation (fast).
+_SENT_PUNCT = re.compile(r"[.!?…]" + _abbrev_lookbehinds() + r"[.!?…]*[\"'”»)\]]*\s+(?=[\"“«(\[]?[^\W_a-zа-яёəöüğışç])")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
-_ABBREV_TAIL = re.compile(r"(?:^|[^\w.])(?:" + "|".join(re.escape(a) for a in sorted(_ABBREV, key=len, reverse=True))
-                          + r"|[^\W\d_])$", re.IGNORECASE)
 
 
 def _sentences(text: str) -> list[int]:
@@ -91,13 +100,8 @@ def _sentences(text: str) -> list[int]:
 
     A full stop after a known abbreviation (Mr., e.g., U.S.) or after a one-letter word (initials) ends nothing.
     """
-    ends = []
-    for m in _SENT_PUNCT.finditer(text):
-        s = m.start()
-        if text[s] == "." and _ABBREV_TAIL.search(text[max(0, s - 8):s]):
-            continue
-        ends.append(m.end())
-    if "\n" in text:
+    ends = [m.end() for m in _SENT_PUNCT.finditer(text)]
+    if "\n\n" in text or "\n \n" in text or "\n\t" in text:
         paras = [m.end() for m in _PARAGRAPH.finditer(text)]
         if paras:
             ends = sorted(set(ends) | set(paras))
@@ -134,7 +138,7 @@ def _pattern_regex(p: Pattern, folded: bool = True) -> str:
     return "".join(out) + r"(?!\w)"
 
 
-_TRIGGER_LEN = 6
+_TRIGGER_LEN = 24
 
 
 def _regex_prefixes(source: str) -> set[str] | None:
@@ -180,6 +184,27 @@ def _triggers(p: Pattern) -> set[str] | None:
     return {first[:_TRIGGER_LEN]}
 
 
+def _trie_regex(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, factored by common prefixes (much faster than a flat alternation)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:  # a trigger ends here; greedy '?' still prefers the longer ones
+            body = (body if len(alts) > 1 else "(?:" + body + ")") + "?"
+        return body
+
+    return build(trie)
+
+
 @dataclass
 class _Compiled:
     """All patterns of some entries (or actors) in one language.
@@ -191,12 +216,12 @@ class _Compiled:
 
     items: list            # (owner index, Pattern, anchored regex, case-sensitive regex or None)
     scan: re.Pattern | None
-    buckets: dict
+    buckets: dict          # trigger -> indices of the items that may start where it is found
     alone: list
 
     @classmethod
     def build(cls, owners: Sequence, lang: str) -> "_Compiled":
-        items, triggers, buckets, alone = [], set(), {}, []
+        items, triggers, buckets, alone = [], {}, {}, []
         for oi, owner in enumerate(owners):
             for p in owner.patterns:
                 if p.lang != lang:
@@ -213,13 +238,14 @@ class _Compiled:
                 if trig is None:
                     alone.append(idx)
                     continue
-                triggers |= trig
-                for ch in {t[0] for t in trig}:
-                    buckets.setdefault(ch, []).append(idx)
+                for t in trig:
+                    triggers.setdefault(t, []).append(idx)
         scan = None
         if triggers:
-            ordered = sorted(triggers, key=lambda t: (-len(t), t))
-            scan = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in ordered) + ")")
+            # a trigger found also stands for every shorter trigger that is a prefix of it
+            for t in triggers:
+                buckets[t] = sorted({i for u, idxs in triggers.items() if t.startswith(u) for i in idxs})
+            scan = re.compile(r"\b" + _trie_regex(triggers))
         return cls(items, scan, buckets, alone)
 
     def find(self, folded: str, original: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, int, Pattern]]:
@@ -231,7 +257,7 @@ class _Compiled:
             buckets = self.buckets
             for m in self.scan.finditer(folded, lo, hi):
                 s = m.start()
-                for idx in buckets[folded[s]]:
+                for idx in buckets[m.group()]:
                     oi, p, rx, cs = items[idx]
                     mm = rx.match(folded, s, hi)
                     if mm is None or mm.end() == s:
