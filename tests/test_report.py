@@ -115,15 +115,6 @@ def test_report_methods_and_low_evidence_match_the_scores(demo):
     assert "Years with too few hits to interpret" in html
 
 
-def test_report_without_country_notes_missing_indicators(demo, tmp_path):
-    with Corpus.open(demo["db"]) as corpus:
-        index = build_report(corpus, tmp_path / "all", events=EVENTS, top_terms=2, replicates=50)
-    html = index.read_text("utf-8")
-    assert "Indicators are shown for one country" in html
-    assert not (tmp_path / "all" / "figures" / "indicators.png").exists()
-    assert (tmp_path / "all" / "figures" / "orientation.png").read_bytes()[:8] == PNG
-
-
 def test_report_errors_name_the_cause(tmp_path, corpus):
     with pytest.raises(ReportError) as err:
         build_report(corpus, tmp_path / "out", events=EVENTS)
@@ -225,3 +216,20 @@ def test_report_without_hits_degrades_with_notes(tmp_path, corpus):
     assert not (tmp_path / "out" / "figures" / "orientation.png").exists()
     assert not (tmp_path / "out" / "figures" / "terms.png").exists()
     assert "1 document of AZE, 2012-2012; 0 lexicon hits, of which 0 count toward a score" in html
+
+
+def test_report_without_country_replaces_its_own_files_and_notes_indicators(demo, tmp_path):
+    out = tmp_path / "again"
+    shutil.copytree(demo["out"], out)
+    (out / "docs" / "stale.html").write_text("old page")
+    (out / "notes.txt").write_text("mine")
+    with Corpus.open(demo["db"]) as corpus:
+        index = build_report(corpus, out, events=EVENTS, top_terms=2, replicates=20)  # all countries
+    html = index.read_text("utf-8")
+    assert "Indicators are shown for one country" in html
+    assert "<title>Orientation report: all countries, 2005-2020</title>" in html
+    assert not (out / "docs" / "stale.html").exists()
+    assert not (out / "figures" / "indicators.png").exists() and not (out / "figures" / "indicators.svg").exists()
+    assert (out / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in (out / "figures").iterdir()) == ["orientation.png", "orientation.svg",
+                                                                   "terms.png", "terms.svg"]

@@ -591,6 +591,20 @@ def _table(frame: pd.DataFrame | None, columns: list[str] | None = None) -> dict
     return {"columns": cols, "rows": [[row[c] for c in cols] for _, row in frame.iterrows()]}
 
 
+def _remove_stale(out: Path) -> None:
+    """Remove what an earlier report wrote in ``out`` (its figures and document pages), nothing else."""
+    try:
+        for name in ("orientation", "terms", "indicators"):
+            for ext in ("png", "svg"):
+                (out / "figures" / f"{name}.{ext}").unlink(missing_ok=True)
+        if (out / "docs").is_dir():
+            for page in (out / "docs").glob("*.html"):
+                page.unlink()
+    except OSError as exc:
+        raise ReportError("D605", f"cannot clear the earlier report in {out}: {exc.strerror}",
+                          hint="choose another folder with --out") from None
+
+
 def _write(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -624,7 +638,8 @@ def build_report(
     corpus:
         An open :class:`~discourse.corpus.Corpus`.
     out_dir:
-        Folder for ``index.html``, ``figures/`` and ``docs/`` (created; existing files are overwritten).
+        Folder for ``index.html``, ``figures/`` and ``docs/`` (created; the figures and document pages of an
+        earlier report there are replaced, other files are left alone).
     country, year_from, year_to:
         Document filters (ISO 3166-1 alpha-3 code; inclusive years). Indicators need one country.
     lexicon:
@@ -670,6 +685,7 @@ def build_report(
     target_label = target.capitalize() if target.islower() else target
 
     figures_dir = out / "figures"
+    _remove_stale(out)
     figures: dict[str, _Figure] = {}
     if not data.years.empty and data.years["n_hits"].sum() > 0:
         figures["orientation"] = _orientation_figure(data, lo, hi, target_label, figures_dir)
