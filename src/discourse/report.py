@@ -52,6 +52,7 @@ SECTIONS = ("summary", "orientation", "terms", "indicators", "evidence", "docume
 #: The shipped events file (relative to the working directory); see ``docs/report.md``.
 DEFAULT_EVENTS = Path("corpus") / "events.csv"
 EVENT_COLUMNS = ("date", "end_date", "label", "kind", "source")
+_SHIPPED_EVENTS = Path(__file__).resolve().parents[2] / "corpus" / "events.csv"
 
 _POLE_COLOURS = {"west": "#1f77b4", "hedging": "#7f7f7f", "target": "#d62728"}
 _EVENT_COLOURS = {"war": "#d62728", "document": "#2ca02c", "speech": "#9467bd"}
@@ -648,7 +649,8 @@ def build_report(
         Target power (actor id) when the lexicon is loaded here; default the lexicon's own (russia).
     events:
         Key-events CSV (see :func:`load_events`); default ``corpus/events.csv`` under the working directory,
-        else ``events.csv`` beside the store, else none (the page says so).
+        else ``events.csv`` beside the store, else the project's shipped ``corpus/events.csv``, else none (the
+        page says so).
     top_terms, evidence_per_year:
         How many lexicon entries get a term timeline; how many KWIC lines are shown per year.
     seed, level, replicates, min_hits:
@@ -669,8 +671,8 @@ def build_report(
         raise ReportError("D605", f"output path {out} exists and is not a folder", hint="choose another --out")
     if events is not None:
         events_path = Path(events)
-    else:  # corpus/events.csv under the working directory, else events.csv beside the store
-        candidates = [DEFAULT_EVENTS, Path(corpus.path).parent / "events.csv"]
+    else:  # corpus/events.csv under the working directory, beside the store, then the project's shipped file
+        candidates = [DEFAULT_EVENTS, Path(corpus.path).parent / "events.csv", _SHIPPED_EVENTS]
         events_path = next((p for p in candidates if p.is_file()), None)
     if events_path is None:
         event_frame, events_note = _no_events(), f"No events file ({DEFAULT_EVENTS}) found; none drawn."
