@@ -742,7 +742,7 @@ def build_report(
     if data.panel is not None:
         c = data.correlations.copy()
         c.insert(0, "indicator", [data.indicator_labels.get(v, v) for v in c["variable"]])
-        corr_all = c.drop(columns=["variable"])
+        corr_all = c.drop(columns=["variable"]).rename(columns={"label": "note"})
         directed = [v for v in data.indicator_columns
                     if data.panel.attrs.get("variables", {}).get(v, {}).get("direction", 0) != 0]
         corr = corr_all.loc[(c["lag"] == 0) & c["variable"].isin(directed)] if directed else corr_all.loc[c["lag"] == 0]
