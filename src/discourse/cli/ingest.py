@@ -111,7 +111,13 @@ def ingest_command(paths, manifest, doc_type, date, speaker, speaker_post, count
     meta = DocumentMeta(doc_type=doc_type, date=date, speaker=speaker, speaker_post=speaker_post, country=country,
                         language=language, title=title, source_url=source_url)
     limits = Limits(seconds=timeout, max_pages=max_pages, memory_mb=memory_mb)
-    corpus = open_corpus(db, create=not dry_run)
+    from ..corpus import Corpus
+    from ..store import default_db_path
+
+    if dry_run and not default_db_path(db).exists():
+        corpus = Corpus.open(":memory:")  # nothing stored yet: everything would be added, and nothing is created
+    else:
+        corpus = open_corpus(db, create=True)
     bar = Progress("files", enabled=progress)
     try:
         report = ingest(corpus, list(paths), manifest=manifest, meta=meta, dry_run=dry_run, password=password,
