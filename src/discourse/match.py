@@ -689,13 +689,6 @@ def resolve_terms(lexicon: Lexicon, terms: Sequence[str]) -> list[tuple[str, lis
     return [(t, lexicon.resolve(t)) for t in terms]
 
 
-def _words(text: str, n: int, side: str) -> str:
-    toks = text.split()
-    if side == "left":
-        return " ".join(toks[-n:]) if n else ""
-    return " ".join(toks[:n]) if n else ""
-
-
 def phrase_hits(corpus, phrase: str, where: str, params: list) -> list[tuple]:
     """Hits of a free phrase in the stored texts of the filtered documents (FTS5 prefilter + the phrase rule).
 
@@ -793,13 +786,19 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
             if negated == "only":
                 found = []
         rows.extend((term, r) for r in found)
-    data = [{
-        "doc_id": r[0], "date": r[1], "year": r[2], "country": r[3], "page": r[4], "term": term,
-        "entry_id": r[12], "left": _words(r[5], window, "left"), "hit": " ".join(r[6].split()),
-        "right": _words(r[7], window, "right"), "negated": bool(r[8]), "negation_cue": r[9], "target": r[10],
-        "target_group": r[11], "start": r[13],
-    } for term, r in rows]
-    frame = pd.DataFrame(data, columns=KWIC_COLUMNS)
+    if rows:
+        cols = list(zip(*(r for _, r in rows)))
+        frame = pd.DataFrame({
+            "doc_id": cols[0], "date": cols[1], "year": cols[2], "country": cols[3], "page": cols[4],
+            "term": [t for t, _ in rows], "entry_id": cols[12],
+            "left": [" ".join(x.split()[-window:]) if window else "" for x in cols[5]],
+            "hit": [" ".join(x.split()) for x in cols[6]],
+            "right": [" ".join(x.split()[:window]) if window else "" for x in cols[7]],
+            "negated": [bool(x) for x in cols[8]], "negation_cue": cols[9], "target": cols[10],
+            "target_group": cols[11], "start": cols[13],
+        }, columns=KWIC_COLUMNS)
+    else:
+        frame = pd.DataFrame({c: [] for c in KWIC_COLUMNS}, columns=KWIC_COLUMNS)
     if len(resolved) > 1 and not frame.empty:
         frame = frame.sort_values(["year", "date", "country", "doc_id", "start"], kind="stable", na_position="first")
     if limit:
