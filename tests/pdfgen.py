@@ -13,6 +13,7 @@ import zlib
 __all__ = [
     "running_header_pdf",
     "hyphenated_pdf",
+    "styled_lines_pdf",
     "image_page_pdf",
     "encrypt_pdf",
     "truncated_pdf",
@@ -34,6 +35,7 @@ def _fpdf():
     from fpdf import FPDF
 
     pdf = FPDF(format="A4", unit="pt")
+    pdf.core_fonts_encoding = "windows-1252"  # en dashes, curly quotes and the euro sign in the core fonts
     pdf.set_auto_page_break(False)
     pdf.set_margins(72, 72, 72)
     return pdf
@@ -78,6 +80,19 @@ def hyphenated_pdf(lines: list[str]) -> bytes:
         pdf.set_xy(72, y)
         pdf.cell(0, 14, line)
         y += 14
+    return _output(pdf)
+
+
+def styled_lines_pdf(lines: list[tuple[str, str, int]]) -> bytes:
+    """A one-page PDF of ``(text, style, size)`` lines, e.g. ``("Heading", "B", 14)``, one under the other."""
+    pdf = _fpdf()
+    pdf.add_page()
+    y = 100
+    for text, style, size in lines:
+        pdf.set_font("Helvetica", style=style, size=size)
+        pdf.set_xy(72, y)
+        pdf.cell(0, size + 3, text)
+        y += size + 3
     return _output(pdf)
 
 

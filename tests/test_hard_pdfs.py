@@ -113,7 +113,7 @@ def test_hard_pdfs_exact_texts(hard_pdfs):
         doc = _read(hard_pdfs, name)
         assert (doc.text, doc.pages) == ("Potato", 1), name
     assert _read(hard_pdfs, "pdfminer-issue-791-non-unicode-cmap.pdf").text == "Peněžní prostředky na účtech"
-    assert _read(hard_pdfs, "pdfminer-issue-1113-circular-xobjects.pdf").text == "Hello world Hello world"
+    assert _read(hard_pdfs, "pdfminer-issue-1113-circular-xobjects.pdf").text == "Hello world\n\nHello world"
     assert _read(hard_pdfs, "pdfminer-aes-256-r6-pw-usersecret.pdf", "usersecret").text == "Hello World"
     assert _read(hard_pdfs, "pdfminer-rc4-40-pw-foo.pdf", "foo").text == "Secret!"
     assert _read(hard_pdfs, "pdfplumber-password-pw-test.pdf", "test").pages == 4
@@ -190,7 +190,7 @@ def test_hard_pdfs_duplicate_glyphs_removed(hard_pdfs):
     doc = _read_cached(hard_pdfs, "pdfplumber-issue-71-duplicate-chars.pdf")
     assert "UUEE" not in doc.text and "CCiirrccuullaa" not in doc.text
     assert "UE 8. Circulation - Métabolismes" in doc.text
-    assert doc.text.startswith("Chapitre 5 Item 265")
+    assert doc.text.startswith("Chapitre 5\n\nItem 265\n\nDÉSORDRES DE L’ÉQUILIBRE ACIDE-BASE\n\n")
 
 
 def test_hard_pdfs_rotated_table_reads_words(hard_pdfs):

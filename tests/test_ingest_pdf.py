@@ -67,6 +67,27 @@ def test_ingest_pdf_hyphenation_rejoined():
     )
 
 
+def test_ingest_pdf_hyphen_kept_after_acronym_and_ranges_rejoined():
+    lines = ["Operators need an FAA-", "approved list of items 22–10–", "01B and 22–11–02 under the plan."]
+    assert _read(pdfgen.hyphenated_pdf(lines)).text == (
+        "Operators need an FAA-approved list of items 22–10–01B and 22–11–02 under the plan."
+    )
+
+
+def test_ingest_pdf_headings_start_paragraphs():
+    doc = _read(pdfgen.styled_lines_pdf([
+        ("Foreign Policy Priorities", "B", 14),
+        ("The first priority is a balanced relationship with", "", 11),
+        ("every neighbour and partner", "", 11),
+        ("Energy Corridors", "B", 11),
+        ("Pipelines connect the region to European markets", "", 11),
+    ]))
+    assert doc.text == (
+        "Foreign Policy Priorities\n\nThe first priority is a balanced relationship with every neighbour and "
+        "partner\n\nEnergy Corridors\n\nPipelines connect the region to European markets"
+    )
+
+
 def test_ingest_pdf_image_page_flagged_with_ocr_hint():
     text_pages = [["First page of an illustrative report."], ["Second page of it."], ["Third page."]]
     doc = _read(pdfgen.image_page_pdf(text_pages, image_pages=1))

@@ -60,6 +60,7 @@ _ENCRYPT_KEYS = {
     "Perms", "EncryptMetadata", "Recipients",
 }
 _LINE_DIR = {"ltr": "ttb", "rtl": "btt", "ttb": "rtl", "btt": "ltr"}  # where the next line is, per text direction
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _EDGE_LINES = 3          # lines at the top and at the bottom of a page that may be running headers/footers
 _REPEAT_SHARE = 0.4      # a masked edge line on at least this share of pages is a running header/footer
 _SCAN_MAX_CHARS = 50     # a page with images over >= 30 % of its area and fewer characters looks scanned
@@ -162,6 +163,7 @@ class _Word:
     x1: float
     top: float
     bottom: float
+    style: tuple = ()  # (bold, rounded size): a change of style between lines starts a paragraph (headings)
 
     @property
     def mid(self) -> float:
@@ -200,18 +202,27 @@ class _Line:
     def height(self) -> float:
         return statistics.median(w.height for w in self.words)
 
+    @property
+    def style(self) -> tuple:
+        """The style of most of the line's characters."""
+        weight = Counter()
+        for w in self.words:
+            weight[w.style] += len(w.text)
+        return weight.most_common(1)[0][0]
+
 
 def _frame(word: dict, width: float, height: float) -> _Word:
     """Map a pdfplumber word into the frame where its text reads left to right, top to bottom."""
     x0, x1, top, bottom = word["x0"], word["x1"], word["top"], word["bottom"]
     direction = word.get("direction", "ltr")
+    style = word.get("style", ())
     if direction == "ttb":
-        return _Word(word["text"], top, bottom, width - x1, width - x0)
+        return _Word(word["text"], top, bottom, width - x1, width - x0, style)
     if direction == "btt":
-        return _Word(word["text"], height - bottom, height - top, x0, x1)
+        return _Word(word["text"], height - bottom, height - top, x0, x1, style)
     if direction == "rtl":
-        return _Word(word["text"], width - x1, width - x0, height - bottom, height - top)
-    return _Word(word["text"], x0, x1, top, bottom)
+        return _Word(word["text"], width - x1, width - x0, height - bottom, height - top, style)
+    return _Word(word["text"], x0, x1, top, bottom, style)
 
 
 def _lines(words: list[_Word]) -> list[_Line]:
@@ -332,6 +343,7 @@ def _paragraphs(blocks: list[list[_Line]]) -> str:
     """Join lines into paragraphs separated by blank lines; rejoin words hyphenated at line ends."""
     paragraphs: list[str] = []
     current = ""
+    last: _Line | None = None
     for block in blocks:
         if not block:
             continue
@@ -347,8 +359,14 @@ def _paragraphs(blocks: list[list[_Line]]) -> str:
             if not text:
                 continue
             if i == 0:
-                # A new block (column or band) continues the paragraph only if the last line did not end one.
-                new_para = not current or current.endswith(_SENTENCE_END) or line.x0 > left + 0.8 * em
+                # A new block (column or band) continues the paragraph only if the last line did not end one,
+                # in the same style, without a gap below it.
+                new_para = (
+                    not current
+                    or current.endswith(_SENTENCE_END)
+                    or line.x0 > left + 0.8 * em
+                    or (last is not None and (line.style != last.style or line.top - last.bottom > em))
+                )
             else:
                 prev = block[i - 1]
                 gap = line.top - prev.bottom
@@ -357,7 +375,9 @@ def _paragraphs(blocks: list[list[_Line]]) -> str:
                     or gap < -0.5 * em  # jumped back up: a different region
                     or (line.x0 > left + 0.8 * em and prev.x0 <= left + 0.8 * em)
                     or (prev.x1 < right - 3 * em and prev.text.rstrip().endswith(_SENTENCE_END))
+                    or line.style != prev.style  # a heading in bold or another size
                 )
+            last = line
             if new_para:
                 if current:
                     paragraphs.append(current)
@@ -372,9 +392,12 @@ def _paragraphs(blocks: list[list[_Line]]) -> str:
 def _join_lines(prev: str, nxt: str) -> str:
     """Join two lines of one paragraph, rejoining a word hyphenated at the line end."""
     if prev.endswith(_HYPHENS) and len(prev) >= 2 and prev[-2].isalpha():
-        if nxt[:1].islower():
+        stem = prev[:-1].rsplit(" ", 1)[-1]
+        if nxt[:1].islower() and not (len(stem) >= 2 and stem.isupper()):  # "FAA-" + "approved" stays
             return prev[:-1] + nxt  # "inter-" + "national" -> "international"
         return prev[:-1] + "-" + nxt if prev.endswith("\u00ad") else prev + nxt  # "Euro-" + "Atlantic"
+    if prev.endswith(("–", "/")) and len(prev) >= 2 and prev[-2].isalnum() and nxt[:1].isalnum():
+        return prev + nxt  # "22–11–08–" + "01A", a number range or path broken at the line end
     return prev + " " + nxt
 
 
@@ -573,10 +596,16 @@ def _read_page(page) -> tuple[_Page, int, int]:
     for d, group in groups.items():
         line_dir = _LINE_DIR[d]
         for w in extract_words(group, x_tolerance=2, y_tolerance=3, keep_blank_chars=False, use_text_flow=False,
-                               char_dir=d, line_dir=line_dir, char_dir_rotated=d, line_dir_rotated=line_dir):
+                               char_dir=d, line_dir=line_dir, char_dir_rotated=d, line_dir_rotated=line_dir,
+                               return_chars=True):
             text = _CID.sub("", w["text"]).strip()
             if text:
                 w["text"] = text
+                styles = Counter(
+                    (bool(_BOLD.search(str(c.get("fontname", "")))), round(float(c.get("size") or 0)))
+                    for c in w.pop("chars")
+                )
+                w["style"] = styles.most_common(1)[0][0]
                 w["direction"] = d
                 by_dir.setdefault(d, []).append(w)
     if by_dir:
