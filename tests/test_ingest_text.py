@@ -152,3 +152,24 @@ def test_ingest_text_unknown_reader_kind():
     with pytest.raises(IngestError) as info:
         read(SourceItem("x.rtf", b"{\\rtf1}", "rtf"), Limits())
     assert (info.value.code, info.value.reason) == ("D127", "bad_kind")
+
+
+@pytest.mark.parametrize(
+    "exc,code,reason,message",
+    [
+        (ValueError("bad table"), "D124", "reader_error", "x.txt: the text reader failed: ValueError: bad table"),
+        (MemoryError(), "D125", "memory", "x.txt: ran out of memory while parsing"),
+        (RecursionError(), "D126", "malformed",
+         "x.txt: malformed TEXT: structure nested too deeply or looping (recursion limit hit)"),
+    ],
+)
+def test_ingest_text_no_other_exception_escapes_read(monkeypatch, exc, code, reason, message):
+    import discourse.ingest.text as text_module
+
+    def broken(item, limits):
+        raise exc
+
+    monkeypatch.setattr(text_module, "read_text", broken)
+    with pytest.raises(IngestError) as info:
+        read(SourceItem("x.txt", b"words", "text"), Limits())
+    assert (info.value.code, info.value.reason, info.value.message) == (code, reason, message)
