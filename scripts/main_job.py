@@ -40,13 +40,16 @@ def main(argv: list[str] | None = None) -> int:
         with Corpus.open(args.db) as corpus:
             print(f"store: {corpus.path}")
             report = corpus.ingest([corpus_dir], manifest=manifest if manifest.exists() else None)
-            print(f"ingest: {report.summary()}")
+            counts = report.counts()
+            print("ingest: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
             for source, code, message in report.failed:
                 print(f"  failed: {source}: [{code}] {message}")
             lexicon = load_lexicon()
             stats = match_corpus(corpus, lexicon)
             print(f"match: lexicon {lexicon.hash[:12]}, {stats}")
-            scores_path = write_scores(corpus, out / "orientation_scores.csv", lexicon=lexicon, level="year")
+            scores_path = write_scores(
+                corpus, out / "orientation_scores.csv", lexicon=lexicon, level="year", country=args.country
+            )
             print(f"wrote {scores_path} (+ {scores_path.name}.json)")
             doc_path = write_scores(corpus, out / "document_scores.csv", lexicon=lexicon, level="document")
             print(f"wrote {doc_path} (+ {doc_path.name}.json)")
