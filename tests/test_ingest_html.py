@@ -125,3 +125,9 @@ def test_ingest_html_no_main_text_refused(data):
     err = info.value
     assert (err.code, err.reason) == ("D142", "empty_text")
     assert err.message == "shell.html: no main text found in the web page (only navigation, scripts or markup)"
+
+
+def test_ingest_html_wrong_declared_charset_is_detected():
+    html = page(RU_PARAGRAPHS, lang="ru", charset="utf-8", title="Выступление")
+    doc = _read(html.encode("cp1251"))  # declares UTF-8, is Windows-1251
+    assert doc.text == "Выступление\n\n" + "\n\n".join(RU_PARAGRAPHS)

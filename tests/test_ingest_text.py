@@ -173,3 +173,11 @@ def test_ingest_text_no_other_exception_escapes_read(monkeypatch, exc, code, rea
     with pytest.raises(IngestError) as info:
         read(SourceItem("x.txt", b"words", "text"), Limits())
     assert (info.value.code, info.value.reason, info.value.message) == (code, reason, message)
+
+
+def test_ingest_text_utf8_with_a_damaged_byte_stays_utf8():
+    data = RU.encode("utf-8")
+    data = data[:9] + b"\xff" + data[9:]  # between two letters
+    doc = _read(data)
+    assert doc.text == RU[:5] + "\ufffd" + RU[5:]
+    assert doc.warnings == ("encoding: utf-8 with 1 invalid byte sequence(s) replaced by U+FFFD",)

@@ -40,9 +40,9 @@ def _decode(data: bytes, source: str) -> tuple[str, str]:
     if declared:
         enc = declared.group(1).decode("ascii", "ignore").lower()
         try:
-            return data.decode(enc, errors="replace"), enc
-        except LookupError:
-            pass  # an unknown charset name: detect instead
+            return data.decode(enc), enc
+        except (LookupError, UnicodeDecodeError):
+            pass  # an unknown charset name, or bytes that contradict it: detect instead
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

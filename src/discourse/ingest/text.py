@@ -127,6 +127,12 @@ def decode_text(data: bytes, source: str) -> tuple[str, str, str | None]:
     try:
         text, enc, warning = data.decode("utf-8"), "utf-8", None
     except UnicodeDecodeError:
+        lenient = data.decode("utf-8", errors="replace")
+        bad = lenient.count("\ufffd")
+        good = sum(1 for ch in lenient if ord(ch) > 127) - bad
+        if good >= 10 * bad:
+            # UTF-8 with a few damaged bytes: keep it UTF-8 rather than misread every other letter.
+            return _check_binary(lenient, source), "utf-8", f"encoding: utf-8 with {bad} invalid byte sequence(s) replaced by U+FFFD"
         guess = _cp1251_or_cp1252(data)
         if guess is not None:
             text, enc = guess
@@ -134,10 +140,14 @@ def decode_text(data: bytes, source: str) -> tuple[str, str, str | None]:
         else:
             text, enc = _charset_normalizer(data, source)
             warning = f"encoding: not UTF-8, read as {enc} (guessed by charset-normalizer)"
+    return _check_binary(text, source), enc, warning
+
+
+def _check_binary(text: str, source: str) -> str:
     controls = len(_CONTROL.findall(text))
     if text and controls > max(2, 0.005 * len(text)):
         _refuse_binary(source, f"{controls} control characters in {len(text)} characters")
-    return text, enc, warning
+    return text
 
 
 def _charset_normalizer(data: bytes, source: str) -> tuple[str, str]:
