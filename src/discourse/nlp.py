@@ -60,21 +60,14 @@ def lemma_table(lang: str) -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=None)
-def _inverse(lang: str) -> dict[str, frozenset[str]]:
-    inv: dict[str, set[str]] = {}
-    for form, lemma in lemma_table(lang).items():
-        inv.setdefault(lemma, set()).add(form)
-    return {k: frozenset(v) for k, v in inv.items()}
-
-
-def forms_of(lang: str, lemma: str) -> set[str]:
+def forms_of(lang: str, lemma: str) -> frozenset[str]:
     """Every lower-case form whose lemma is ``lemma`` in the lookup table, plus the lemma itself.
 
     >>> sorted(forms_of("en", "integrate"))
     ['integrate', 'integrated', 'integrates', 'integrating']
     """
-    lemma = lemma.lower()
-    return set(_inverse(lang).get(lemma, ())) | {lemma}
+    lemma = lemma.lower().replace("ё", "е")
+    return frozenset([form for form, lem in lemma_table(lang).items() if lem == lemma] + [lemma])
 
 
 def _installed_models() -> dict[str, str]:
