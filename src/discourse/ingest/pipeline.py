@@ -15,7 +15,9 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hashlib
 import os
+import queue
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
@@ -44,6 +46,8 @@ COMMIT_CHARS = 64_000_000
 CHUNK_ITEMS = 64
 CHUNK_BYTES = 4 * 1024 * 1024
 SMALL_TEXT = 1024 * 1024
+# Inputs read ahead by a background thread.
+PREFETCH = 64
 
 
 @dataclass
@@ -92,6 +96,14 @@ class IngestReport:
 class _Skip:
     source: str
     reason: str
+
+
+@dataclass(frozen=True)
+class _Hashed:
+    """An input with the sha256 of its raw bytes already computed."""
+
+    item: SourceItem
+    raw_sha256: str
 
 
 @dataclass(frozen=True)
@@ -151,8 +163,11 @@ class _Engine:
             for entry in entries:
                 if isinstance(entry, (Failure, _Skip)):
                     self.ready[seq] = entry
-                elif isinstance(entry, SourceItem):
-                    raw = hashlib.sha256(entry.data).hexdigest()
+                elif isinstance(entry, (SourceItem, _Hashed)):
+                    if isinstance(entry, _Hashed):
+                        entry, raw = entry.item, entry.raw_sha256
+                    else:
+                        raw = hashlib.sha256(entry.data).hexdigest()
                     hit = self.ledger.get(entry.source)
                     if hit is not None and hit[0] == raw:
                         self.ready[seq] = _Known(entry, raw, hit[1])
@@ -383,7 +398,58 @@ def ingest_items(
     if total is None and isinstance(items, Sequence):
         total = len(items)
     engine = _Engine(store, limits=limits, workers=workers, dry_run=dry_run, progress=progress, total=total)
-    return engine.run(items)
+    return engine.run(_prefetch(items) if workers else items)
+
+
+class _Raised:
+    def __init__(self, exc: BaseException):
+        self.exc = exc
+
+
+def _prefetch(iterable: Iterable, size: int = PREFETCH) -> Iterator:
+    """Iterate ``iterable`` in a background thread, ``size`` items ahead.
+
+    Reading files and decompressing archives release the GIL, so they overlap with the parent's SQLite writes
+    (which release it too). An exception in the producer is raised here; leaving early stops the producer.
+    """
+    done = object()
+    buffer: queue.Queue = queue.Queue(maxsize=size)
+    stop = threading.Event()
+
+    def put(value) -> bool:
+        while not stop.is_set():
+            try:
+                buffer.put(value, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def pump() -> None:
+        try:
+            for value in iterable:
+                if isinstance(value, SourceItem):  # hash here: hashlib releases the GIL too
+                    value = _Hashed(value, hashlib.sha256(value.data).hexdigest())
+                if not put(value):
+                    return
+        except BaseException as exc:  # handed to the consumer
+            put(_Raised(exc))
+        finally:
+            put(done)
+
+    thread = threading.Thread(target=pump, name="discourse-ingest-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            value = buffer.get()
+            if value is done:
+                break
+            if isinstance(value, _Raised):
+                raise value.exc
+            yield value
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def _kinds() -> dict[str, str]:
