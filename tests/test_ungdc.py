@@ -431,3 +431,45 @@ def test_ungdc_fetch_cli_bad_checksum(sample_archives, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"Error [D185]: {archive}: sha256 checksum ")
     assert "hint: the download is damaged or not the published file" in err
+
+
+class _FakeResponse(io.BytesIO):
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.headers = {"Content-Length": str(len(data))}
+
+
+def test_ungdc_download_verifies_published_checksum(tmp_path, monkeypatch, sample_archives):
+    """The download path without a network: Dataverse's answers are replaced by local bytes."""
+    import hashlib
+    import json
+
+    import discourse.ingest.ungdc as ungdc
+
+    archive = sample_archives["tar.xz"].read_bytes()
+
+    def serve(checksum: str):
+        listing = {"data": {"latestVersion": {"files": [
+            {"dataFile": {"id": 7, "filename": "README.txt", "filesize": 10}},
+            {"dataFile": {"id": 42, "filename": "UNGDC_1946-2023.tgz", "filesize": len(archive),
+                          "checksum": {"type": "MD5", "value": checksum}}},
+        ]}}}
+
+        def fake_get(url, timeout=60.0):
+            if "/api/datasets/" in url:
+                assert url.endswith("persistentId=doi:10.7910/DVN/0TJX8Y")
+                return _FakeResponse(json.dumps(listing).encode())
+            assert url.endswith("/api/access/datafile/42")
+            return _FakeResponse(archive)
+
+        monkeypatch.setattr(ungdc, "_http_get", fake_get)
+
+    serve(hashlib.md5(archive).hexdigest())
+    got = ungdc.download_archive(tmp_path / "cache")
+    assert got == tmp_path / "cache" / "UNGDC_1946-2023.tgz" and got.read_bytes() == archive
+
+    serve("0" * 32)
+    with pytest.raises(IngestError) as err:
+        ungdc.download_archive(tmp_path / "cache2")
+    assert err.value.code == "D185"
+    assert list((tmp_path / "cache2").iterdir()) == []  # the bad download is not kept
