@@ -131,3 +131,10 @@ def test_ingest_html_wrong_declared_charset_is_detected():
     html = page(RU_PARAGRAPHS, lang="ru", charset="utf-8", title="Выступление")
     doc = _read(html.encode("cp1251"))  # declares UTF-8, is Windows-1251
     assert doc.text == "Выступление\n\n" + "\n\n".join(RU_PARAGRAPHS)
+
+
+def test_ingest_html_copyright_year_is_not_a_date():
+    html = page().replace("Illustrative page. All rights reserved.", "© 2019 Press office. All rights reserved.")
+    assert _read(html.encode()).meta.date is None
+    stated = page(dateline="<p>Baku, 1 January 2019</p>")
+    assert _read(stated.encode()).meta.date == "2019-01-01"

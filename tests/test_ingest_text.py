@@ -181,3 +181,9 @@ def test_ingest_text_utf8_with_a_damaged_byte_stays_utf8():
     doc = _read(data)
     assert doc.text == RU[:5] + "\ufffd" + RU[5:]
     assert doc.warnings == ("encoding: utf-8 with 1 invalid byte sequence(s) replaced by U+FFFD",)
+
+
+def test_ingest_text_form_feeds_are_page_breaks():
+    doc = _read("Page one text.\n\x0cPage two text.\n\x0c\x0cPage four.\n\x0c".encode("utf-8"))
+    assert doc.text == "Page one text.\n\nPage two text.\n\nPage four."
+    assert doc.page_starts == (0, 16, 32, 32)

@@ -69,6 +69,15 @@ def _config():
     return config
 
 
+def _states_new_year(html: str, year: str) -> bool:
+    """Whether the page really states 1 January of ``year`` (not just the year)."""
+    pattern = (
+        rf"(?<!\d)(?:0?1[./-]0?1[./-]{year}|{year}[./-]0?1[./-]0?1|1(?:st)?\s+jan\w*\.?,?\s+{year}"
+        rf"|jan\w*\.?\s+1(?:st)?,?\s+{year})(?!\d)"
+    )
+    return re.search(pattern, html, re.IGNORECASE) is not None
+
+
 def _iso_date(value: str | None) -> str | None:
     if not value:
         return None
@@ -138,6 +147,9 @@ def read_html(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
         if meta is not None:
             title = (meta.title or "").strip() or None
             date = _iso_date(meta.date)
+            if date and date.endswith("-01-01") and not _states_new_year(text, date[:4]):
+                # htmldate turns a bare year (often the copyright line) into YYYY-01-01: not a stated date.
+                date = None
     except Exception:  # metadata is optional; the text is what counts
         pass
     lang = _HTML_LANG.search(text[:8192])
