@@ -183,7 +183,7 @@ def test_ingest_text_utf8_with_a_damaged_byte_stays_utf8():
     assert doc.warnings == ("encoding: utf-8 with 1 invalid byte sequence(s) replaced by U+FFFD",)
 
 
-def test_ingest_text_form_feeds_are_page_breaks():
-    doc = _read("Page one text.\n\x0cPage two text.\n\x0c\x0cPage four.\n\x0c".encode("utf-8"))
-    assert doc.text == "Page one text.\n\nPage two text.\n\nPage four."
-    assert doc.page_starts == (0, 16, 32, 32)
+def test_ingest_text_is_one_page_form_feeds_dropped():
+    doc = _read("Page one text.\n\x0cPage two text.\n\x0c".encode("utf-8"))
+    assert doc.text == "Page one text.\nPage two text."
+    assert doc.page_starts == (0,)

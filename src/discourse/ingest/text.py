@@ -6,7 +6,7 @@ Windows-1252 (Western). Between those two the share of Cyrillic letters decides,
 are unreliable on short texts. Anything else that is not valid UTF-8 goes to charset-normalizer. Binary data
 (NUL bytes, control characters) is refused.
 
-A form feed (``\f``) separates pages, as pdftotext writes them; page boundaries are kept.
+A plain-text file is one page (form feeds, as pdftotext writes them, are dropped by normalization).
 
 Error codes: D130 binary data, D131 undecodable text.
 """
@@ -193,12 +193,8 @@ def read_text(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
     from .readers import assemble
 
     text, encoding, warning = decode_text(item.data, item.source)
-    # A form feed is a page break (pdftotext and many exports write one per page): keep the pages.
-    pages = text.split("\f")
-    if len(pages) > 1 and not pages[-1].strip():
-        pages.pop()
     return assemble(
-        pages,
+        [text],
         extractor="discourse-text",
         extractor_version=f"{__version__} ({encoding})",
         warnings=[warning] if warning else [],
