@@ -94,3 +94,14 @@ def test_cli_kwic_timeline_search_match(small, capsys):
     assert main(["search", "minister said", "--db", db, "--format", "csv", "--window", "1"]) == 0
     assert capsys.readouterr().out.splitlines()[1].endswith(",one,minister said,.,False,,,")
     assert main(["kwic", "integration", "--negated", "sometimes", "--db", db]) == 2  # click refuses the value
+
+
+def test_fts_index_is_rebuilt_after_a_deletion(small):
+    corpus, a, b = small
+    assert search(corpus, "minister said")["doc_id"].tolist() == [a]
+    with corpus.store.write() as conn:
+        conn.execute("DELETE FROM documents WHERE id = ?", (a,))
+    c = add(corpus, "Another minister said so.", date="2021-01-01")
+    assert search(corpus, "minister said")["doc_id"].tolist() == [c]
+    n_fts = corpus.store.conn.execute("SELECT count(*) FROM texts_fts WHERE texts_fts MATCH 'minister'").fetchone()[0]
+    assert n_fts == 1

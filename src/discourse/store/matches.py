@@ -227,28 +227,39 @@ def kwic_rows(conn: sqlite3.Connection, entry_hashes: Sequence[str], where: str,
 
 
 # -- full-text index for free phrases --------------------------------------------------------------------------
+def _fts_state(conn: sqlite3.Connection) -> str:
+    """Max rowid and count of texts: if either moved other than by appending, the index is rebuilt."""
+    top, n = conn.execute("SELECT COALESCE(MAX(rowid), 0), COUNT(*) FROM texts").fetchone()
+    return f"{top}:{n}"
+
+
 def ensure_fts(conn: sqlite3.Connection) -> int:
-    """Create the FTS5 index over texts on first use and add texts stored since; return rows added."""
+    """Create the FTS5 index over texts on first use and add texts stored since; return rows added.
+
+    Texts are only ever added; if texts were deleted (the count fell behind the rowids) the index is rebuilt.
+    """
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS texts_fts USING fts5(text, content='texts', content_rowid='rowid', "
                  "tokenize=\"unicode61 remove_diacritics 0\")")
-    row = conn.execute("SELECT value FROM meta WHERE key = 'fts_max_rowid'").fetchone()
-    done = int(row[0]) if row else 0
-    top = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM texts").fetchone()[0]
-    if top <= done:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'fts_state'").fetchone()
+    done_top, done_n = (int(x) for x in row[0].split(":")) if row else (0, 0)
+    top, n = (int(x) for x in _fts_state(conn).split(":"))
+    if (top, n) == (done_top, done_n):
         return 0
-    cur = conn.execute("INSERT INTO texts_fts (rowid, text) SELECT rowid, text FROM texts WHERE rowid > ?", (done,))
-    conn.execute("INSERT INTO meta (key, value) VALUES ('fts_max_rowid', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(top),))
-    return cur.rowcount
+    if top - done_top == n - done_n and top >= done_top:  # appended only
+        cur = conn.execute("INSERT INTO texts_fts (rowid, text) SELECT rowid, text FROM texts WHERE rowid > ?", (done_top,))
+        added = cur.rowcount
+    else:
+        conn.execute("INSERT INTO texts_fts (texts_fts) VALUES ('rebuild')")
+        added = n
+    conn.execute("INSERT INTO meta (key, value) VALUES ('fts_state', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                 (f"{top}:{n}",))
+    return added
 
 
 def fts_pending(conn: sqlite3.Connection) -> bool:
     """Whether the FTS index is missing or behind the texts table."""
-    try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'fts_max_rowid'").fetchone()
-    except sqlite3.OperationalError:
-        return True
-    top = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM texts").fetchone()[0]
-    return top > (int(row[0]) if row else 0)
+    row = conn.execute("SELECT value FROM meta WHERE key = 'fts_state'").fetchone()
+    return row is None or row[0] != _fts_state(conn)
 
 
 def fts_documents(conn: sqlite3.Connection, words: Sequence[str], where: str, params: list) -> list[tuple]:
