@@ -32,6 +32,7 @@ import logging
 import math
 import re
 import statistics
+import threading
 import time
 import zlib
 from collections import Counter
@@ -74,27 +75,40 @@ class _StreamTooLarge(Exception):
 
 
 class _BoundedZlib:
-    """Stand-in for the ``zlib`` module inside pdfminer that refuses to inflate past ``cap`` bytes."""
+    """Stand-in for the ``zlib`` module inside pdfminer that refuses to inflate past a per-thread ceiling.
+
+    Installed once; outside :func:`_bounded_flate` (no ceiling set for the thread) it behaves like ``zlib``.
+    """
 
     error = zlib.error
 
-    def __init__(self, cap: int):
-        self.cap = cap
-        self.largest = 0
+    def __init__(self):
+        self.local = threading.local()
+
+    @property
+    def cap(self) -> int | None:
+        return getattr(self.local, "cap", None)
 
     def decompress(self, data: bytes, *args, **kwargs) -> bytes:
+        cap = self.cap
+        if cap is None:
+            return zlib.decompress(data, *args, **kwargs)
         d = zlib.decompressobj()
-        out = d.decompress(data, self.cap + 1)
-        if len(out) > self.cap:
-            raise _StreamTooLarge(f"a compressed stream of {len(data):,} bytes inflates past {self.cap:,} bytes")
+        out = d.decompress(data, cap + 1)
+        if len(out) > cap:
+            raise _StreamTooLarge(f"a compressed stream of {len(data):,} bytes inflates past {cap:,} bytes")
         if not d.eof:
             # Truncated or corrupt: let pdfminer's lenient path (decompressobj below) take over.
             raise zlib.error("incomplete or truncated stream")
-        self.largest = max(self.largest, len(out))
         return out
 
     def decompressobj(self, *args, **kwargs):
-        return _BoundedDecompressObj(zlib.decompressobj(*args, **kwargs), self.cap)
+        inner = zlib.decompressobj(*args, **kwargs)
+        cap = self.cap
+        return inner if cap is None else _BoundedDecompressObj(inner, cap)
+
+    def __getattr__(self, name):
+        return getattr(zlib, name)
 
 
 class _BoundedDecompressObj:
@@ -114,16 +128,22 @@ class _BoundedDecompressObj:
         return getattr(self.inner, name)
 
 
+_SHIM = _BoundedZlib()
+
+
 @contextmanager
 def _bounded_flate(cap: int):
+    """Within this block (in this thread), pdfminer inflates no stream past ``cap`` bytes."""
     import pdfminer.pdftypes as pdftypes
 
-    saved = pdftypes.zlib
-    pdftypes.zlib = _BoundedZlib(cap)
+    if pdftypes.zlib is not _SHIM:
+        pdftypes.zlib = _SHIM
+    previous = _SHIM.cap
+    _SHIM.local.cap = cap
     try:
         yield
     finally:
-        pdftypes.zlib = saved
+        _SHIM.local.cap = previous
 
 
 class _LogCollector(logging.Handler):
@@ -694,7 +714,7 @@ def _read(item, limits, started, logs, pdfplumber, PDFXRefFallback, PDFPage, Pag
                 said = f" (the page tree says {claim:,})" if claim else ""
                 _fail("D157", source, f"more than {limits.max_pages:,} pages{said}",
                       "raise the page limit (Limits.max_pages / --max-pages) or split the file", "too_many_pages")
-        if claim is not None and claim > limits.max_pages:
+        if claim is not None and claim > limits.max_pages and claim > 2 * len(page_objs) + 10:
             # Fewer real pages than the limit, but a page count far beyond it: crafted or corrupt.
             _fail("D161", source, f"the page tree claims {claim:,} pages (over the limit of {limits.max_pages:,}) "
                   f"but holds {len(page_objs):,}; refused as a corrupt or crafted page count",
