@@ -171,3 +171,9 @@ def test_ingest_pdf_wrong_page_count_is_not_trusted():
     assert doc.text == "An illustrative page of a statement.\n\nAn illustrative page of a statement."
     assert doc.pages == 2
     assert doc.warnings == ("the page tree claims 7 pages but 2 were found",)
+
+
+def test_ingest_pdf_count_slightly_over_the_limit_is_only_a_warning():
+    doc = _read(pdfgen.many_pages_pdf(30, count=31, text=b"An illustrative page of a statement."), max_pages=30)
+    assert doc.pages == 30
+    assert doc.warnings[0] == "the page tree claims 31 pages but 30 were found"
