@@ -45,14 +45,30 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.isascii():
-        text = _SPACES_RE.sub(" ", text)
-    text = _REMOVE_RE.sub("", text)  # _DROP and _CONTROL characters (removal order does not matter)
+    if _has_special(text):  # most texts have none of these characters: skip two full regex scans
+        if not text.isascii():
+            text = _SPACES_RE.sub(" ", text)
+        text = _REMOVE_RE.sub("", text)  # _DROP and _CONTROL characters (removal order does not matter)
     if " \n" in text or "\t\n" in text:  # _TRAILING_WS, line by line (faster than the regex)
         text = "\n".join([line.rstrip(" \t") for line in text.split("\n")])
     while "\n\n\n" in text:  # _MANY_BLANK: each pass shortens every run of 3+ line feeds by a third
         text = text.replace("\n\n\n", "\n\n")
     return text.strip()
+
+
+def _has_special(text: str) -> bool:
+    """True if ``text`` may hold a character that :func:`normalize_text` replaces or removes (a quick test)."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data.translate(None, _CONTROL_BYTES)) != len(data)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return bool(_SPECIAL[codes & 0xFFFF].any())  # astral characters may alias: a false alarm only costs time
+
+
+_CONTROL_BYTES = bytes(c for c in range(128) if _CONTROL.match(chr(c)))
+_SPECIAL = np.zeros(65536, dtype=bool)
+for _c in list(_SPACES) + list(_DROP) + list(_CONTROL_BYTES):
+    _SPECIAL[_c] = True
 
 
 def text_sha256(normalized: str) -> str:
