@@ -163,3 +163,13 @@ def test_another_target_power_regroups_actors():
     assert (hit.target, hit.target_group) == ("nato", "west")
     hit = [h for h in match_text("A strategic partnership with Washington.", "en", lex_us) if h.entry_id == "strategic_partnership"][0]
     assert hit.target_group == "target"
+
+
+@pytest.mark.parametrize("verb", ["etmirik", "istəmirik", "görmürük", "olmadı", "etmədik", "etməyəcək", "olmaz", "olmamalıdır"])
+def test_azerbaijani_verb_negation(lex, verb):
+    assert one(f"Biz inteqrasiya {verb}.", "az", lex, "integration").negation_cue == verb
+
+
+@pytest.mark.parametrize("word", ["Məmmədov", "məmurlar", "təmir", "dəmir", "ölkəmiz"])
+def test_azerbaijani_words_that_only_look_negated(lex, word):
+    assert one(f"{word} inteqrasiya haqqında danışdı.", "az", lex, "integration").negated is False

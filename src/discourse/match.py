@@ -325,8 +325,14 @@ CLAUSE_BREAK = {
     "ru": {"но", "а", "однако", "хотя", "потому", "поскольку", "который", "которая", "которое", "которые", "и", "зато"},
 }
 _PUNCT_BREAK = {",", ";", ":", "(", ")", "—", "–", "-", "«", "»", "\"", "“", "”"}
-# Azerbaijani verb negation: -ma/-mə before tense/person suffixes (etmir, olmadı, istəmirik, etməyəcək, olmaz)
-_AZ_VERB_NEG = re.compile(r"^\w{2,}(?:m[ıiuü]r|ma[zd]|mə[zd]|ma[yq]|mə[yk]|mamı|məmi|mamal|məmal)\w*$")
+# Azerbaijani verb negation: a stem of 2+ letters, -ma/-mə, then a tense suffix and optional person ending
+# (etmir, istəmirik, görmürük, olmadı, etmədik, etməyəcək, olmaz, olmamalı, etməmişdir). Nouns that happen to end
+# like a negated verb are excepted.
+_AZ_PERSON = r"(?:am|əm|san|sən|ıq|ik|uq|ük|lar|lər|sınız|siniz|sunuz|sünüz|dır|dir|dur|dür|q|k|m|n|nız|niz)?"
+_AZ_VERB_NEG = re.compile(
+    r"^\w{2,}(?:m[ıiuü]r" + _AZ_PERSON + r"|madı\w*|mədi\w*|ma[yq]acaq\w*|məy?əcək\w*|mayacaq\w*|maz" + _AZ_PERSON
+    + r"|məz" + _AZ_PERSON + r"|mamalı\w*|məməli\w*|mamış\w*|məmiş\w*)$")
+_AZ_NOT_VERBS = ("kəşmir", "zəmir", "təmir", "dəmir", "səmir", "məmur", "almaz", "qalmaz")  # noun prefixes
 
 
 def _negation(lang: str, words: list[str], hit_lo: int, hit_hi: int) -> str | None:
@@ -351,7 +357,7 @@ def _negation(lang: str, words: list[str], hit_lo: int, hit_hi: int) -> str | No
             if i + 1 < len(words) and (w, words[i + 1]) in skip:
                 continue
             return w
-        if lang == "az" and _AZ_VERB_NEG.match(w):
+        if lang == "az" and _AZ_VERB_NEG.match(w) and not w.startswith(_AZ_NOT_VERBS):
             return w
     return None
 
