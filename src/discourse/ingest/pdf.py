@@ -501,7 +501,6 @@ def _encrypt_problem(data: bytes) -> str | None:
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfparser import PDFParser
     from pdfminer.pdftypes import dict_value
-    from pdfminer.psparser import PSLiteral
 
     found: dict = {}
 
@@ -524,9 +523,6 @@ def _encrypt_problem(data: bytes) -> str | None:
     length = found.get("Length")
     if length is not None and (not isinstance(length, int) or length % 8 or not 40 <= length <= 256):
         return f"invalid /Length {length!r}"
-    filt = found.get("Filter")
-    if isinstance(filt, PSLiteral) and filt.name != "Standard":
-        return None  # a public-key handler: reported as unsupported, not broken
     return None
 
 
@@ -661,13 +657,6 @@ def read_pdf(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
         ``max_pages``, ``seconds`` (checked between pages; the worker pool enforces a hard limit too) and
         ``memory_mb`` (sets the per-stream inflation ceiling).
     """
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFXRefFallback
-    from pdfminer.pdfpage import PDFPage
-    from pdfplumber.page import Page
-
-    from .readers import assemble
-
     source, password, data = item.source, item.password, item.data
     if b"%PDF-" not in data[:1024]:
         html = data[:1024].lstrip().lower().startswith((b"<!doctype html", b"<html"))
@@ -678,7 +667,7 @@ def read_pdf(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
     cap = min(256, max(16, limits.memory_mb // 4)) * 1024 * 1024
     with _collect_pdfminer_logs() as logs, _bounded_flate(cap):
         try:
-            return _read(item, limits, started, logs, pdfplumber, PDFXRefFallback, PDFPage, Page, assemble)
+            return _read(item, limits, started, logs)
         except IngestError:
             raise
         except Exception as exc:
@@ -696,7 +685,14 @@ def read_pdf(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
                   "repair it (e.g. `qpdf in.pdf out.pdf`) or re-export it", "malformed_pdf")
 
 
-def _read(item, limits, started, logs, pdfplumber, PDFXRefFallback, PDFPage, Page, assemble) -> DocumentText:
+def _read(item: SourceItem, limits: Limits, started: float, logs: list[str]) -> DocumentText:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFXRefFallback
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    from .readers import assemble
+
     source, password = item.source, item.password
     pdf = _open(item.data, item)
     flags: set[str] = set()
@@ -802,12 +798,10 @@ def _read(item, limits, started, logs, pdfplumber, PDFXRefFallback, PDFPage, Pag
     for m in dict.fromkeys(logs):
         if len(warnings) < 20:
             warnings.append("pdfminer: " + _scrub(m, password))
-    import pdfplumber as _pp
-
     return assemble(
         texts,
         extractor="pdfplumber",
-        extractor_version=_pp.__version__,
+        extractor_version=pdfplumber.__version__,
         meta=meta,
         quality_flags=flags,
         unmapped_share=share,
