@@ -98,13 +98,13 @@ def count_words(text: str) -> int:
     return _words(_classes(text))
 
 
-def _words(classes) -> int:
-    codes, word, _ = classes
+def _words(cls) -> int:
+    word = (cls & _W) != 0
     runs = int(word[0]) + int(np.count_nonzero(word[1:] & ~word[:-1]))
-    if len(codes) < 3:
+    if len(cls) < 3:
         return runs
-    joiner = (codes == 45) | (codes == 39) | (codes == 0x2019)  # - ' ’
-    return runs - int(np.count_nonzero(word[:-2] & joiner[1:-1] & word[2:]))
+    joiner = (cls[1:-1] & _J) != 0  # - ' ’
+    return runs - int(np.count_nonzero(word[:-2] & joiner & word[2:]))
 
 
 def count_sentences(text: str) -> int:
@@ -121,16 +121,14 @@ def count_sentences(text: str) -> int:
     return _sentences(_classes(text))
 
 
-def _sentences(classes) -> int:
-    codes, _, space = classes
-    punct = (codes == 46) | (codes == 33) | (codes == 63) | (codes == 0x2026)  # . ! ? …
+def _sentences(cls) -> int:
+    space = (cls & _S) != 0
+    punct = (cls & _P) != 0  # . ! ? …
     found = 0
     ends = np.flatnonzero(punct[:-1] & ~punct[1:])
     if len(ends) or punct[-1]:
         # Runs of terminal punctuation: the run's end, then closers, then white space or the end of the text.
-        closer = np.zeros(len(codes) + 1, dtype=bool)
-        for c in _CLOSERS:
-            closer[:-1] |= codes == c
+        closer = np.append((cls & _C) != 0, False)
         after = ends + 1
         moving = closer[after]
         while moving.any():
@@ -139,7 +137,7 @@ def _sentences(classes) -> int:
         space_end = np.append(space, True)
         found = int(np.count_nonzero(space_end[after])) + int(bool(punct[-1]))
     # Blank lines: maximal white-space runs holding at least two line feeds.
-    lf = np.flatnonzero(codes == 10)
+    lf = np.flatnonzero(cls & _LF)
     if len(lf) > 1:
         solid = np.concatenate(([0], np.cumsum(~space)))
         joined = (solid[lf[1:]] - solid[lf[:-1] + 1]) == 0
@@ -147,38 +145,39 @@ def _sentences(classes) -> int:
     return max(1, found)
 
 
-_CLOSERS = tuple(ord(c) for c in "\"'\u00bb\u201d)]")
-_WORD_ASCII = np.array([re.match(r"\w", chr(c)) is not None for c in range(128)])
-_SPACE_ASCII = np.array([re.match(r"\s", chr(c)) is not None for c in range(128)])
+# Character class bits: word (re's \w), space (re's \s), terminal punctuation, closer, word joiner, line feed.
+_W, _S, _P, _C, _J, _LF = 1, 2, 4, 8, 16, 32
+
+
+def _class_bits(char: str) -> int:
+    bits = _W if (char.isalnum() or char == "_") else 0
+    bits |= _S if char.isspace() else 0
+    bits |= _P if char in ".!?\u2026" else 0
+    bits |= _C if char in "\"'\u00bb\u201d)]" else 0
+    bits |= _J if char in "-'\u2019" else 0
+    bits |= _LF if char == "\n" else 0
+    return bits
 
 
 @functools.lru_cache(maxsize=1)
-def _bmp_tables():
-    """Per code point of the Basic Multilingual Plane: is it ``\\w`` / ``\\s`` for ``re`` (built on first use)."""
-    chars = [chr(c) for c in range(65536)]
-    word = np.array([c.isalnum() for c in chars])
-    word[95] = True  # "_"
-    space = np.array([c.isspace() for c in chars])
-    return word, space
-
-
-def _classes(text: str):
-    """Code points of ``text`` and, per character, whether ``re`` counts it as ``\\w`` and as ``\\s``.
+def _bmp_table() -> np.ndarray:
+    """Class bits of every code point of the Basic Multilingual Plane (built on first use, ~50 ms).
 
     ``re`` (str patterns) defines ``\\w`` as ``str.isalnum()`` or ``_`` and ``\\s`` as ``str.isspace()``.
     """
+    return np.array([_class_bits(chr(c)) for c in range(65536)], dtype=np.uint8)
+
+
+_ASCII_TABLE = np.array([_class_bits(chr(c)) for c in range(128)], dtype=np.uint8)
+
+
+def _classes(text: str) -> np.ndarray:
+    """Class bits (``_W``, ``_S``, ...) of every character of ``text``."""
     if text.isascii():
-        codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8).astype(np.uint32)
-        small = codes.astype(np.intp)
-        return codes, _WORD_ASCII[small], _SPACE_ASCII[small]
+        return _ASCII_TABLE[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    word_table, space_table = _bmp_tables()
-    astral = codes > 0xFFFF
-    index = np.where(astral, 0, codes).astype(np.intp)
-    word, space = word_table[index], space_table[index]
-    if astral.any():
-        for i in np.flatnonzero(astral):
-            char = chr(int(codes[i]))
-            word[i] = char.isalnum()
-            space[i] = char.isspace()
-    return codes, word, space
+    cls = _bmp_table()[codes & 0xFFFF]
+    astral = np.flatnonzero(codes > 0xFFFF)
+    for i in astral:
+        cls[i] = _class_bits(chr(int(codes[i])))
+    return cls
