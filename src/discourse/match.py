@@ -40,6 +40,7 @@ __all__ = ["Hit", "match_text", "match_corpus", "hits", "kwic", "search", "resol
 CONTEXT_CHARS = 160  # characters of context stored on each side of a hit (KWIC needs no text reads)
 CHUNK_DOCS = 32      # documents per worker task
 WRITE_DOCS = 256     # documents per write transaction (whole documents only)
+PRELOAD_WORK = 20_000  # (documents x entries) above which the parent loads spaCy before forking the workers
 
 # -- text view: line-end hyphenation joined ------------------------------------------------------------------
 _SOFT_BREAK = re.compile(r"-\n[ \t]*")
@@ -654,11 +655,12 @@ def match_corpus(corpus, lexicon: Lexicon | None = None, *, workers: int = 2, pr
                     result = _run_chunk(None, conn, lexicon, entry_ids, chunk)
                 write(result)
         else:
-            with store.read() as conn:  # build the pipelines before forking, so the workers inherit them
-                langs = [r[0] for r in conn.execute("SELECT DISTINCT language FROM documents")]
-            for lang in langs:
-                if lang in LANGUAGES:
-                    _matchers(lexicon, entry_ids).get(lang).pipeline
+            if len(doc_ids) * len(entries) >= PRELOAD_WORK:  # much to tokenize: build spaCy once, before forking
+                with store.read() as conn:
+                    langs = [r[0] for r in conn.execute("SELECT DISTINCT language FROM documents")]
+                for lang in langs:
+                    if lang in LANGUAGES:
+                        _matchers(lexicon, entry_ids).get(lang).pipeline.nlp
             ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
             pending_write: list = []
             with ctx.Pool(min(workers, len(chunks))) as pool:

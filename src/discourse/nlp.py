@@ -86,27 +86,43 @@ class Pipeline:
     """A tokenizer + sentencizer + lemmatizer for one language, and the key its cached tokens are stored under."""
 
     def __init__(self, lang: str, model: str | None = None):
-        import spacy
+        from importlib.metadata import PackageNotFoundError, version
 
         self.lang = lang
         self.model = model
+        self._nlp = None
         if model:
-            if not spacy.util.is_package(model):
+            try:
+                model_version = version(model)
+            except PackageNotFoundError:
                 raise ConfigError("D012", f"spaCy pipeline {model!r} is not installed (discourse never downloads models)",
-                                  hint=f"install it yourself (`python -m spacy download {model}`) or leave it unset to use the blank pipeline")
-            self.nlp = spacy.load(model, exclude=["ner", "parser", "textcat"])
-            if "sentencizer" not in self.nlp.pipe_names and "senter" not in self.nlp.pipe_names:
-                self.nlp.add_pipe("sentencizer")
-            self.key = f"{lang}:{model}-{self.nlp.meta.get('version', '?')}"
+                                  hint=f"install it yourself (`python -m spacy download {model}`) or leave it unset to use the blank pipeline") from None
+            self.key = f"{lang}:{model}-{model_version}"
             self._table = None
         else:
-            try:
-                self.nlp = spacy.blank(lang)
-            except Exception as exc:  # spaCy raises ImportError/KeyError for unknown languages
-                raise ConfigError("D013", f"spaCy has no language {lang!r}: {exc}", hint="use an ISO 639-1 code spaCy supports") from None
-            self.nlp.add_pipe("sentencizer")
             self._table = lemma_table(lang)
-            self.key = f"{lang}:blank-spacy{spacy.__version__.rsplit('.', 1)[0]}+{LEMMA_RULE if self._table else 'lower'}"
+            spacy_minor = version("spacy").rsplit(".", 1)[0]
+            self.key = f"{lang}:blank-spacy{spacy_minor}+{LEMMA_RULE if self._table else 'lower'}"
+
+    @property
+    def nlp(self):
+        """The spaCy Language, built on first use (rebuilding cached tokens needs no spaCy at all)."""
+        if self._nlp is None:
+            import spacy
+
+            if self.model:
+                nlp = spacy.load(self.model, exclude=["ner", "parser", "textcat"])
+                if "sentencizer" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+                    nlp.add_pipe("sentencizer")
+            else:
+                try:
+                    nlp = spacy.blank(self.lang)
+                except Exception as exc:  # spaCy raises ImportError/KeyError for unknown languages
+                    raise ConfigError("D013", f"spaCy has no language {self.lang!r}: {exc}",
+                                      hint="use an ISO 639-1 code spaCy supports") from None
+                nlp.add_pipe("sentencizer")
+            self._nlp = nlp
+        return self._nlp
 
     def tokenize(self, text: str) -> "Tokens":
         """Tokenize (and lemmatize) ``text``; counted in :data:`TOKENIZE_CALLS`."""
