@@ -260,3 +260,12 @@ def test_ingest_pipeline_items_from_memory(corpus):
     assert list(frame.status) == ["added"] * 5 + ["failed"]
     with pytest.raises(TypeError):
         ingest_items(corpus, ["not an item"], workers=0)
+
+
+def test_ingest_pipeline_refuses_invalid_page_boundaries_from_a_reader(corpus, tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text("Short text.", encoding="utf-8")
+    monkeypatch.setattr(readers, "read", lambda item, limits: DocumentText(text="Short text.", page_starts=(0, 50)))
+    report = ingest(corpus, [tmp_path], workers=0)
+    [(source, code, message)] = report.failed
+    assert code == "D109" and message == f"{source}: the text reader returned invalid page boundaries (0, 50)"
+    assert len(corpus) == 0

@@ -153,6 +153,10 @@ def parse_item(item: SourceItem, limits: Limits, raw_sha256: str) -> Parsed | Fa
         finally:
             if use_alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
+        starts = tuple(doc.page_starts)
+        if not starts or starts[0] != 0 or any(b < a for a, b in zip(starts, starts[1:])) or starts[-1] > len(doc.text):
+            return Failure(item.source, "D109", f"{item.source}: the {item.kind} reader returned invalid page "
+                           f"boundaries {starts[:5]}{'...' if len(starts) > 5 else ''}", "reader_error")
         meta = merge_meta(doc.meta, item.meta)
         meta = validate_metadata(meta, item.source)
         text = doc.text
@@ -162,7 +166,7 @@ def parse_item(item: SourceItem, limits: Limits, raw_sha256: str) -> Parsed | Fa
             raw_sha256=raw_sha256,
             size=len(item.data),
             text=text,
-            page_starts=tuple(doc.page_starts),
+            page_starts=starts,
             sha256=text_sha256(text),
             chars=len(text),
             words=words,
