@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import time
@@ -269,3 +270,22 @@ def test_ingest_pipeline_refuses_invalid_page_boundaries_from_a_reader(corpus, t
     [(source, code, message)] = report.failed
     assert code == "D109" and message == f"{source}: the text reader returned invalid page boundaries (0, 50)"
     assert len(corpus) == 0
+
+
+def test_ingest_pipeline_pdf_timeout_names_the_page_reached(corpus, tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=10)
+    for page in range(1, 121):
+        pdf.add_page()
+        for line in range(40):
+            pdf.cell(0, 6, f"Illustrative line {line} on page {page} about dialogue.", new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "long.pdf"))
+    (tmp_path / "short.txt").write_text("A short illustrative text.", encoding="utf-8")
+    report = ingest(corpus, [tmp_path], limits=Limits(seconds=0.3), workers=1)
+    [(source, code, message)] = report.failed
+    assert source.endswith("long.pdf") and code == "D107"
+    match = re.fullmatch(re.escape(source) + r": timed out after 0\.3 s at page (\d+)", message)
+    assert match and 1 <= int(match.group(1)) < 120, message
+    assert len(report.added) == 1
