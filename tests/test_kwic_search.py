@@ -105,3 +105,13 @@ def test_fts_index_is_rebuilt_after_a_deletion(small):
     assert search(corpus, "minister said")["doc_id"].tolist() == [c]
     n_fts = corpus.store.conn.execute("SELECT count(*) FROM texts_fts WHERE texts_fts MATCH 'minister'").fetchone()[0]
     assert n_fts == 1
+
+
+def test_kwic_context_never_shows_a_cut_word(corpus):
+    filler = " ".join(f"word{i:02d}" for i in range(40))
+    doc = add(corpus, f"{filler} we seek Euro-Atlantic integration {filler}.", date="2010-01-01")
+    frame = kwic(corpus, "Euro-Atlantic integration", window=20, workers=1)
+    left, right = frame.loc[0, "left"].split(), frame.loc[0, "right"].split()
+    assert left[-2:] == ["we", "seek"] and right[:2] == ["word00", "word01"]
+    assert all(w in ("we", "seek") or (len(w) == 6 and w.startswith("word")) for w in left + right)
+    assert frame.loc[0, "doc_id"] == doc

@@ -810,9 +810,9 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
         frame = pd.DataFrame({
             "doc_id": cols[0], "date": cols[1], "year": cols[2], "country": cols[3], "page": cols[4],
             "term": [t for t, _ in rows], "entry_id": cols[12],
-            "left": [" ".join(x.split()[-window:]) if window else "" for x in cols[5]],
+            "left": [" ".join(_whole_words(x, "left")[-window:]) if window else "" for x in cols[5]],
             "hit": [" ".join(x.split()) for x in cols[6]],
-            "right": [" ".join(x.split()[:window]) if window else "" for x in cols[7]],
+            "right": [" ".join(_whole_words(x, "right")[:window]) if window else "" for x in cols[7]],
             "negated": [bool(x) for x in cols[8]], "negation_cue": cols[9], "target": cols[10],
             "target_group": cols[11], "start": cols[13],
         }, columns=KWIC_COLUMNS)
@@ -824,6 +824,17 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
         frame = frame.head(int(limit))
     frame["year"] = frame["year"].astype("Int64")
     return frame.reset_index(drop=True)
+
+
+def _whole_words(context: str, side: str) -> list[str]:
+    """Words of a stored context, without the word cut by the context's outer edge."""
+    words = context.split()
+    if len(context) >= CONTEXT_CHARS and words:
+        if side == "left" and not context[0].isspace():
+            words = words[1:]
+        elif side == "right" and not context[-1].isspace():
+            words = words[:-1]
+    return words
 
 
 def search(corpus, phrases: Sequence[str] | str, *, window: int = 8, limit: int | None = None,
