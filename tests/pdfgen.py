@@ -14,6 +14,7 @@ __all__ = [
     "running_header_pdf",
     "hyphenated_pdf",
     "styled_lines_pdf",
+    "columns_pdf",
     "image_page_pdf",
     "encrypt_pdf",
     "truncated_pdf",
@@ -93,6 +94,34 @@ def styled_lines_pdf(lines: list[tuple[str, str, int]]) -> bytes:
         pdf.set_xy(72, y)
         pdf.cell(0, size + 3, text)
         y += size + 3
+    return _output(pdf)
+
+
+def columns_pdf(title: str, columns: list[list[str]], pages: int = 1, header: str | None = None) -> bytes:
+    """Pages of ``len(columns)`` text columns side by side (each a list of lines, starting at the same height),
+    with a full-width bold ``title`` above them on the first page and an optional running ``header`` with the
+    page number. ``{p}`` in a line becomes the page's ordinal word (first, second, ...), so pages differ."""
+    ordinals = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+    pdf = _fpdf()
+    width = (pdf.w - 144 - 24 * (len(columns) - 1)) / len(columns)
+    for n in range(1, pages + 1):
+        pdf.add_page()
+        if header:
+            pdf.set_font("Helvetica", size=8)
+            pdf.set_xy(72, 40)
+            pdf.cell(0, 10, f"{header} {n}")
+        if n == 1:
+            pdf.set_font("Helvetica", style="B", size=14)
+            pdf.set_xy(72, 80)
+            pdf.cell(0, 16, title)
+        pdf.set_font("Helvetica", size=10)
+        for c, lines in enumerate(columns):
+            x = 72 + c * (width + 24)
+            y = 120
+            for line in lines:
+                pdf.set_xy(x, y)
+                pdf.cell(width, 13, line.replace("{p}", ordinals[(n - 1) % 10]))
+                y += 13
     return _output(pdf)
 
 

@@ -177,3 +177,26 @@ def test_ingest_pdf_count_slightly_over_the_limit_is_only_a_warning():
     doc = _read(pdfgen.many_pages_pdf(30, count=31, text=b"An illustrative page of a statement."), max_pages=30)
     assert doc.pages == 30
     assert doc.warnings[0] == "the page tree claims 31 pages but 30 were found"
+
+
+# Every line of the left column names its page, so no line repeats across pages (a repeated line at the top or
+# bottom of every page would be a running header).
+LEFT = ["The {p} page opens the", "statement, and on the {p}", "page it continues for", "several lines, {p} page",
+        "written for tests ({p})", "until the {p} page ends."]
+MIDDLE = ["The middle column speaks of", "trade corridors and energy", "projects that cross the",
+          "region from east to west,", "again written only as an", "illustration of the layout."]
+RIGHT = ["The last column closes with", "a word on security and the", "neighbourhood, in lines that",
+         "a naive reader would mix", "with the other columns", "line by line on the {p} page."]
+
+
+@pytest.mark.parametrize("columns", [[LEFT, RIGHT], [LEFT, MIDDLE, RIGHT]])
+def test_ingest_pdf_columns_read_in_order(columns):
+    doc = _read(pdfgen.columns_pdf("Illustrative Column Layout", columns, pages=3, header="Bulletin page"))
+    assert doc.pages == 3
+    for n, (ordinal, start) in enumerate(zip(["first", "second", "third"], doc.page_starts), start=1):
+        expected = "\n\n".join(" ".join(col).replace("{p}", ordinal) for col in columns)
+        if n == 1:
+            expected = "Illustrative Column Layout\n\n" + expected
+        end = doc.page_starts[n] if n < 3 else len(doc.text)
+        assert doc.text[start:end].strip() == expected
+    assert "Bulletin page" not in doc.text

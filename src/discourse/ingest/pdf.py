@@ -55,7 +55,8 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _HYPHENS = ("-", "\u2010", "\u00ad")
-_SENTENCE_END = tuple(".!?:;\"”’»)")
+_SENTENCE_END = tuple(".!?:;…")
+_CLOSERS = "\"”’»)]'"
 _ENCRYPT_KEYS = {
     "Type", "Filter", "SubFilter", "V", "Length", "CF", "StmF", "StrF", "EFF", "R", "O", "U", "OE", "UE", "P",
     "Perms", "EncryptMetadata", "Recipients",
@@ -271,11 +272,21 @@ def _gutters(words: list[_Word]) -> list[tuple[float, float]]:
     span = right - left
     if span < 100:
         return []
+    # Coverage by runs of words (words closer than about half a character height), so that the spaces of a
+    # full-width title never look like a gutter.
+    lines = _lines(words)
     cover = [0] * (span + 1)
-    for w in words:
-        for x in range(max(0, int(w.x0) - left), min(span, int(math.ceil(w.x1)) - left) + 1):
-            cover[x] += 1
-    n_lines = len(_lines(words))
+    for line in lines:
+        runs: list[list[float]] = []
+        for w in line.words:
+            if runs and w.x0 - runs[-1][1] <= 0.6 * w.height:
+                runs[-1][1] = max(runs[-1][1], w.x1)
+            else:
+                runs.append([w.x0, w.x1])
+        for x0, x1 in runs:
+            for x in range(max(0, int(x0) - left), min(span, int(math.ceil(x1)) - left) + 1):
+                cover[x] += 1
+    n_lines = len(lines)
     # Columns leave a channel that few lines cross; full-width titles or tables may cross it, so the channel
     # is where coverage is low (<= a quarter of the lines), narrowed to its least-covered core.
     low_limit = max(1, int(0.25 * n_lines))
@@ -290,7 +301,7 @@ def _gutters(words: list[_Word]) -> list[tuple[float, float]]:
             x += 1
         run = range(run_start, x)
         floor_ = min(cover[i] for i in run)
-        core_limit = floor_ + max(1, int(0.02 * n_lines))
+        core_limit = floor_ + (max(1, int(0.02 * n_lines)) if n_lines >= 20 else 0)
         best = None
         i = run_start
         while i < x:
@@ -383,7 +394,7 @@ def _paragraphs(blocks: list[list[_Line]]) -> str:
                 # in the same style, without a gap below it.
                 new_para = (
                     not current
-                    or current.endswith(_SENTENCE_END)
+                    or _ends_sentence(current)
                     or line.x0 > left + 0.8 * em
                     or (last is not None and (line.style != last.style or line.top - last.bottom > em))
                 )
@@ -394,7 +405,7 @@ def _paragraphs(blocks: list[list[_Line]]) -> str:
                     gap > max(usual_gap * 1.8, usual_gap + 0.6 * em)
                     or gap < -0.5 * em  # jumped back up: a different region
                     or (line.x0 > left + 0.8 * em and prev.x0 <= left + 0.8 * em)
-                    or (prev.x1 < right - 3 * em and prev.text.rstrip().endswith(_SENTENCE_END))
+                    or (prev.x1 < right - 3 * em and _ends_sentence(prev.text))
                     or line.style != prev.style  # a heading in bold or another size
                 )
             last = line
@@ -407,6 +418,11 @@ def _paragraphs(blocks: list[list[_Line]]) -> str:
     if current:
         paragraphs.append(current)
     return "\n\n".join(paragraphs)
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends a sentence: terminal punctuation, possibly followed by closing quotes/brackets."""
+    return text.rstrip().rstrip(_CLOSERS).endswith(_SENTENCE_END)
 
 
 def _join_lines(prev: str, nxt: str) -> str:
