@@ -293,6 +293,21 @@ def unpack(source: Path, dest: Path) -> Path:
     return target
 
 
+def snapshot_lexicon(src: str | None, dest: Path) -> Path:
+    """Copy the lexicon YAML and the gazetteer it names into ``dest``; return the copy's path."""
+    import yaml
+
+    from discourse.lexicon import DEFAULT_LEXICON
+
+    src_path = Path(src or DEFAULT_LEXICON)
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(src_path, dest / src_path.name)
+    actors = (yaml.safe_load(src_path.read_text(encoding="utf-8")) or {}).get("actors")
+    if actors and not Path(actors).is_absolute():
+        shutil.copy(src_path.parent / actors, dest / actors)
+    return dest / src_path.name
+
+
 def edited_lexicon(src: Path | None, dest: Path, entry_id: str = "non_aligned_movement") -> tuple[Path, str]:
     """Write a copy of the lexicon YAML with one English pattern of one entry changed; return (path, what).
 
@@ -396,11 +411,11 @@ def render(res: dict, rows: list[dict], info: dict, args) -> str:
         "# Performance",
         "",
         "Written by `scripts/bench.py` (issue 6); do not edit by hand. Re-run with `make bench` or "
-        "`.venv/bin/python scripts/bench.py`" + (" --quick" if args.quick else "") + ".",
+        "`.venv/bin/python scripts/bench.py" + (" --quick" if args.quick else "") + "`.",
         "",
         f"Corpus: `{Path(args.archive).name if not args.quick else 'sample/ (395 files, --quick)'}` — "
         f"{full['documents']:,} statements stored, {full['skipped']} non-speech files skipped, "
-        f"{full['hits']:,} lexicon hits.",
+        f"{full['hits']:,} hits of the lexicon {res['lexicon']}.",
         "",
         "## Machine",
         "",
@@ -477,8 +492,14 @@ def main(argv: list[str] | None = None) -> int:
         log(f"unpacking {source.name} for the baseline (not timed) ...")
         folder = unpack(source, tmp)
         db = str(tmp / "bench.sqlite")
+        # One snapshot of the lexicon (and its gazetteer) for every stage, so that an edit of the shipped file
+        # during the run cannot change what is measured.
+        args.lexicon = str(snapshot_lexicon(args.lexicon, tmp / "lexicon"))
         edited, edit_note = edited_lexicon(args.lexicon, tmp)
-        res = {"edit": edit_note}
+        from discourse.lexicon import load_lexicon
+
+        shipped = load_lexicon(args.lexicon)
+        res = {"edit": edit_note, "lexicon": f"{shipped.name} ({len(shipped.entries)} entries, hash {shipped.hash[:12]})"}
         log("running stages ...")
         res["baseline"] = run_stage("baseline", {"folder": str(folder), "lexicon": args.lexicon}, log=log)
         shutil.rmtree(folder)
