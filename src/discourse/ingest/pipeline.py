@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import IngestError, StoreError
+from ..errors import IngestError
 from ..metadata import DocumentMeta
 from ..store import documents as _docs
 from .document import Limits, SourceItem

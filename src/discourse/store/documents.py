@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import sqlite3
 from typing import Iterable, Sequence
 
