@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import bisect
 import multiprocessing as mp
-import os
 import re
 import time
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from typing import Callable, Iterable, Sequence
 import pandas as pd
 
 from .errors import LexiconError
-from .lexicon import LANGUAGES, RULES, Actor, Entry, Lexicon, Pattern, fold, load_lexicon
+from .lexicon import LANGUAGES, Actor, Entry, Lexicon, Pattern, fold, load_lexicon
 from .nlp import Pipeline, forms_of, get_pipeline
 from .store import documents as _docs
 from .store import matches as _sql
@@ -675,10 +674,6 @@ def match_corpus(corpus, lexicon: Lexicon | None = None, *, workers: int = 2, pr
         bar.close()
     summary["seconds"] = round(time.perf_counter() - t0, 3)
     return summary
-
-
-def _progress_default() -> bool:
-    return os.environ.get("DISCOURSE_PROGRESS", "1") != "0"
 
 
 # -- queries ----------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Iterable, Sequence
 
 __all__ = [
     "DDL", "MATCH_COLUMNS", "save_lexicon", "pending_documents", "new_run", "write_chunk", "cached_sentences",
-    "hit_rows", "hit_counts", "document_counts", "kwic_rows", "ensure_fts", "fts_documents", "texts_of",
+    "hit_rows", "hit_counts", "document_counts", "kwic_rows", "ensure_fts", "fts_pending", "fts_documents", "texts_of",
 ]
 
 DDL = """
