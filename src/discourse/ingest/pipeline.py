@@ -318,12 +318,11 @@ class _Engine:
         self.seen[doc_id] = (source, meta)
 
         def write() -> str:
-            if isinstance(outcome, _Known):
-                status = _docs.update_metadata(conn, doc_id, record, dry_run=self.dry_run)
-            else:
-                _, status = _docs.upsert_document(
-                    conn, record, outcome.text, outcome.page_starts, defaults=DEFAULTS, dry_run=self.dry_run
-                )
+            if isinstance(outcome, _Known):  # the ledger already holds this path with these bytes
+                return _docs.update_metadata(conn, doc_id, record, dry_run=self.dry_run)
+            _, status = _docs.upsert_document(
+                conn, record, outcome.text, outcome.page_starts, defaults=DEFAULTS, dry_run=self.dry_run
+            )
             if not self.dry_run:
                 _docs.record_source(conn, source, size, raw, doc_id)
             return status
