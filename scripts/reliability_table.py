@@ -51,10 +51,11 @@ def hard_pdf_cases(folder: Path) -> list[Case]:
     with open(folder / "MANIFEST.csv", newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             path = folder / row["file"]
-            cases.append(Case("hard PDF", row["covers"], row["file"], path=path, expected=row["expected_from_discourse"]))
+            expected = row["expected_from_discourse"]
+            cases.append(Case("hard PDF", row["covers"], row["file"], path=path, expected=expected))
             if row["password"]:
                 cases.append(Case("hard PDF", row["covers"] + " (with --password)", row["file"], path=path,
-                                  password=row["password"], expected=row["expected_from_discourse"]))
+                                  password=row["password"], expected=expected))
     return cases
 
 

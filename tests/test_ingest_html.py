@@ -27,11 +27,13 @@ def page(paragraphs=PARAGRAPHS, *, head="", dateline="", lang="en", charset="utf
 <script>var tracking = "analytics code that must not appear";</script>
 <style>body {{ font-family: serif; }}</style></head>
 <body>
-<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/contact">Contact</a></li></ul></nav>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li>
+<li><a href="/contact">Contact</a></li></ul></nav>
 <header><div class="menu">Menu Search Login</div></header>
 <main><article><h1>{title}</h1>{dateline}
 {body}</article></main>
-<aside><h3>Related</h3><ul><li><a href="/a">Another news item</a></li><li><a href="/b">Photo gallery</a></li></ul></aside>
+<aside><h3>Related</h3><ul><li><a href="/a">Another news item</a></li>
+<li><a href="/b">Photo gallery</a></li></ul></aside>
 <footer><p>Illustrative page. All rights reserved.</p><a href="/privacy">Privacy policy</a></footer>
 </body></html>"""
 

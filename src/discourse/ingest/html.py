@@ -108,7 +108,7 @@ def read_html(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
         raise IngestError(
             "D140",
             f"{source}: web page is {len(data):,} bytes, over the HTML limit of {limits.max_html_bytes:,} bytes",
-            hint="raise Limits.max_html_bytes (--max-html-bytes) if the page is genuine, or save only the article",
+            hint="save only the article, or raise Limits(max_html_bytes=...) in Python if the page is genuine",
             reason="too_large",
         )
     if _ENTITY_DECL.search(data):

@@ -503,7 +503,8 @@ def _open(data: bytes, item: SourceItem):
                   "check the password (--password)", "bad_password")
         for c in chain:
             if isinstance(c, PDFEncryptionError):
-                _fail("D155", source, f"unsupported PDF encryption: {_scrub(str(c) or type(c).__name__, password)[:200]}",
+                what = _scrub(str(c) or type(c).__name__, password)[:200]
+                _fail("D155", source, f"unsupported PDF encryption: {what}",
                       "decrypt it first, e.g. `qpdf --decrypt --password=... in.pdf out.pdf`",
                       "unsupported_encryption")
         cause = next((c for c in reversed(chain) if str(c).strip()), exc)
@@ -688,8 +689,10 @@ def read_pdf(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
             raise
         except Exception as exc:
             if any(isinstance(c, _StreamTooLarge) for c in _cause_chain(exc)):
-                _fail("D159", source, f"decompression bomb: {next(c for c in _cause_chain(exc) if isinstance(c, _StreamTooLarge))}",
-                      "the file expands far beyond any real document; raise Limits.memory_mb if it is genuine",
+                bomb = next(c for c in _cause_chain(exc) if isinstance(c, _StreamTooLarge))
+                _fail("D159", source, f"decompression bomb: {bomb}",
+                      "the file expands far beyond any real document; raise the memory limit "
+                      "(--memory-mb, Limits.memory_mb) if it is genuine",
                       "decompression_bomb")
             if any(isinstance(c, RecursionError) for c in _cause_chain(exc)):
                 _fail("D151", source, "malformed PDF: structure nested too deeply or looping (recursion limit hit)",

@@ -141,7 +141,7 @@ def read(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
         raise IngestError(
             "D121",
             f"{source}: file is {len(item.data):,} bytes, over the limit of {limits.max_bytes:,} bytes",
-            hint="raise the limit (Limits.max_bytes / --max-bytes) if the file is genuine",
+            hint="raise Limits(max_bytes=...) in Python if the file is genuine",
             reason="too_large",
         )
     try:
@@ -160,7 +160,8 @@ def read(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
         raise IngestError(
             "D125",
             f"{source}: ran out of memory while parsing",
-            hint="the file expands to more than the memory available; raise Limits.memory_mb if it is genuine",
+            hint="the file expands to more than the memory available; raise the memory limit "
+            "(--memory-mb, Limits.memory_mb) if it is genuine",
             reason="memory",
         ) from None
     except RecursionError:

@@ -134,7 +134,8 @@ def decode_text(data: bytes, source: str) -> tuple[str, str, str | None]:
         good = sum(1 for ch in lenient if ord(ch) > 127) - bad
         if good >= 10 * bad:
             # UTF-8 with a few damaged bytes: keep it UTF-8 rather than misread every other letter.
-            return _check_binary(lenient, source), "utf-8", f"encoding: utf-8 with {bad} invalid byte sequence(s) replaced by U+FFFD"
+            warning = f"encoding: utf-8 with {bad} invalid byte sequence(s) replaced by U+FFFD"
+            return _check_binary(lenient, source), "utf-8", warning
         guess = _cp1251_or_cp1252(data)
         if guess is not None:
             text, enc = guess
