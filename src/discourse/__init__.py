@@ -1,13 +1,51 @@
 """discourse: measure the foreign-policy orientation of states from their official texts.
 
 Data flows one way: ingest -> store -> match -> score/timeline -> indicators/panel -> export/report.
+The names below are the public surface; each CLI command has a Python twin here:
+
+==========================  =====================================================
+``discourse ingest``        :meth:`Corpus.ingest` / :func:`discourse.ingest.ingest`
+``discourse docs list``     :meth:`Corpus.documents`
+``discourse kwic``          :func:`kwic`
+``discourse timeline``      :func:`timeline`
+``discourse search``        :func:`search`
+``discourse match``         :func:`match_corpus`
+``discourse export scores`` :func:`period_scores`, :func:`document_scores`
+``discourse panel``         :func:`panel`
+``discourse report``        :func:`build_report`
+==========================  =====================================================
+
+Heavy modules (spaCy, matplotlib) load only when one of their names is first used.
 """
 
 from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
 
 from .corpus import Corpus
 from .errors import DiscourseError
 
-__all__ = ["Corpus", "DiscourseError", "__version__"]
+_LAZY = {
+    "load_lexicon": "discourse.lexicon",
+    "match_corpus": "discourse.match",
+    "hits": "discourse.match",
+    "kwic": "discourse.match",
+    "search": "discourse.match",
+    "timeline": "discourse.timeline",
+    "document_scores": "discourse.score",
+    "period_scores": "discourse.score",
+    "panel": "discourse.panel",
+    "build_report": "discourse.report",
+}
+
+__all__ = ["Corpus", "DiscourseError", "__version__", *_LAZY]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'discourse' has no attribute {name!r}")
