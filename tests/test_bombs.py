@@ -14,6 +14,7 @@ import pdfgen
 from discourse.errors import IngestError
 from discourse.ingest.document import Limits, SourceItem
 from discourse.ingest.readers import read
+from discourse.normalize import normalize_text
 
 
 def _refusal(name: str, data: bytes, kind: str, **limits) -> IngestError:
@@ -180,8 +181,10 @@ def test_bombs_reading_is_total(kind, prefix, tail):
     except IngestError as err:
         assert err.code.startswith("D1") and err.message.startswith("fuzz." + kind + ": ") and err.reason
     else:
-        assert doc.text and doc.text == doc.text.strip()
+        assert doc.text and normalize_text(doc.text) == doc.text
         assert "(cid:" not in doc.text
+        assert doc.page_starts[0] == 0 and list(doc.page_starts) == sorted(doc.page_starts)
+        assert doc.page_starts[-1] <= len(doc.text)
 
 
 @settings(max_examples=40, deadline=None)
