@@ -289,3 +289,22 @@ def test_ingest_pipeline_pdf_timeout_names_the_page_reached(corpus, tmp_path):
     match = re.fullmatch(re.escape(source) + r": timed out after 0\.3 s at page (\d+)", message)
     assert match and 1 <= int(match.group(1)) < 120, message
     assert len(report.added) == 1
+
+
+_REAL_READ = readers.read
+
+
+def _slow_first_read(item, limits):
+    if item.source.endswith("doc000.txt"):
+        time.sleep(1.0)
+    return _REAL_READ(item, limits)
+
+
+def test_ingest_pipeline_writes_in_input_order_behind_a_slow_file(corpus, tmp_path, monkeypatch):
+    paths = write_texts(tmp_path, 30)
+    monkeypatch.setattr(readers, "read", _slow_first_read)
+    monkeypatch.setattr(pipeline, "READY_MAX", 5)  # read-ahead stops while the first file is parsed
+    monkeypatch.setattr(pipeline, "CHUNK_ITEMS", 2)
+    report = ingest(corpus, [tmp_path], workers=2)
+    assert [s for s, _ in report.added] == [str(p.resolve()) for p in paths]
+    assert len(corpus) == 30

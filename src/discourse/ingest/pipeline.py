@@ -46,8 +46,9 @@ COMMIT_CHARS = 64_000_000
 CHUNK_ITEMS = 64
 CHUNK_BYTES = 4 * 1024 * 1024
 SMALL_TEXT = 1024 * 1024
-# Inputs read ahead by a background thread.
+# Inputs read ahead by a background thread; results held back behind a slow file before reading stops.
 PREFETCH = 64
+READY_MAX = 1000
 
 
 @dataclass
@@ -110,8 +111,8 @@ class _Hashed:
 class _Known:
     """An input whose exact bytes were ingested before: only its metadata is re-applied."""
 
-    item: SourceItem
-    raw_sha256: str
+    source: str
+    meta: DocumentMeta
     doc_id: str
 
 
@@ -170,7 +171,7 @@ class _Engine:
                         raw = hashlib.sha256(entry.data).hexdigest()
                     hit = self.ledger.get(entry.source)
                     if hit is not None and hit[0] == raw:
-                        self.ready[seq] = _Known(entry, raw, hit[1])
+                        self.ready[seq] = _Known(entry.source, entry.meta, hit[1])
                     elif self.workers == 0:
                         self.ready[seq] = parse_item(entry, self.limits, raw)
                     elif entry.kind == "text" and len(entry.data) <= SMALL_TEXT:
@@ -186,6 +187,13 @@ class _Engine:
                 seq += 1
                 self._collect(block=len(self.futures) >= max(2, self.workers * 3))
                 self._write_ready()
+                if len(self.ready) >= READY_MAX:  # a slow file holds up the writes: stop reading ahead
+                    if chunk:
+                        self._submit(chunk)
+                        chunk, chunk_bytes = [], 0
+                    while len(self.ready) >= READY_MAX and self.futures:
+                        self._collect(block=True)
+                        self._write_ready()
             if chunk:
                 self._submit(chunk)
             while self.futures:
@@ -293,9 +301,9 @@ class _Engine:
 
     def _store_one(self, conn: sqlite3.Connection, outcome) -> tuple:
         if isinstance(outcome, _Known):
-            source, doc_id = outcome.item.source, outcome.doc_id
-            record = _meta_record(outcome.item.meta)
-            raw, size = outcome.raw_sha256, len(outcome.item.data)
+            source, doc_id = outcome.source, outcome.doc_id
+            record = _meta_record(outcome.meta)
+            raw = size = None  # the ledger already holds this path with these bytes
         else:
             source, doc_id = outcome.source, outcome.sha256[:16]
             record = _record(outcome)
@@ -303,18 +311,19 @@ class _Engine:
         meta = {k: v for k, v in record.items() if k in _docs.METADATA_COLUMNS and k != "source_path"}
         first = self.seen.get(doc_id)
         if first is not None:
+            # The same text again in this batch: remember the path, keep the first file's metadata.
             first_source, first_meta = first
             merged = dict(first_meta)
             merged.update(meta)
-            if merged != first_meta:
-                if not self.dry_run:
+            if not self.dry_run and raw is not None:
+                try:
                     self._savepoint(conn, lambda: _docs.record_source(conn, source, size, raw, doc_id))
+                except sqlite3.Error as exc:
+                    return ("failed", source, ("D211", f"{source}: could not be stored: {exc}"))
+            if merged != first_meta:
                 return ("skipped", source, f"same text as {first_source} (document {doc_id}) with different "
                         "metadata; the first file's metadata was kept")
-            status = "unchanged"
-            if not self.dry_run:
-                self._savepoint(conn, lambda: _docs.record_source(conn, source, size, raw, doc_id))
-            return (status, source, doc_id)
+            return ("unchanged", source, doc_id)
         self.seen[doc_id] = (source, meta)
 
         def write() -> str:
