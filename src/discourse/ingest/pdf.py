@@ -64,6 +64,7 @@ _ENCRYPT_KEYS = {
 _LINE_DIR = {"ltr": "ttb", "rtl": "btt", "ttb": "rtl", "btt": "ltr"}  # where the next line is, per text direction
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _EDGE_LINES = 3          # lines at the top and at the bottom of a page that may be running headers/footers
+_OUTER_SHARE = 0.2       # ... or, carrying a page number, the outermost line of at least this share of pages
 _REPEAT_SHARE = 0.4      # a masked edge line on at least this share of pages is a running header/footer
 _SCAN_MAX_CHARS = 50     # a page with images over >= 30 % of its area and fewer characters looks scanned
 
@@ -863,27 +864,38 @@ def _layout(pages: list[_Page | None]) -> list[str]:
         keys_per_page.append(keys)
     with_text = sum(1 for p in pages if p is not None and p.words)
     counts = Counter(k for keys in keys_per_page for k in keys)
+    # Outermost lines only (the very first or last line of a page), for the weaker rule below.
+    outer = Counter(
+        k for p in pages if p is not None and p.main
+        for k in {_mask(p.main[0].text), _mask(p.main[-1].text)}
+    )
     running: set[str] = set()
     if with_text >= 2:
         need = max(2, math.ceil(_REPEAT_SHARE * with_text))
         running = {k for k, n in counts.items() if n >= need and k}
-    texts: list[str] = []
-    for p in pages:
-        if p is None:
-            texts.append("")
-            continue
-        drop: set[int] = set()
-        edge = p.main[:_EDGE_LINES] + p.main[-_EDGE_LINES:]
-        for ln in edge:
-            if _mask(ln.text) in running or (with_text >= 2 and _PAGE_NUMBER.match(ln.text.strip())):
-                drop.update(id(w) for w in ln.words)
-        words = [w for w in p.words if id(w) not in drop]
-        if not words and not p.other:
-            # A "running" line that is all the page holds (a label on image pages) is content, not furniture.
-            words = p.words
-        body = _paragraphs(_reading_order(words)) if words else ""
-        extra = [ln.text for ln in p.other if _mask(ln.text) not in running]
-        if extra:
-            body = (body + "\n\n" if body else "") + "\n".join(extra)
-        texts.append(body)
+        # Alternating or irregular running heads that carry a page number ("74 UE 8. Circulation"): the
+        # outermost line of at least a fifth of the pages, with a number in it and some words around it.
+        need_outer = max(3, math.ceil(_OUTER_SHARE * with_text))
+        running |= {k for k, n in outer.items() if n >= need_outer and "#" in k and len(k) >= 12}
+    texts = [_page_text(p, running, with_text >= 2) for p in pages]
+    if not any(texts) and any(p is not None and (p.words or p.other) for p in pages):
+        # Every line was taken for page furniture (image pages that each carry the same label): keep them, so
+        # the document is flagged for little text instead of coming out empty.
+        texts = [_page_text(p, set(), False) for p in pages]
     return texts
+
+
+def _page_text(p: _Page | None, running: set[str], numbered: bool) -> str:
+    """One page's text without its running lines (and lone page numbers when ``numbered``)."""
+    if p is None:
+        return ""
+    drop: set[int] = set()
+    for ln in p.main[:_EDGE_LINES] + p.main[-_EDGE_LINES:]:
+        if _mask(ln.text) in running or (numbered and _PAGE_NUMBER.match(ln.text.strip())):
+            drop.update(id(w) for w in ln.words)
+    words = [w for w in p.words if id(w) not in drop]
+    body = _paragraphs(_reading_order(words)) if words else ""
+    extra = [ln.text for ln in p.other if _mask(ln.text) not in running]
+    if extra:
+        body = (body + "\n\n" if body else "") + "\n".join(extra)
+    return body
