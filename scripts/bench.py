@@ -249,6 +249,7 @@ def run_stage(name: str, args: dict, *, log) -> dict:
     """Run one stage in a fresh interpreter; return its figures plus the peak RSS of its process tree."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--stage", name, "--args", json.dumps(args)]
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    load_before = os.getloadavg()[0]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak = [0]
     done = threading.Event()
@@ -269,6 +270,8 @@ def run_stage(name: str, args: dict, *, log) -> dict:
     if line is None:
         raise SystemExit(f"stage {name} printed no result:\n{out[-2000:]}\n{err[-2000:]}")
     result = json.loads(line[len("BENCH-RESULT "):])
+    result["load_before"] = load_before
+    result["load_after"] = os.getloadavg()[0]
     result["peak_tree_rss"] = peak[0]
     result["peak_rss"] = max(peak[0], result["ru_maxrss_self"], result["ru_maxrss_children"])
     log(f"  {name}: {result['seconds']:.3f} s, peak {result['peak_rss'] / 2**20:.0f} MiB")
@@ -456,6 +459,19 @@ def render(res: dict, rows: list[dict], info: dict, args) -> str:
         "worker processes, sampled every 20 ms), or the kernel's `ru_maxrss` of the process or its children if "
         "larger. Each stage runs in a fresh interpreter.",
         "",
+        "## Caveats",
+        "",
+        "- The machine is shared: other jobs ran during the measurement. One-minute load average (2 cores) "
+        "before/after each stage: " + ", ".join(
+            f"{k} {res[k]['load_before']:.1f}/{res[k]['load_after']:.1f}"
+            for k in ("baseline", "full", "rescore", "timeline", "kwic")) + ". "
+        "Ratios are taken against a baseline measured in the same run; absolute times vary between runs "
+        "with the load.",
+        "" if args.quick else (
+            f"- The baseline's time depends on how many patterns the lexicon has ({base['patterns']} English "
+            "patterns here, against the five-key dictionary of the quanteda comparison, whose regex baseline "
+            "took about 14.5 s). Against that 14.5 s, (a) would be "
+            f"{full['seconds'] / 14.5:.1f}x and (b) {res['rescore']['seconds'] / 14.5:.2f}x.\n"),
         "For comparison (issue 6): quanteda 4.3.1 on this machine took about 4.8x the baseline (default tokenizer) "
         "or 2.1x (`split_tags = TRUE`) for reading, tokenizing and a dictionary lookup; 0.21x to re-run the "
         "dictionary; 0.9 s for a KWIC; 3.4 GB peak memory.",
