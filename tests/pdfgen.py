@@ -333,3 +333,19 @@ EXTERNAL_ENTITY = (
     b'<?xml version="1.0"?>\n<!DOCTYPE doc [ <!ENTITY ext SYSTEM "file:///etc/passwd"> ]>\n'
     b'<w:document xmlns:w="' + _W_NS + b'"><w:body><w:p><w:r><w:t>&ext;</w:t></w:r></w:p></w:body></w:document>'
 )
+
+
+def damaged_stream_pdf(good_text: bytes = b"An illustrative first page with a sentence of some length.") -> bytes:
+    """Two pages: the first readable, the second's content stream claims /FlateDecode but holds garbage."""
+    good = b"BT /F1 12 Tf 72 720 Td (%s) Tj ET" % good_text
+    garbage = b"\x13\x37 this is not deflate data \xff\x00" * 4
+    objects: list = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [6 0 R 7 0 R] /Count 2 >>",
+        _FONT,
+        (b"<< /Length %d >>" % len(good), good),
+        (b"<< /Length %d /Filter /FlateDecode >>" % len(garbage), garbage),
+        _page(4),
+        _page(5),
+    ]
+    return raw_pdf(objects)

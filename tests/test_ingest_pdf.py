@@ -200,3 +200,13 @@ def test_ingest_pdf_columns_read_in_order(columns):
         end = doc.page_starts[n] if n < 3 else len(doc.text)
         assert doc.text[start:end].strip() == expected
     assert "Bulletin page" not in doc.text
+
+
+def test_ingest_pdf_undecodable_stream_flags_partial_text():
+    doc = _read(pdfgen.damaged_stream_pdf())
+    assert doc.text == "An illustrative first page with a sentence of some length." and doc.pages == 2
+    assert doc.quality_flags == frozenset({"partial_text"})
+    assert doc.warnings[0] == (
+        "1 compressed stream(s) could not be inflated and were read as empty; text on the pages concerned may be "
+        "missing"
+    )

@@ -96,7 +96,12 @@ class _BoundedZlib:
         if cap is None:
             return zlib.decompress(data, *args, **kwargs)
         d = zlib.decompressobj()
-        out = d.decompress(data, cap + 1)
+        try:
+            out = d.decompress(data, cap + 1)
+        except zlib.error:
+            # Not inflatable at all: pdfminer then reads the stream as empty, silently. Count it.
+            self.local.failed = getattr(self.local, "failed", 0) + 1
+            raise
         if len(out) > cap:
             raise _StreamTooLarge(f"a compressed stream of {len(data):,} bytes inflates past {cap:,} bytes")
         if not d.eof:
@@ -142,6 +147,7 @@ def _bounded_flate(cap: int):
         pdftypes.zlib = _SHIM
     previous = _SHIM.cap
     _SHIM.local.cap = cap
+    _SHIM.local.failed = 0
     try:
         yield
     finally:
@@ -785,6 +791,11 @@ def _read(item: SourceItem, limits: Limits, started: float, logs: list[str]) -> 
     if any("Data-loss" in m or "corrupt" in m.lower() for m in logs):
         flags.add("partial_text")
         warnings.append("a compressed stream is corrupt; text after the damage may be missing")
+    broken = getattr(_SHIM.local, "failed", 0)
+    if broken:
+        flags.add("partial_text")
+        warnings.append(f"{broken} compressed stream(s) could not be inflated and were read as empty; "
+                        "text on the pages concerned may be missing")
     if any(p.rotated for p in ok_pages):
         flags.add("rotated")
     if duplicates >= 5:
