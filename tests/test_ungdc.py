@@ -359,20 +359,22 @@ def test_ungdc_fetch_into_store(sample_archives, tmp_path):
 _KILLER = """
 import os, signal, sys
 import discourse.ingest.pipeline as pipeline
-import discourse.ingest.ungdc as ungdc
+import discourse.store.documents as documents
 from discourse import Corpus
+from discourse.ingest.ungdc import fetch_ungdc
 
-pipeline.COMMIT_DOCS = 4          # commit every 4 documents, so that some are stored before the kill
-original = ungdc.iter_ungdc_items
+pipeline.COMMIT_DOCS = 4          # commit every 4 documents
+original = documents.record_source
+written = []
 
-def killed_midway(*args, **kwargs):
-    for n, item in enumerate(original(*args, **kwargs)):
-        if n == 7:
-            os.kill(os.getpid(), signal.SIGKILL)  # no clean-up of any kind, like a power cut
-        yield item
+def killed_midway(conn, *args, **kwargs):
+    original(conn, *args, **kwargs)
+    written.append(args[0])
+    if len(written) == 6:         # documents 5 and 6 are in the open transaction: die before it commits
+        os.kill(os.getpid(), signal.SIGKILL)  # no clean-up of any kind, like a power cut
 
-ungdc.iter_ungdc_items = killed_midway
-ungdc.fetch_ungdc(Corpus.open(sys.argv[1]), sys.argv[2], speakers=sys.argv[3], workers=0)
+documents.record_source = killed_midway
+fetch_ungdc(Corpus.open(sys.argv[1]), sys.argv[2], speakers=sys.argv[3], workers=0)
 """
 
 
@@ -395,7 +397,7 @@ def test_ungdc_resume_after_kill_gives_the_same_store(sample_archives, tmp_path)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     partial = _dump(resumed)
     stored = len(partial["documents"])
-    assert stored == 4  # the first commit made it; the rest of the batch did not, and nothing half-written
+    assert stored == 4  # the first batch was committed; the half-written second one left no trace
     assert len(partial["texts"]) == len(partial["sources"]) == stored
 
     with Corpus.open(resumed) as corpus:
