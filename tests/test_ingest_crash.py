@@ -45,6 +45,12 @@ def make_batch(folder, n, seed):
         sentences = [" ".join(rng.choice(words) for _ in range(rng.randint(6, 14))).capitalize() + "."
                      for _ in range(rng.randint(40, 120))]
         pages = "\n\n".join(" ".join(sentences[j:j + 8]) for j in range(0, len(sentences), 8))
+        if i % 20 == 7:  # some web pages too: they are parsed one file per task
+            paragraphs = "".join(f"<p>{sentence}</p>" for sentence in sentences)
+            (folder / f"page_{1990 + i % 30}_{i:04d}.html").write_text(
+                f"<html><head><title>Illustrative page {i}</title></head><body><article><h1>Illustrative page "
+                f"{i}</h1>{paragraphs}</article></body></html>", encoding="utf-8")
+            continue
         (folder / f"speech_{1990 + i % 30}_{i:04d}.txt").write_text(
             f"Illustrative generated text {i}.\n\n{pages}\n", encoding="utf-8")
 
