@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
 
 from .. import indicators as _ind
-from .. import panel as _panel
 from ._common import db_option, emit, format_option, open_corpus
+
+_panel = importlib.import_module("discourse.panel")  # the module: `discourse.panel` is also a lazy function name
 
 __all__ = ["COMMANDS"]
 
