@@ -7,15 +7,17 @@ The names below are the public surface; each CLI command has a Python twin here:
 ``discourse ingest``        :meth:`Corpus.ingest` / :func:`discourse.ingest.ingest`
 ``discourse docs list``     :meth:`Corpus.documents`
 ``discourse kwic``          :func:`kwic`
-``discourse timeline``      :func:`timeline`
+``discourse timeline``      :func:`discourse.timeline.timeline`
 ``discourse search``        :func:`search`
 ``discourse match``         :func:`match_corpus`
 ``discourse export scores`` :func:`period_scores`, :func:`document_scores`
-``discourse panel``         :func:`panel`
+``discourse panel``         :func:`discourse.panel.panel`
 ``discourse report``        :func:`build_report`
 ==========================  =====================================================
 
-Heavy modules (spaCy, matplotlib) load only when one of their names is first used.
+Heavy modules (spaCy, matplotlib) load only when one of their names is first used. ``timeline`` and
+``panel`` are modules of the package, so their functions are reached as ``discourse.timeline.timeline`` and
+``discourse.panel.panel`` (a same-named function here would be shadowed by the module on import).
 """
 
 from __future__ import annotations
@@ -33,10 +35,8 @@ _LAZY = {
     "hits": "discourse.match",
     "kwic": "discourse.match",
     "search": "discourse.match",
-    "timeline": "discourse.timeline",
     "document_scores": "discourse.score",
     "period_scores": "discourse.score",
-    "panel": "discourse.panel",
     "build_report": "discourse.report",
 }
 
