@@ -20,7 +20,8 @@ Flate streams are inflated with a ceiling (a quarter of ``Limits.memory_mb``, at
 decompression bomb is refused instead of exhausting memory.
 
 Error codes: D150 not a PDF, D151 malformed, D152 password-protected, D153 wrong password, D154 broken
-encryption dictionary, D155 unsupported encryption, D156 no text layer, D157 too many pages, D158 timeout,
+encryption dictionary, D155 unsupported encryption, D156 no text layer, D157 too many pages (a timeout is the
+pool's D107, whether the worker's alarm or this reader's check between pages sees it),
 D159 decompression bomb, D160 only unmapped glyphs, D161 a page count (/Count) far beyond the limit that the page
 tree does not hold.
 """
@@ -754,8 +755,9 @@ def _read(item: SourceItem, limits: Limits, started: float, logs: list[str]) -> 
         doctop = 0.0
         for number, obj in enumerate(page_objs, start=1):
             if time.monotonic() - started > limits.seconds:
-                _fail("D158", source, f"timed out after {limits.seconds:g} s at page {number} of {len(page_objs)}",
-                      "raise the time limit (Limits.seconds / --timeout) or split the file", "timeout")
+                from .pool import timeout_message  # one code (D107) for a timeout, whichever check sees it
+
+                raise timeout_message(source, limits.seconds, number)
             _note_page(number)
             try:
                 page = Page(pdf, obj, page_number=number, initial_doctop=doctop)
