@@ -329,7 +329,7 @@ def write_panel(corpus, out: str | os.PathLike = "out", *, country: str = "AZE",
 
     Example (the main job): ``write_panel(corpus, "out/panel.csv", country="AZE", lexicon=lexicon)``.
     """
-    from .export import write_table
+    from .tables import write_table
 
     out = Path(out)
     path = out if out.suffix.lower() == ".csv" else out / "panel.csv"

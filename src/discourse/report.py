@@ -712,7 +712,7 @@ def build_report(
         _write(out / _doc_file(doc_id), doc_template.render(record=record, meta=meta, pages=pages,
                                                               version=__version__))
 
-    from .export import corpus_snapshot
+    from .tables import corpus_snapshot
 
     snapshot = corpus_snapshot(zip(docs["id"], docs["sha256"]))
     from . import match as _match

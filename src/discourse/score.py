@@ -700,8 +700,8 @@ class ScoresTable:
     extra: dict
 
     def write(self, path: str | Path, fmt: str = "csv") -> tuple[Path, Path]:
-        """Write the table and its sidecar (see :func:`discourse.export.write_table`)."""
-        from .export import write_table
+        """Write the table and its sidecar (see :func:`discourse.tables.write_table`)."""
+        from .tables import write_table
 
         return write_table(self.frame, path, fmt=fmt, kind=self.kind, parameters=self.parameters,
                            lexicon_hash=self.lexicon_hash, snapshot=self.snapshot, extra=self.extra)
@@ -743,7 +743,7 @@ def scores_table(
         by = windows if level == "window" else level
         frame = score_periods(hits, documents, entries, by=by, rolling=rolling, group_by=group_by,
                               weighting=weighting, **common)
-    from .export import corpus_snapshot
+    from .tables import corpus_snapshot
 
     parameters = {
         "level": level, "rolling": rolling, "windows": windows, "group_by": group_by,

@@ -1,0 +1,111 @@
+"""Table files: CSV (UTF-8, RFC 4180, ISO dates) or Parquet, each with a JSON sidecar.
+
+A low-level module that any stage may use to write its results (scores, the panel, exports); it imports no
+stage. The sidecar ``FILE.json`` records what is needed to reproduce the table: the package version, the
+lexicon hash, the corpus snapshot (document ids and text hashes, with a digest over them), every parameter, and
+the columns. Text cells that begin with ``=``, ``+``, ``-`` or ``@`` are prefixed with ``'`` so that a
+spreadsheet does not run them as formulas; numeric columns are left as numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import IO, Any, Iterable
+
+import pandas as pd
+
+from . import __version__
+from .errors import ScoreError
+
+__all__ = ["write_table", "write_csv", "neutralize_formulas", "corpus_snapshot", "sidecar_path"]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``frame`` where text cells starting with a formula character are prefixed with ``'``."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            )
+    return out
+
+
+def corpus_snapshot(rows: Iterable[tuple[str, str]]) -> dict:
+    """Snapshot of the documents behind a table: sorted ``[id, sha256]`` pairs and a digest over them."""
+    pairs = sorted((str(i), str(s)) for i, s in rows)
+    digest = hashlib.sha256("\n".join(f"{i} {s}" for i, s in pairs).encode()).hexdigest()
+    return {"n_documents": len(pairs), "digest": digest, "documents": [list(p) for p in pairs]}
+
+
+def write_csv(frame: pd.DataFrame, handle: IO[str]) -> None:
+    """Write ``frame`` as CSV to an open text stream: RFC 4180 quoting, ``\\n`` line ends, ISO dates, no index,
+    formula cells neutralized (the same bytes :func:`write_table` writes to a file)."""
+    neutralize_formulas(frame).to_csv(handle, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+
+
+def _written_at() -> str:
+    """Now in UTC, or the time in ``$SOURCE_DATE_EPOCH`` (for byte-identical sidecars in reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    now = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch and epoch.isdigit() else _dt.datetime.now(_dt.timezone.utc)
+    return now.replace(microsecond=0).isoformat()
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name + ".json")
+
+
+def write_table(
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    fmt: str = "csv",
+    kind: str,
+    parameters: dict[str, Any],
+    lexicon_hash: str | None,
+    snapshot: dict | None,
+    extra: dict[str, Any] | None = None,
+) -> tuple[Path, Path]:
+    """Write ``frame`` to ``path`` (csv or parquet) and its sidecar ``path.json``; return both paths.
+
+    >>> import tempfile, pandas as pd
+    >>> d = tempfile.mkdtemp()
+    >>> p, s = write_table(pd.DataFrame({"a": ["=1+1"]}), d + "/t.csv", kind="demo", parameters={},
+    ...                    lexicon_hash=None, snapshot=None)
+    >>> open(p).read()
+    "a\\n'=1+1\\n"
+    """
+    path = Path(path)
+    if fmt not in ("csv", "parquet"):
+        raise ScoreError("D401", f"unknown export format {fmt!r}", hint="use csv or parquet")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    if fmt == "csv":
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            write_csv(frame, handle)
+    else:
+        frame.to_parquet(tmp, index=False)
+    tmp.replace(path)
+    sidecar = {
+        "kind": kind,
+        "file": path.name,
+        "format": fmt,
+        "written_at": _written_at(),
+        "discourse_version": __version__,
+        "lexicon_hash": lexicon_hash,
+        "parameters": parameters,
+        "columns": list(map(str, frame.columns)),
+        "n_rows": int(len(frame)),
+        "corpus_snapshot": snapshot,
+    }
+    if extra:
+        sidecar.update(extra)
+    side = sidecar_path(path)
+    side.write_text(json.dumps(sidecar, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    return path, side
