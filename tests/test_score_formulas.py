@@ -286,3 +286,16 @@ def test_no_hits_at_all_and_empty_documents():
     assert len(none) == 0 and list(none.columns[:4]) == ["year", "score", "ci_low", "ci_high"]
     zero_words = score_documents(HITS, DOCUMENTS.assign(words=0), ENTRIES, min_hits=1)
     assert zero_words["rate_per_10k"].isna().all() and zero_words.loc[0, "n_hits"] == 6
+
+
+def test_month_periods_need_a_month_in_the_date():
+    """Monthly periods come from dates with a month; year-only dates give a clear error, not an empty table."""
+    monthly = score_periods(HITS, DOCUMENTS, ENTRIES, by="month", min_hits=1)
+    assert len(monthly) > 0 and monthly["period"].str.fullmatch(r"\d{4}-\d{2}").all()
+    year_only = DOCUMENTS.assign(date=DOCUMENTS["year"].astype(str))
+    with pytest.raises(ScoreError) as info:
+        score_periods(HITS, year_only, ENTRIES, by="month")
+    assert info.value.code == "D419"
+    assert info.value.message == (
+        f"none of the {len(DOCUMENTS)} selected documents has a month in its date, so there are no monthly periods"
+    )

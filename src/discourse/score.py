@@ -448,6 +448,12 @@ def _assign_periods(docs: pd.DataFrame, by: str, windows, rolling: int | None) -
         dates = docs["date"].astype("string") if "date" in docs.columns else pd.Series([pd.NA] * len(docs))
         month = dates.str.extract(r"^(\d{4}-\d{2})", expand=False)
         has = month.notna().to_numpy()
+        if len(docs) and not has.any():
+            raise ScoreError(
+                "D419",
+                f"none of the {len(docs)} selected documents has a month in its date, so there are no monthly periods",
+                hint="use --level year (UN General Debate statements, for example, are dated by year only)",
+            )
         return pd.DataFrame({"_doc": idx[has], "period": month[has].astype(str).to_numpy()}), ["period"]
     if by == "window":
         parts = []
