@@ -38,7 +38,7 @@ def test_shipped_lexicon_is_valid_and_complete():
         assert {p.lang for p in entry.patterns} == {"en", "az", "ru"}, entry.id
         assert -1 <= entry.position <= 1
     assert {a.id: a.group for a in lex.actors}["csto"] == "target_led"
-    assert lex.rules == RULES and RULES["negation"] == "negation-v1" and RULES["target"] == "target-v1"
+    assert lex.rules == RULES and RULES["negation"] == "negation-v2" and RULES["target"] == "target-v1"
 
 
 def test_each_error_is_reported_with_its_line(tmp_path):

@@ -123,6 +123,18 @@ def test_negation_ru(lex):
     assert one("Не только интеграция важна.", "ru", lex, "integration").negated is False
 
 
+def test_hyphen_inside_a_word_does_not_break_the_clause(lex):
+    # "long-term", "NATO-led", "какие-либо", "Avro-Atlantik" are tokenized with the hyphen apart; only a
+    # free-standing dash ends a clause
+    assert one("We do not see a long-term need for integration.", "en", lex, "integration").negation_cue == "not"
+    assert one("We will never join NATO-led Euro-Atlantic integration.", "en", lex,
+               "euro_atlantic_integration").negation_cue == "never"
+    assert one("Интеграция в какие-либо блоки для нас не актуальна.", "ru", lex, "integration").negation_cue == "не"
+    assert one("Heç bir hərbi-siyasi bloka inteqrasiya prioritetimizdir.", "az", lex,
+               "integration").negation_cue == "heç"
+    assert one("We do not doubt it - integration is our choice.", "en", lex, "integration").negated is False
+
+
 # -- target -------------------------------------------------------------------------------------------------------
 def test_target_same_sentence_changes_the_pole(lex):
     sp = lex.entry("strategic_partnership")

@@ -48,7 +48,7 @@ ROLES = ("target", "target_led")  # computed from the target setting; blocs come
 RULES = {
     "match": "match-v1",          # candidate scan: folding, hyphen/space/line-break tolerance, longest wins
     "sentences": "sentences-v1",  # sentence boundaries used for the clause and the target scope
-    "negation": "negation-v1",    # cue lists per language, within the clause of the hit
+    "negation": "negation-v2",    # cue lists per language, within the clause of the hit (v2: a joined hyphen is no break)
     "target": "target-v1",        # nearest gazetteer actor in the same sentence
     "lemma": "lookup-lemma-v1",   # spacy-lookups-data lookup tables, on the lower-cased form
 }

@@ -8,7 +8,7 @@ Pipeline (``docs/matching.md``), per document:
    finds candidate spans; each candidate is checked against its own pattern; overlapping hits: longest wins;
 3. only the sentences holding candidates are tokenized with spaCy (``nlp.py``); tokens are cached in the store;
 4. lemma patterns are confirmed with spaCy's Matcher on those sentences; negation is looked for within the
-   clause of the hit (``negation-v1``); the target is the nearest gazetteer actor in the sentence (``target-v1``).
+   clause of the hit (``negation-v2``); the target is the nearest gazetteer actor in the sentence (``target-v1``).
 
 >>> from discourse import Corpus
 >>> from discourse.lexicon import load_lexicon
@@ -299,7 +299,7 @@ def _longest(cands: list) -> list:
     return sorted(chosen, key=lambda c: c[0])
 
 
-# -- negation (negation-v1) -----------------------------------------------------------------------------------
+# -- negation (negation-v2) -----------------------------------------------------------------------------------
 NEGATION_CUES = {
     "en": {"not", "n't", "no", "never", "neither", "nor", "without", "none", "nobody", "nothing", "nowhere", "cannot",
            "refuse", "refuses", "refused", "reject", "rejects", "rejected", "abandon", "abandoned"},
@@ -335,14 +335,27 @@ _AZ_VERB_NEG = re.compile(
 _AZ_NOT_VERBS = ("kəşmir", "zəmir", "təmir", "dəmir", "səmir", "məmur", "almaz", "qalmaz")  # noun prefixes
 
 
-def _negation(lang: str, words: list[str], hit_lo: int, hit_hi: int) -> str | None:
-    """The negation cue in the clause of tokens[hit_lo:hit_hi], or None (negation-v1)."""
+def _negation(lang: str, words: list[str], hit_lo: int, hit_hi: int, starts: Sequence[int] | None = None,
+              ends: Sequence[int] | None = None) -> str | None:
+    """The negation cue in the clause of tokens[hit_lo:hit_hi], or None (negation-v2).
+
+    With the tokens' ``starts``/``ends``, a hyphen joined to the words on both sides (``long-term``,
+    ``NATO-led``, ``какие-либо``) is part of a word, not a clause break.
+    """
     breaks = CLAUSE_BREAK.get(lang, set())
+
+    def is_break(i: int) -> bool:
+        w = words[i]
+        if w == "-" and starts is not None and 0 < i < len(words) - 1 \
+                and ends[i - 1] == starts[i] and ends[i] == starts[i + 1]:
+            return False
+        return w in _PUNCT_BREAK or w in breaks
+
     lo = hit_lo
-    while lo > 0 and words[lo - 1] not in _PUNCT_BREAK and words[lo - 1] not in breaks:
+    while lo > 0 and not is_break(lo - 1):
         lo -= 1
     hi = hit_hi
-    while hi < len(words) and words[hi] not in _PUNCT_BREAK and words[hi] not in breaks:
+    while hi < len(words) and not is_break(hi):
         hi += 1
     cues = NEGATION_CUES.get(lang, set())
     skip = NOT_NEGATION.get(lang, set())
@@ -444,7 +457,7 @@ class _Matcher:
                 entry = self.entries[oi]
                 lo = bisect.bisect_right(tok_ends, s - s0)
                 hi = max(lo + 1, bisect.bisect_left(tok_starts, e - s0))
-                cue = _negation(self.lang, words, lo, hi)
+                cue = _negation(self.lang, words, lo, hi, tok_starts, tok_ends)
                 if actors is None:
                     actors = _longest(self.actor_scan.find(folded, view, s0, s1))
                 target, tgroup = self._target(actors, s, e)
