@@ -39,7 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     if manifest is None:
         manifest = next((args.folder / name for name in SIDECARS if (args.folder / name).is_file()), None)
     try:
-        with Corpus.open(default_db_path(args.db)) as corpus:
+        db = default_db_path(args.db)
+        if args.dry_run and not db.exists():
+            db = ":memory:"  # nothing stored yet: everything would be added, and no store is created
+        with Corpus.open(db) as corpus:
             report = ingest(corpus, [args.folder], manifest=manifest, dry_run=args.dry_run, workers=args.workers)
             added_ids = [doc_id for _, doc_id in report.added]
             frame = corpus.documents(ids=added_ids) if added_ids and not args.dry_run else None
