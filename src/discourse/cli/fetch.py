@@ -71,7 +71,13 @@ def fetch_ungdc_command(source, speakers, sha256, workers, max_member_mb, dry_ru
     """
     from ..ingest.ungdc import fetch_ungdc
 
-    corpus = open_corpus(db, create=True)
+    from ..corpus import Corpus
+    from ..store import default_db_path
+
+    if dry_run and not default_db_path(db).exists():
+        corpus = Corpus.open(":memory:")  # nothing stored yet: everything would be added, and nothing is created
+    else:
+        corpus = open_corpus(db, create=True)
     bar = _Progress(progress)
     try:
         report = fetch_ungdc(
