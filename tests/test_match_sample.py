@@ -99,6 +99,19 @@ def test_possessives_counted_in_the_sample(sample_corpus):
         assert row.sent_start <= row.start < row.end <= row.sent_end
 
 
+def test_unrelated_senses_are_not_hits_in_the_sample(sample_corpus):
+    # "carbon/climate neutrality" is not neutral status, the UN "Alliance of Civilizations" is not an alliance
+    corpus, _, _ = sample_corpus
+    neutral = kwic(corpus, ["neutrality"], window=3)
+    assert len(neutral) == 15
+    assert not neutral["left"].str.contains(r"(?:carbon|climate|digital)\s*$", case=False).any()
+    assert neutral[neutral["country"] == "AZE"]["year"].tolist() == [2000]
+    allied = kwic(corpus, ["allied_relations"], window=3)
+    assert len(allied) == 231
+    assert not allied["right"].str.match(r"\s*of Civili[sz]ations", case=False).any()
+    assert (allied["country"] == "AZE").sum() == 1
+
+
 def test_kwic_columns_and_filters(sample_corpus):
     corpus, _, _ = sample_corpus
     frame = kwic(corpus, ["non_aligned_movement"], window=3, country="AZE", year_from=2020, year_to=2021)
