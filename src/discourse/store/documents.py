@@ -191,12 +191,21 @@ def source_ledger(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
 
 
 def get_document(conn: sqlite3.Connection, doc_id: str) -> dict | None:
-    """One document's record (without its text), or None. A unique id prefix is accepted."""
+    """One document's record (without its text), or None. A unique id prefix is accepted.
+
+    A prefix that several documents share is a :class:`~discourse.errors.StoreError` D212 (not "no document").
+    """
     conn.row_factory = sqlite3.Row
     try:
-        rows = conn.execute("SELECT * FROM documents WHERE id LIKE ? || '%' LIMIT 2", (doc_id,)).fetchall()
+        prefix = doc_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")  # literal, not a pattern
+        rows = conn.execute("SELECT * FROM documents WHERE id LIKE ? || '%' ESCAPE '\\' ORDER BY id LIMIT 2", (prefix,)).fetchall()
     finally:
         conn.row_factory = None
+    if len(rows) > 1:
+        from ..errors import StoreError
+
+        raise StoreError("D212", f"document id {doc_id!r} is the start of several ids ({rows[0]['id']}, "
+                         f"{rows[1]['id']}, ...)", hint="give more characters of the id shown by `discourse docs list`")
     if len(rows) != 1:
         return None
     return dict(rows[0])
