@@ -114,6 +114,11 @@ def test_negation_az(lex):
     assert one("Biz inteqrasiya etmirik.", "az", lex, "integration").negation_cue == "etmirik"
     assert one("Biz inteqrasiyanı dəstəkləyirik.", "az", lex, "integration").negated is False
     assert one("Bu sirr deyil, amma inteqrasiya bizim seçimimizdir.", "az", lex, "integration").negated is False
+    # "nə" negates only as the correlative "nə ... nə (də)"; alone it asks "what" / "how much"
+    assert one("İnteqrasiya bizim üçün nə deməkdir?", "az", lex, "integration").negated is False
+    assert one("Biz inteqrasiyanı nə qədər sürətləndirə bilərik?", "az", lex, "integration").negated is False
+    assert one("Bizim üçün nə inteqrasiya, nə də neytrallıq prioritetdir.", "az", lex,
+               "integration").negation_cue == "nə"
 
 
 def test_negation_ru(lex):

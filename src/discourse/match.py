@@ -369,6 +369,8 @@ def _negation(lang: str, words: list[str], hit_lo: int, hit_hi: int, starts: Seq
         if w in cues:
             if i + 1 < len(words) and (w, words[i + 1]) in skip:
                 continue
+            if lang == "az" and w == "nə" and words.count("nə") < 2:
+                continue  # a lone "nə" is "what" (nə deməkdir, nə qədər); negation is the correlative nə ... nə
             return w
         if lang == "az" and _AZ_VERB_NEG.match(w) and not w.startswith(_AZ_NOT_VERBS):
             return w
