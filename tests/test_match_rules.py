@@ -123,9 +123,20 @@ def test_negation_az(lex):
 
 def test_negation_ru(lex):
     assert one("Мы не стремимся к интеграции.", "ru", lex, "integration").negation_cue == "не"
-    assert one("Интеграция без России невозможна.", "ru", lex, "integration").negation_cue == "без"
+    assert one("Развитие без интеграции невозможно.", "ru", lex, "integration").negation_cue == "без"
+    # a preposition negates what follows it: "integration without Russia" is integration, with Russia
+    assert one("Интеграция без России невозможна.", "ru", lex, "integration").negated is False
     assert one("Это не секрет, интеграция важна.", "ru", lex, "integration").negated is False
     assert one("Не только интеграция важна.", "ru", lex, "integration").negated is False
+
+
+def test_prepositional_cues_negate_only_what_they_govern(lex):
+    assert one("We can prosper without integration.", "en", lex, "integration").negation_cue == "without"
+    assert one("Integration without Russia is impossible.", "en", lex, "integration").negated is False
+    assert one("Towards an integrated Europe without dividing lines.", "en", lex, "integration").negated is False
+    assert one("Мы выбрали нейтралитет вместо интеграции.", "ru", lex, "integration").negation_cue == "вместо"
+    assert one("Biz inteqrasiya olmadan inkişaf edirik.", "az", lex, "integration").negation_cue == "olmadan"
+    assert one("Biz Rusiya olmadan da inteqrasiyanı dəstəkləyirik.", "az", lex, "integration").negated is False
 
 
 def test_hyphen_inside_a_word_does_not_break_the_clause(lex):

@@ -324,6 +324,13 @@ CLAUSE_BREAK = {
     "az": {"amma", "lakin", "ancaq", "və", "çünki", "halbuki", "isə", "ki", "baxmayaraq"},
     "ru": {"но", "а", "однако", "хотя", "потому", "поскольку", "который", "которая", "которое", "которые", "и", "зато"},
 }
+# Cues that are prepositions (or a postposition) negate only the words they govern: "without"/"без"/"вместо"
+# what follows them, Azerbaijani "olmadan" what precedes it ("integration without Russia" is not negated).
+CUE_SIDE = {
+    "en": {"without": "before"},
+    "az": {"olmadan": "after"},
+    "ru": {"без": "before", "вместо": "before"},
+}
 _PUNCT_BREAK = {",", ";", ":", "(", ")", "—", "–", "-", "«", "»", "\"", "“", "”"}
 # Azerbaijani verb negation: a stem of 2+ letters, -ma/-mə, then a tense suffix and optional person ending
 # (etmir, istəmirik, görmürük, olmadı, etmədik, etməyəcək, olmaz, olmamalı, etməmişdir). Nouns that happen to end
@@ -364,9 +371,12 @@ def _negation(lang: str, words: list[str], hit_lo: int, hit_hi: int, starts: Seq
         for i in range(lo, (hit_lo if before else hi) - n + 1):
             if (i + n <= hit_lo or i >= hit_hi) and tuple(words[i:i + n]) == toks:
                 return " ".join(toks)
+    side = CUE_SIDE.get(lang, {})
     for i in list(range(lo, hit_lo)) + list(range(hit_hi, hi)):
         w = words[i]
         if w in cues:
+            if side.get(w, "before" if i < hit_lo else "after") != ("before" if i < hit_lo else "after"):
+                continue
             if i + 1 < len(words) and (w, words[i + 1]) in skip:
                 continue
             if lang == "az" and w == "nə" and words.count("nə") < 2:
