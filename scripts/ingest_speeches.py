@@ -62,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"would add: {source}")
     for source, code, message in report.failed:
         print(f"failed: [{code}] {message}")
+        if source in report.hints:
+            print(f"  hint: {report.hints[source]}")
     for source, reason in report.skipped:
         print(f"skipped: {source}: {reason}")
     return 1 if report.failed else 0

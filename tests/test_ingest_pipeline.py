@@ -257,7 +257,7 @@ def test_ingest_pipeline_items_from_memory(corpus):
     assert (source, code) == ("archive.tar::bad.txt", "D122")
     assert list(corpus.documents().year) == [2000, 2001, 2002, 2003, 2004]
     frame = report.to_frame()
-    assert list(frame.columns) == ["status", "source", "doc_id", "code", "message"]
+    assert list(frame.columns) == ["status", "source", "doc_id", "code", "message", "hint"]
     assert list(frame.status) == ["added"] * 5 + ["failed"]
     with pytest.raises(TypeError):
         ingest_items(corpus, ["not an item"], workers=0)

@@ -100,8 +100,8 @@ def ingest_command(paths, manifest, doc_type, date, speaker, speaker_post, count
 
     Metadata precedence (lowest first): what the file states, its name (a date, a year, or ISO_NN_YYYY of the
     UN General Debate corpus), its manifest row, these options. New documents without a type are 'other',
-    without a language 'en'. Prints added / updated / unchanged / failed (with each failure's code and
-    cause); exits with status 1 if any file failed.
+    without a language 'en'. Prints added / updated / unchanged / failed (with each failure's code, cause
+    and hint); exits with status 1 if any file failed.
     """
     from ..ingest import Limits, ingest
     from ..metadata import DocumentMeta
@@ -131,6 +131,8 @@ def ingest_command(paths, manifest, doc_type, date, speaker, speaker_post, count
         click.echo(prefix + ", ".join(f"{k} {v}" for k, v in counts.items()) + f" ({report.seconds:.1f} s)")
         for source, code, message in report.failed:
             click.echo(f"failed: {source}: [{code}] {_cause(source, message)}")
+            if source in report.hints:
+                click.echo(f"  hint: {report.hints[source]}")
         for source, reason in report.skipped:
             click.echo(f"skipped: {source}: {reason}")
     else:

@@ -57,7 +57,8 @@ class IngestReport:
 
     ``added``, ``updated``, ``unchanged``: lists of ``(source, doc_id)``; ``failed``: ``(source, code,
     message)``; ``skipped``: ``(source, reason)`` (unsupported file types in folders, a second file with the same
-    text but different metadata). With ``dry_run`` the lists say what would happen; nothing was written.
+    text but different metadata); ``hints``: ``{source: how to fix it}`` for the failures that have one. With
+    ``dry_run`` the lists say what would happen; nothing was written.
     """
 
     added: list[tuple[str, str]] = field(default_factory=list)
@@ -65,6 +66,7 @@ class IngestReport:
     unchanged: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    hints: dict[str, str] = field(default_factory=dict)
     dry_run: bool = False
     seconds: float = 0.0
 
@@ -78,18 +80,19 @@ class IngestReport:
         return {k: len(getattr(self, k)) for k in ("added", "updated", "unchanged", "failed", "skipped")}
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per file: status, source, doc_id, code, message (failed and skipped carry the reason)."""
+        """One row per file: status, source, doc_id, code, message, hint (failed and skipped carry the reason)."""
         rows = []
         for status in ("added", "updated", "unchanged"):
-            rows += [(status, s, d, None, None) for s, d in getattr(self, status)]
-        rows += [("failed", s, None, c, m) for s, c, m in self.failed]
-        rows += [("skipped", s, None, None, r) for s, r in self.skipped]
-        return pd.DataFrame(rows, columns=["status", "source", "doc_id", "code", "message"])
+            rows += [(status, s, d, None, None, None) for s, d in getattr(self, status)]
+        rows += [("failed", s, None, c, m, self.hints.get(s)) for s, c, m in self.failed]
+        rows += [("skipped", s, None, None, r, None) for s, r in self.skipped]
+        return pd.DataFrame(rows, columns=["status", "source", "doc_id", "code", "message", "hint"])
 
     def extend(self, other: "IngestReport") -> None:
         """Add another report's outcomes to this one."""
         for name in ("added", "updated", "unchanged", "failed", "skipped"):
             getattr(self, name).extend(getattr(other, name))
+        self.hints.update(other.hints)
         self.seconds += other.seconds
 
 
@@ -265,6 +268,8 @@ class _Engine:
             self.next_write += 1
             if isinstance(outcome, Failure):
                 self.report.failed.append((outcome.source, outcome.code, outcome.message))
+                if outcome.hint:
+                    self.report.hints[outcome.source] = outcome.hint
                 self._tick()
             elif isinstance(outcome, _Skip):
                 self.report.skipped.append((outcome.source, outcome.reason))
@@ -489,7 +494,8 @@ def collect_files(paths: Iterable, *, recursive: bool = True, exclude: set[str] 
     for given in paths:
         p = Path(given)
         if not p.exists():
-            extra.append(Failure(str(given), "D100", f"{given}: no such file or folder", "missing"))
+            extra.append(Failure(str(given), "D100", f"{given}: no such file or folder", "missing",
+                                 "check the path (relative paths start from the current folder)"))
             continue
         if p.is_file():
             key = str(p.resolve())
@@ -527,17 +533,18 @@ def _file_items(files, extra, overrides, limits: Limits, password: str | None) -
             size = os.path.getsize(path)
             if size > limits.max_bytes:
                 yield Failure(path, "D121", f"{path}: file is {size:,} bytes, over the limit of "
-                              f"{limits.max_bytes:,} bytes", "too_large")
+                              f"{limits.max_bytes:,} bytes", "too_large", "raise Limits(max_bytes=...) in Python if the file is genuine")
                 continue
             with open(path, "rb") as fh:
                 data = fh.read()
         except OSError as exc:
-            yield Failure(path, "D100", f"{path}: cannot read: {exc.strerror}", "unreadable")
+            yield Failure(path, "D100", f"{path}: cannot read: {exc.strerror}", "unreadable",
+                          "check the file's permissions")
             continue
         try:
             kind = detect_kind(path, data[:4096])
         except IngestError as exc:
-            yield Failure(path, exc.code, exc.message, exc.reason)
+            yield Failure(path, exc.code, exc.message, exc.reason, exc.hint)
             continue
         yield SourceItem(path, data, kind, layer, password=password)
 

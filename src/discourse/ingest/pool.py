@@ -64,12 +64,13 @@ class Parsed:
 
 @dataclass(frozen=True)
 class Failure:
-    """A file that could not be ingested: its code, message and short reason."""
+    """A file that could not be ingested: its code, message, short reason and how to fix it (if known)."""
 
     source: str
     code: str
     message: str
     reason: str
+    hint: str | None = None
 
 
 class _TimeUp(BaseException):
@@ -186,9 +187,9 @@ def parse_item(item: SourceItem, limits: Limits, raw_sha256: str) -> Parsed | Fa
         )
     except _TimeUp as exc:
         err = timeout_message(item.source, limits.seconds, exc.args[0] if exc.args else None)
-        return Failure(item.source, err.code, err.message, err.reason)
+        return Failure(item.source, err.code, err.message, err.reason, err.hint)
     except IngestError as exc:
-        return Failure(item.source, exc.code, exc.message, exc.reason)
+        return Failure(item.source, exc.code, exc.message, exc.reason, exc.hint)
     except MemoryError:
         return Failure(item.source, "D125", f"{item.source}: ran out of memory while parsing", "memory")
     except RecursionError:
@@ -213,7 +214,7 @@ def crash_failure(source: str, exc: BaseException, limits: Limits) -> Failure:
 
     if isinstance(exc, concurrent.futures.TimeoutError):
         err = timeout_message(source, limits.seconds, None)
-        return Failure(source, err.code, err.message, err.reason)
+        return Failure(source, err.code, err.message, err.reason, err.hint)
     code = getattr(exc, "exitcode", None)
     if code is not None and code < 0:
         try:
