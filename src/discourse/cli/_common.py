@@ -29,12 +29,47 @@ def format_option(f):
     )(f)
 
 
+def _check_types(ctx, param, value):
+    """Refuse an unknown document type (a typo would otherwise select nothing, silently)."""
+    from ..metadata import DOC_TYPES
+
+    if value is None:
+        return None
+    unknown = [v.strip() for v in value.split(",") if v.strip() and v.strip().lower() not in DOC_TYPES]
+    if unknown:
+        raise click.BadParameter(f"unknown document type(s) {', '.join(map(repr, unknown))}; valid: "
+                                 + ", ".join(DOC_TYPES))
+    return value
+
+
+def _check_countries(ctx, param, value):
+    """Refuse a value that is not an ISO 3166-1 alpha-3 code or EU (a name such as 'Azerbaijan' selects nothing)."""
+    from ..errors import IngestError
+    from ..metadata import check_country
+
+    if value is None:
+        return None
+    unknown = []
+    for v in (v.strip() for v in value.split(",")):
+        try:
+            if v:
+                check_country(v, "--country")
+        except IngestError:
+            unknown.append(v)
+    if unknown:
+        raise click.BadParameter(f"not ISO 3166-1 alpha-3 code(s) {', '.join(map(repr, unknown))}; use three "
+                                 "letters, e.g. AZE, RUS, USA (or EU for the European Union)")
+    return value
+
+
 def filter_options(f):
     """The document filters shared by docs list, kwic, timeline, score and export."""
     f = click.option("--year-to", type=int, default=None, help="Last year to include.")(f)
     f = click.option("--year-from", type=int, default=None, help="First year to include.")(f)
-    f = click.option("--country", default=None, help="ISO 3166-1 alpha-3 code(s), comma-separated (e.g. AZE).")(f)
-    f = click.option("--type", "doc_type", default=None, help="Document type(s), comma-separated (e.g. speech,statement).")(f)
+    f = click.option("--country", default=None, callback=_check_countries,
+                     help="ISO 3166-1 alpha-3 code(s), comma-separated (e.g. AZE).")(f)
+    f = click.option("--type", "doc_type", default=None, callback=_check_types,
+                     help="Document type(s), comma-separated (e.g. speech,statement).")(f)
     return f
 
 
