@@ -130,6 +130,12 @@ def test_negation_ru(lex):
     assert one("Не только интеграция важна.", "ru", lex, "integration").negated is False
 
 
+def test_russian_language_az_is_not_rusiya_plus_any_dil_word(lex):
+    text = "Rusiya Dilijanda deyil. Rusiya diləyir. Rus dili, rus dilində, rus dilli məktəblər, rusdilli icma."
+    assert [h.surface for h in match_text(text, "az", lex) if h.entry_id == "russian_language"] == [
+        "Rus dili", "rus dilində", "rus dilli", "rusdilli"]
+
+
 def test_prepositional_cues_negate_only_what_they_govern(lex):
     assert one("We can prosper without integration.", "en", lex, "integration").negation_cue == "without"
     assert one("Integration without Russia is impossible.", "en", lex, "integration").negated is False
