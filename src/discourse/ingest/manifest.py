@@ -150,12 +150,26 @@ def _rows_csv(path: Path, text: str) -> list[tuple[int, dict]]:
     return rows
 
 
+def _yaml_loader():
+    """SafeLoader without YAML 1.1 booleans: ``language: no`` (Norwegian) stays 'no', not False."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.yaml_implicit_resolvers = {
+        first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return _Loader
+
+
 def _rows_yaml(path: Path, text: str) -> list[tuple[int, dict]]:
     import yaml
 
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_yaml_loader())
+        data = yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as exc:
         raise IngestError("D101", f"{path.name}: not valid YAML: {exc}", reason="bad_manifest") from None
     if data is None:
@@ -175,6 +189,7 @@ def _rows_yaml(path: Path, text: str) -> list[tuple[int, dict]]:
         line = item_node.start_mark.line + 1
         if not isinstance(item, dict):
             raise IngestError("D106", f"{path.name} line {line}: a row must be a mapping of column: value",
+                              hint="write each row as `- path: file.pdf` with its other columns below it",
                               reason="bad_manifest")
         row = {str(k).strip().lower(): v for k, v in item.items()}
         _check_columns(path, list(row), line)
