@@ -99,7 +99,9 @@ class Store:
                 try:
                     db.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
-                    raise StoreError("D202", f"cannot create the folder of {db}: {exc.strerror}") from None
+                    raise StoreError("D202", f"cannot create the folder of {db}: {exc.strerror}",
+                                     hint="check the path given to --db / DISCOURSE_DB and that its folder can be "
+                                     "created") from None
             fstype = filesystem_type(db.parent if not db.exists() else db)
             if fstype in _NETWORK_FS:
                 if os.environ.get("DISCOURSE_ALLOW_NETWORK_FS") != "1":
