@@ -78,6 +78,34 @@ def _states_new_year(html: str, year: str) -> bool:
     return re.search(pattern, html, re.IGNORECASE) is not None
 
 
+# Month names (English, Russian, Azerbaijani stems) by month number, for checking what a page states.
+_MONTHS = {
+    1: "jan|январ|yanvar", 2: "feb|феврал|fevral", 3: "mar|март|марта", 4: "apr|апрел|aprel", 5: "may|ма[яй]",
+    6: "jun|июн|iyun", 7: "jul|июл|iyul", 8: "aug|август|avqust", 9: "sep|сентябр|sentyabr",
+    10: "oct|октябр|oktyabr", 11: "nov|ноябр|noyabr", 12: "dec|декабр|dekabr",
+}
+
+
+def _stated_precision(html: str, date: str) -> str | None:
+    """``date`` as precise as the page states it: the full date, its year-month, or None.
+
+    htmldate completes a partial date with today's day (a page dated "2015-11" becomes 2015-11-<today>) and
+    turns an impossible one into the first of the month; a day the page does not state is not kept.
+    """
+    y, m, d = date[:4], int(date[5:7]), int(date[8:10])
+    month = rf"(?:{_MONTHS[m]})\w*\.?"
+    day_forms = (
+        rf"{y}[./-]0?{m}[./-]0?{d}", rf"{y}{m:02d}{d:02d}", rf"0?{d}[./-]0?{m}[./-]{y}", rf"0?{m}/0?{d}/{y}",
+        rf"{d}(?:st|nd|rd|th|-?го)?\s+(?:of\s+)?{month},?\s+{y}", rf"{month}\s+{d}(?:st|nd|rd|th)?,?\s+{y}",
+    )
+    if re.search(rf"(?<!\d)(?:{'|'.join(day_forms)})(?!\d)", html, re.IGNORECASE):
+        return date
+    month_forms = (rf"{y}[./-]0?{m}", rf"0?{m}[./-]{y}", rf"{month},?\s+{y}")
+    if re.search(rf"(?<!\d)(?:{'|'.join(month_forms)})(?!\d)", html, re.IGNORECASE):
+        return date[:7]
+    return None
+
+
 def _iso_date(value: str | None) -> str | None:
     if not value:
         return None
@@ -150,6 +178,8 @@ def read_html(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
             if date and date.endswith("-01-01") and not _states_new_year(text, date[:4]):
                 # htmldate turns a bare year (often the copyright line) into YYYY-01-01: not a stated date.
                 date = None
+            elif date and len(date) == 10:
+                date = _stated_precision(text, date)
     except Exception:  # metadata is optional; the text is what counts
         pass
     lang = _HTML_LANG.search(text[:8192])
