@@ -140,16 +140,19 @@ def validate_metadata(meta: DocumentMeta, where: str) -> DocumentMeta:
         changes["date"] = date
         if meta.year is not None and int(meta.year) != year:
             raise IngestError(
-                "D114", f"{where}: year {meta.year} disagrees with date {date}", reason="bad_metadata"
+                "D114", f"{where}: year {meta.year} disagrees with date {date}",
+                hint="correct one of them, or give only the date (the year is taken from it)", reason="bad_metadata"
             )
         changes["year"] = year
     elif meta.year is not None:
         try:
             year = int(meta.year)
         except (TypeError, ValueError):
-            raise IngestError("D110", f"{where}: malformed year {meta.year!r}", reason="bad_metadata") from None
+            raise IngestError("D110", f"{where}: malformed year {meta.year!r}", hint="write the year as four digits, "
+                              "e.g. 2015", reason="bad_metadata") from None
         if not 1800 <= year <= 2200:
-            raise IngestError("D110", f"{where}: implausible year {year}", reason="bad_metadata")
+            raise IngestError("D110", f"{where}: implausible year {year}", hint="years from 1800 to 2200 are accepted",
+                              reason="bad_metadata")
         changes["year"] = year
         changes["date"] = str(year)
     if meta.language is not None:

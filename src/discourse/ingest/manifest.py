@@ -123,13 +123,14 @@ def _cell(value) -> str | None:
 
 
 def _rows_csv(path: Path, text: str) -> list[tuple[int, dict]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # an unclosed quote must not swallow rows
     try:
         header = next(reader)
     except StopIteration:
         return []
     except csv.Error as exc:
-        raise IngestError("D101", f"{path.name} line 1: not a readable CSV file: {exc}", reason="bad_manifest") from None
+        raise IngestError("D101", f"{path.name} line 1: not a readable CSV file: {exc}",
+                          hint="save the manifest as CSV (UTF-8, comma-separated, header row)", reason="bad_manifest") from None
     header = [h.strip().lower() for h in header]
     _check_columns(path, header, 1)
     rows: list[tuple[int, dict]] = []
@@ -146,7 +147,8 @@ def _rows_csv(path: Path, text: str) -> list[tuple[int, dict]]:
                 )
             rows.append((start, dict(zip(header, values))))
     except csv.Error as exc:
-        raise IngestError("D101", f"{path.name} line {line}: CSV syntax error: {exc}", reason="bad_manifest") from None
+        raise IngestError("D101", f"{path.name} line {line}: CSV syntax error: {exc}",
+                          hint="check the quotes on that line", reason="bad_manifest") from None
     return rows
 
 
@@ -171,7 +173,8 @@ def _rows_yaml(path: Path, text: str) -> list[tuple[int, dict]]:
         node = yaml.compose(text, Loader=_yaml_loader())
         data = yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as exc:
-        raise IngestError("D101", f"{path.name}: not valid YAML: {exc}", reason="bad_manifest") from None
+        raise IngestError("D101", f"{path.name}: not valid YAML: {exc}", hint="fix the YAML syntax at the line named",
+                          reason="bad_manifest") from None
     if data is None:
         return []
     if isinstance(data, dict) and isinstance(data.get("documents"), list):
@@ -227,7 +230,8 @@ def load_manifest(path: str | Path) -> dict[str, tuple[DocumentMeta, str]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise IngestError("D101", f"cannot read manifest {path}: {exc.strerror}", reason="bad_manifest") from None
+        raise IngestError("D101", f"cannot read manifest {path}: {exc.strerror}", hint="check the manifest's path "
+                          "and permissions", reason="bad_manifest") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -244,7 +248,8 @@ def load_manifest(path: str | Path) -> dict[str, tuple[DocumentMeta, str]]:
         where = f"{path.name} line {line}"
         name = _cell(row.get("path")) or _cell(row.get("file"))
         if name is None:
-            raise IngestError("D103", f"{where}: the path cell is empty", reason="bad_manifest")
+            raise IngestError("D103", f"{where}: the path cell is empty", hint="name the file this row describes, "
+                              "relative to the manifest's folder", reason="bad_manifest")
         target = (base / name).resolve()
         if not target.is_file():
             raise IngestError("D104", f"{where}: file {name!r} does not exist (looked in {base})",
@@ -261,7 +266,8 @@ def load_manifest(path: str | Path) -> dict[str, tuple[DocumentMeta, str]]:
                     values[key_int] = int(float(values[key_int]))
                 except ValueError:
                     raise IngestError("D106", f"{where}: {key_int} {values[key_int]!r} is not a number",
-                                      reason="bad_metadata") from None
+                                      hint=f"write the {key_int} as a whole number, e.g. "
+                                      f"{'2015' if key_int == 'year' else '70'}", reason="bad_metadata") from None
         meta = validated_layer(DocumentMeta(**values), where)
         out[key] = (meta, where)
     return out
