@@ -163,7 +163,8 @@ def parse_item(item: SourceItem, limits: Limits, raw_sha256: str) -> Parsed | Fa
         starts = tuple(doc.page_starts)
         if not starts or starts[0] != 0 or any(b < a for a, b in zip(starts, starts[1:])) or starts[-1] > len(doc.text):
             return Failure(item.source, "D109", f"{item.source}: the {item.kind} reader returned invalid page "
-                           f"boundaries {starts[:5]}{'...' if len(starts) > 5 else ''}", "reader_error")
+                           f"boundaries {starts[:5]}{'...' if len(starts) > 5 else ''}", "reader_error",
+                           "a reader bug in discourse: please report it with the file")
         meta = merge_meta(doc.meta, item.meta)
         meta = validate_metadata(meta, item.source)
         text = doc.text
@@ -191,13 +192,14 @@ def parse_item(item: SourceItem, limits: Limits, raw_sha256: str) -> Parsed | Fa
     except IngestError as exc:
         return Failure(item.source, exc.code, exc.message, exc.reason, exc.hint)
     except MemoryError:
-        return Failure(item.source, "D125", f"{item.source}: ran out of memory while parsing", "memory")
+        return Failure(item.source, "D125", f"{item.source}: ran out of memory while parsing", "memory",
+                       "raise --memory-mb if the file is genuine, or split it")
     except RecursionError:
         return Failure(item.source, "D126", f"{item.source}: structure nested too deeply (recursion limit hit)",
-                       "malformed")
+                       "malformed", "repair or re-export the file")
     except Exception as exc:  # a reader bug must not take the batch down; keep it visible
         return Failure(item.source, "D109", f"{item.source}: unexpected {type(exc).__name__} while reading: {exc}",
-                       "reader_error")
+                       "reader_error", "a reader bug in discourse: please report it with the file")
     finally:
         if use_alarm and previous is not None:
             signal.signal(signal.SIGALRM, previous)
@@ -227,4 +229,5 @@ def crash_failure(source: str, exc: BaseException, limits: Limits) -> Failure:
         cause = f"{type(exc).__name__}: {exc}"
     if code == -signal.SIGKILL:
         cause += " (possibly out of memory)"
-    return Failure(source, "D108", f"{source}: the parser process crashed ({cause})", "crash")
+    return Failure(source, "D108", f"{source}: the parser process crashed ({cause})", "crash",
+                   "the file is probably malformed: repair or re-export it; --workers 0 shows the parser's own error")

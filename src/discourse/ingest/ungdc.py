@@ -224,7 +224,9 @@ def load_speakers(path: str | os.PathLike) -> tuple[dict[tuple[str, int], Speake
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise IngestError("D184", f"{path}: not a readable CSV table ({exc})", reason="bad_speakers") from None
+        raise IngestError("D184", f"{path}: not a readable CSV table ({exc})",
+                          hint="pass the speakers table as published (UTF-8 CSV with a header row)",
+                          reason="bad_speakers") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in SPEAKER_COLUMNS if c not in frame.columns]
     if missing:
@@ -244,7 +246,7 @@ def load_speakers(path: str | os.PathLike) -> tuple[dict[tuple[str, int], Speake
             session_no = int(str(session).strip())
         except ValueError:
             raise IngestError("D184", f"{path} line {i}: session {session!r} is not a number",
-                              reason="bad_speakers") from None
+                              hint="the Session column holds whole numbers (e.g. 74)", reason="bad_speakers") from None
         post_text = _clean(post)
         category = normalize_post(post_text)
         if category is None:
@@ -548,7 +550,8 @@ def verify_checksum(path: str | os.PathLike, expected: str, algorithm: str = "sh
     try:
         digest = hashlib.new(algorithm.lower().replace("-", ""))
     except ValueError:
-        raise IngestError("D185", f"unknown checksum algorithm {algorithm!r}", reason="checksum") from None
+        raise IngestError("D185", f"unknown checksum algorithm {algorithm!r}", hint="use sha256",
+                          reason="checksum") from None
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
@@ -606,7 +609,8 @@ def download_archive(
         if str(f.get("dataFile", {}).get("filename", "")).lower().endswith((".tgz", ".tar.gz", ".tar.xz", ".zip"))
     ]
     if not candidates:
-        raise IngestError("D186", f"{doi}: no archive listed in the dataset", reason="download")
+        raise IngestError("D186", f"{doi}: no archive listed in the dataset",
+                          hint="download the archive yourself and pass it with --from", reason="download")
     datafile = max(candidates, key=lambda d: d.get("filesize", 0))
     algorithm, expected = ("sha256", sha256) if sha256 else (
         str(datafile.get("checksum", {}).get("type", "")).lower(), datafile.get("checksum", {}).get("value"))
