@@ -499,7 +499,10 @@ def collect_files(paths: Iterable, *, recursive: bool = True, exclude: set[str] 
             continue
         if p.is_file():
             key = str(p.resolve())
-            if key not in seen and key not in exclude:
+            if key in exclude and key not in seen:
+                seen.add(key)
+                extra.append(_Skip(key, "the store or the manifest itself, not a document"))
+            elif key not in seen:
                 seen.add(key)
                 files.append((key, True))
             continue
