@@ -132,7 +132,9 @@ def _rows_csv(path: Path, text: str) -> list[tuple[int, dict]]:
         raise IngestError("D101", f"{path.name} line 1: not a readable CSV file: {exc}",
                           hint="save the manifest as CSV (UTF-8, comma-separated, header row)", reason="bad_manifest") from None
     header = [h.strip().lower() for h in header]
-    _check_columns(path, header, 1)
+    # Spreadsheets often save trailing columns without a name: they are ignored while their cells are empty.
+    unnamed = [i for i, h in enumerate(header) if not h]
+    _check_columns(path, [h for h in header if h], 1)
     rows: list[tuple[int, dict]] = []
     line = reader.line_num + 1
     try:
@@ -145,7 +147,14 @@ def _rows_csv(path: Path, text: str) -> list[tuple[int, dict]]:
                     "D106", f"{path.name} line {start}: {len(values)} cells but the header has {len(header)} columns",
                     hint="quote cells that contain commas", reason="bad_manifest",
                 )
-            rows.append((start, dict(zip(header, values))))
+            for i in unnamed:
+                if i < len(values) and values[i].strip():
+                    raise IngestError(
+                        "D102", f"{path.name} line {start}: value {values[i].strip()!r} in column {i + 1}, which has "
+                        "no name in the header", hint="name the column in the header row, or delete the value",
+                        reason="bad_manifest",
+                    )
+            rows.append((start, {h: v for h, v in zip(header, values) if h}))
     except csv.Error as exc:
         raise IngestError("D101", f"{path.name} line {line}: CSV syntax error: {exc}",
                           hint="check the quotes on that line", reason="bad_manifest") from None
