@@ -42,8 +42,10 @@ def main(argv: list[str] | None = None) -> int:
             report = corpus.ingest([corpus_dir], manifest=manifest if manifest.exists() else None)
             counts = report.counts()
             print("ingest: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
-            for source, code, message in report.failed:
-                print(f"  failed: {source}: [{code}] {message}")
+            for source, code, message in report.failed:  # the message starts with the file's path
+                print(f"  failed: [{code}] {message}")
+                if source in report.hints:
+                    print(f"    hint: {report.hints[source]}")
             lexicon = load_lexicon()
             stats = match_corpus(corpus, lexicon)
             print(f"match: lexicon {lexicon.hash[:12]}, {stats}")
