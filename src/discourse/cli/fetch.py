@@ -92,8 +92,11 @@ def fetch_ungdc_command(source, speakers, sha256, workers, max_member_mb, dry_ru
         emit(summary[["outcome", "count"]], fmt)
         for source, why in report.skipped:
             click.echo(f"skipped: {source} ({why})")
+        hints = getattr(report.ingest, "hints", None) or {}
         for source, code, message in report.failed:
             click.echo(f"failed: [{code}] {message}")
+            if source in hints:
+                click.echo(f"  hint: {hints[source]}")
     else:
         emit(summary, fmt)
     for warning in report.warnings:
