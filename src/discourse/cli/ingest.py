@@ -61,7 +61,7 @@ class Progress:
 
 
 @click.command("ingest")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))  # unreadable: D100 per file
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False), default=None,
               help="CSV or YAML file with one row per file (path, title, date, doc_type, speaker, ...).")
 @click.option("--type", "doc_type", default=None, help="Document type for every file (speech, statement, law, ...).")
