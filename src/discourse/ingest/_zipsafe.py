@@ -82,6 +82,7 @@ def read_member(zf: zipfile.ZipFile, name: str, source: str, limits: Limits = Li
     try:
         with zf.open(info) as fh:
             data = fh.read(limits.max_zip_member_bytes + 1)
+    # zipfile signals an unsupported compression method with NotImplementedError: a refusal, not unfinished code.
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise IngestError(
             "D170",
