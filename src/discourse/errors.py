@@ -16,6 +16,16 @@ D3xx    LexiconError           lexicons, gazetteers, matching
 D4xx    ScoreError             scores, timelines, exports
 D5xx    IndicatorError         indicators and the panel
 D6xx    ReportError            the HTML report and figures
+D70x-   ValidationError        coding samples, codes, validation
+D74x
+D75x-   ScalingError           scaling models (LSS, Wordscores,
+D79x                           Wordfish) and their features
+D80x-   FetchError             fetching pages and feeds from the
+D84x                           web
+D85x-   ExploreError           the local explorer web app
+D86x
+D87x-   EngineError            Parquet exchange and the Dask
+D89x                           engine
 ======  =====================  =================================
 """
 
@@ -30,6 +40,11 @@ __all__ = [
     "ScoreError",
     "IndicatorError",
     "ReportError",
+    "ValidationError",
+    "ScalingError",
+    "FetchError",
+    "ExploreError",
+    "EngineError",
 ]
 
 
@@ -102,3 +117,23 @@ class IndicatorError(DiscourseError):
 
 class ReportError(DiscourseError):
     """The report cannot be built (D6xx)."""
+
+
+class ValidationError(DiscourseError):
+    """A coding sample, a coded file or a validation report is invalid (D700-D749)."""
+
+
+class ScalingError(DiscourseError):
+    """A scaling model cannot be fitted or applied as asked (D750-D799)."""
+
+
+class FetchError(DiscourseError):
+    """A page or feed cannot be fetched or is refused (D800-D849)."""
+
+
+class ExploreError(DiscourseError):
+    """The explorer cannot serve a request as asked (D850-D869)."""
+
+
+class EngineError(DiscourseError):
+    """The Parquet exchange or the Dask engine cannot run as asked (D870-D899)."""
