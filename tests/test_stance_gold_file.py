@@ -1,0 +1,150 @@
+"""The hand-coded stance gold set (`tests/data/stance_gold.csv`): format, codes and offsets.
+
+The file is coded by `docs/codebook.md` (see `tests/data/README.md`). These tests check that it can feed both the
+stance evaluation and `discourse validate`: the exact header, codes from the codebook only, unique ids, the sizes
+promised by the stance issue, and offsets that point at the entry's words (UNGDC rows in the stored statement
+texts, which are read from ../shared and never copied here; constructed rows in their own `context`).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import shared_path
+
+GOLD = Path(__file__).parent / "data" / "stance_gold.csv"
+HEADER = ("sample_id,sample_kind,source,doc_id,page,start,end,sent_start,sent_end,language,year,country,doc_type,"
+          "entry_id,pole,stance,cue,target,sentence,context,lexicon_hash,coder,code_sense,code_stance,code_missed,"
+          "note").split(",")
+STANCES = {"support", "reject", "doubt", "question", "reported", "mention"}
+
+
+def _rows() -> list[dict]:
+    with open(GOLD, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_header_is_exactly_the_coding_format():
+    with open(GOLD, encoding="utf-8", newline="") as fh:
+        assert next(csv.reader(fh)) == HEADER
+
+
+def test_every_row_is_complete_and_coded_by_the_codebook():
+    from discourse.lexicon import load_lexicon
+
+    entries = {e.id for e in load_lexicon().entries}
+    rows = _rows()
+    problems = []
+    for line, r in enumerate(rows, 2):
+        if None in r or len(r) != len(HEADER):
+            problems.append((line, "wrong number of fields"))
+            continue
+        if r["sample_kind"] not in ("hit", "sentence") or r["source"] not in ("ungdc", "store", "constructed"):
+            problems.append((line, "sample_kind/source"))
+        if r["entry_id"] not in entries:
+            problems.append((line, f"unknown entry {r['entry_id']!r}"))
+        if r["stance"] not in STANCES or r["stance"] != ("reject" if r["cue"] else "support"):
+            problems.append((line, "machine stance/cue"))  # stance-v0: reject when negated, the cue is the negation cue
+        if not re.fullmatch(r"[0-9a-f]{16}", r["lexicon_hash"]) or not r["coder"]:
+            problems.append((line, "lexicon_hash/coder"))
+        if r["sample_kind"] == "hit":
+            if r["code_sense"] not in ("yes", "no") or r["code_stance"] not in STANCES or r["code_missed"]:
+                problems.append((line, f"codes {r['code_sense']!r} {r['code_stance']!r} {r['code_missed']!r}"))
+        else:
+            missed = [m for m in r["code_missed"].split(";") if m]
+            if r["code_sense"] or r["code_stance"] or any(m not in entries for m in missed):
+                problems.append((line, "sentence-row codes"))
+        s, e, s0, s1 = (int(r[k]) for k in ("start", "end", "sent_start", "sent_end"))
+        if not 0 <= s0 <= s < e <= s1:
+            problems.append((line, "offsets out of order"))
+    assert problems == []
+
+
+def test_sample_ids_are_unique_per_coder_and_sizes_are_as_promised():
+    rows = _rows()
+    keys = Counter((r["sample_id"], r["coder"]) for r in rows)
+    assert [k for k, n in keys.items() if n > 1] == []
+    assert len({r["sample_id"] for r in rows}) == len(rows)  # one coder so far: ids unique outright
+    sources = Counter(r["source"] for r in rows)
+    constructed = Counter(r["language"] for r in rows if r["source"] == "constructed")
+    assert sources["ungdc"] >= 400
+    assert constructed["ru"] >= 60 and constructed["az"] >= 60 and constructed["en"] >= 40
+    # every stance value is represented in each language of the constructed rows, rejects most of all
+    for lang in ("ru", "az", "en"):
+        got = Counter(r["code_stance"] for r in rows if r["source"] == "constructed" and r["language"] == lang)
+        assert set(got) == STANCES, lang
+        assert got["reject"] >= 15, lang
+    # and every entry with hits in the sample is in the UNGDC part
+    assert len({r["entry_id"] for r in rows if r["source"] == "ungdc"}) == 23
+
+
+def test_ungdc_rows_carry_no_un_text():
+    for r in _rows():
+        if r["source"] == "ungdc":
+            assert r["sentence"] == "" and r["context"] == "", r["sample_id"]
+            assert re.fullmatch(r"[A-Z]{2,4}_\d{1,3}_\d{4}", r["doc_id"]), r["sample_id"]
+
+
+def _slice_is_the_entry(lexicon, entry_id: str, lang: str, surface: str) -> bool:
+    """True when the entry's own patterns find exactly ``surface`` (case-insensitively, as the matcher does)."""
+    from discourse.match import match_text
+
+    found = match_text(surface, lang, lexicon, entries=[lexicon.entry(entry_id)])
+    return any(h.start == 0 and h.end == len(surface) for h in found)
+
+
+def test_constructed_rows_point_at_the_entry_in_their_own_context():
+    from discourse.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    bad = []
+    for r in _rows():
+        if r["source"] != "constructed":
+            continue
+        ctx = r["context"]
+        s, e, s0, s1 = (int(r[k]) for k in ("start", "end", "sent_start", "sent_end"))
+        marked = (ctx[s0:s] + "[[" + ctx[s:e] + "]]" + ctx[e:s1]).strip()
+        if e > len(ctx) or s1 > len(ctx) or marked != r["sentence"] or "illustrative" not in r["note"]:
+            bad.append((r["sample_id"], "context/sentence/note"))
+        elif not _slice_is_the_entry(lexicon, r["entry_id"], r["language"], ctx[s:e]):
+            bad.append((r["sample_id"], ctx[s:e]))
+    assert bad == []
+
+
+@pytest.mark.slow
+def test_ungdc_offsets_point_at_the_entry_in_the_stored_statement(tmp_path):
+    from discourse import Corpus
+    from discourse.ingest.ungdc import fetch_ungdc
+    from discourse.lexicon import load_lexicon
+
+    sample = shared_path("data", "ungdc", "sample")
+    rows = [r for r in _rows() if r["source"] == "ungdc"]
+    needed = sorted({r["doc_id"] for r in rows})
+    folder = tmp_path / "statements"  # only the statements the gold set cites, ingested as the sampler did
+    folder.mkdir()
+    for stem in needed:
+        (folder / f"{stem}.txt").write_bytes((sample / f"{stem}.txt").read_bytes())
+    corpus = Corpus.open(tmp_path / "store.sqlite")
+    try:
+        fetch_ungdc(corpus, folder, workers=1)
+        docs = corpus.documents()
+        ids = {Path(p).stem: i for i, p in zip(docs.id, docs.source_path)}
+        assert sorted(ids) == needed
+        texts = {stem: corpus.text(ids[stem]) for stem in needed}
+    finally:
+        corpus.close()
+    lexicon = load_lexicon()
+    bad = []
+    for r in rows:
+        text = texts[r["doc_id"]]
+        s, e, s0, s1 = (int(r[k]) for k in ("start", "end", "sent_start", "sent_end"))
+        if not (0 <= s0 <= s < e <= s1 <= len(text)):
+            bad.append((r["sample_id"], "outside the text"))
+        elif not _slice_is_the_entry(lexicon, r["entry_id"], r["language"], text[s:e]):
+            bad.append((r["sample_id"], text[s:e]))
+    assert bad == []
