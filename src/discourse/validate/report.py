@@ -282,7 +282,7 @@ def _precision(items, entries, counted, draws, threshold, level) -> pd.DataFrame
             "precision_weighted": _weighted(mine, draws),
             "n_stance_coded": int(len(st)),
             "stance_agreement": float((st["code_stance"] == st["stance"]).mean()) if len(st) else math.nan,
-            "flagged": bool(n and lo < threshold), "link": f"#coded-{e.entry_id}",
+            "flagged": bool(n and lo < threshold), "link": f"#coded-{e.entry_id}" if n or len(st) else "",
         })
     return pd.DataFrame(rows, columns=PRECISION_COLUMNS)
 
