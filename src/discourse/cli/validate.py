@@ -63,15 +63,18 @@ def sample_command(per_entry, by, random_sentences, seed, coder, entries, out, b
 @validate_group.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--replace", is_flag=True, help="Overwrite codes already imported for a sample and coder.")
+@click.option("--skip-missing", is_flag=True,
+              help="Skip source=ungdc rows whose statement is not in the store (instead of failing).")
 @_lexicon_option
 @db_option
 @format_option
-def import_command(files, replace, lexicon_path, db, fmt):
+def import_command(files, replace, skip_missing, lexicon_path, db, fmt):
     """Import coded FILES into the store (all files or none; re-importing the same codes changes nothing)."""
     from ..validate import import_codes
 
     with open_corpus(db) as corpus:
-        frame = import_codes(corpus, list(files), lexicon=lexicon_path, replace=replace)
+        frame = import_codes(corpus, list(files), lexicon=lexicon_path, replace=replace,
+                             skip_missing=skip_missing)
     emit(frame, fmt)
 
 

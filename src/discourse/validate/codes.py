@@ -20,7 +20,7 @@ from .coding import (CodedRow, Problem, SAMPLE_KINDS, SENSE_VALUES, SOURCES, STA
 
 __all__ = ["import_codes", "codes_frame", "SUMMARY_COLUMNS"]
 
-SUMMARY_COLUMNS = ["file", "rows", "coded", "new", "unchanged", "replaced", "uncoded"]
+SUMMARY_COLUMNS = ["file", "rows", "coded", "new", "unchanged", "replaced", "uncoded", "not_in_store"]
 _UNGDC_STEM = re.compile(r"^(?P<code>[A-Z]{2,4})_(?P<session>\d{1,3})_(?P<year>\d{4})$")
 
 
@@ -35,7 +35,8 @@ def _codes_of(row: CodedRow) -> tuple[str | None, str | None, str | None]:
     return sense, stance, missed
 
 
-def import_codes(corpus, paths: Iterable[str | Path] | str | Path, *, lexicon=None, replace: bool = False) -> pd.DataFrame:
+def import_codes(corpus, paths: Iterable[str | Path] | str | Path, *, lexicon=None, replace: bool = False,
+                 skip_missing: bool = False) -> pd.DataFrame:
     """Import coded files into the store's ``codes`` table; return one summary row per file.
 
     Parameters
@@ -51,6 +52,9 @@ def import_codes(corpus, paths: Iterable[str | Path] | str | Path, *, lexicon=No
     replace:
         Overwrite codes already stored for a (sample id, coder) with different ones; without it that is a
         conflict (D707).
+    skip_missing:
+        Skip ``source=ungdc`` rows whose statement is not in the store (a gold set drawn from the whole corpus
+        imported into a store of part of it) instead of failing with D711; they are counted in not_in_store.
 
     Summary columns: file, rows (data rows), coded (rows with a code), new, unchanged (the same code was
     already stored: re-importing is idempotent), replaced, uncoded (rows without any code, skipped).
@@ -109,7 +113,8 @@ def import_codes(corpus, paths: Iterable[str | Path] | str | Path, *, lexicon=No
         summary = {str(p): dict.fromkeys(SUMMARY_COLUMNS[1:], 0) for p in paths}
         for path, rows in files:
             for row in rows:
-                _check_row(row, problems, stored, new_samples, ungdc_doc, entry_ids, seen, accepted, summary)
+                _check_row(row, problems, stored, new_samples, ungdc_doc, entry_ids, seen, accepted, summary,
+                           skip_missing)
     raise_problems(problems, f"{len(problems)} problem(s) in {len(paths)} file(s); nothing was imported")
     writes = []
     now = _now()
@@ -151,7 +156,8 @@ def _show(codes: tuple) -> str:
     return "/".join(x or "-" for x in (sense, stance, missed))
 
 
-def _check_row(row: CodedRow, problems, stored, new_samples, ungdc_doc, entry_ids, seen, accepted, summary) -> None:
+def _check_row(row: CodedRow, problems, stored, new_samples, ungdc_doc, entry_ids, seen, accepted, summary,
+               skip_missing: bool = False) -> None:
     """Check one row; append its problems, or queue its codes (and, for gold rows, its sample)."""
     s = summary[row.file]
     s["rows"] += 1
@@ -197,6 +203,9 @@ def _check_row(row: CodedRow, problems, stored, new_samples, ungdc_doc, entry_id
             bad("D704", f"unknown sample id {sid!r}: no sample of this store has it")
             return
     else:
+        if skip_missing and source == "ungdc" and ungdc_doc(row.get("doc_id")) is None:
+            s["not_in_store"] += 1
+            return
         own = _gold_sample(row, kind, source, ungdc_doc, known, bad)
         if own is None:
             return
@@ -260,7 +269,8 @@ def _gold_sample(row: CodedRow, kind, source, ungdc_doc, known, bad) -> tuple | 
     if source == "ungdc":
         found = ungdc_doc(row.get("doc_id"))
         if found is None:
-            bad("D711", f"UNGDC statement {row.get('doc_id')!r} is not in this store")
+            bad("D711", f"UNGDC statement {row.get('doc_id')!r} is not in this store (skip such rows with "
+                        "skip_missing)")
             return None
         doc_id, language, year, country, doc_type, n_chars = found
         limit = n_chars
