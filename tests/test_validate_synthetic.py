@@ -50,11 +50,19 @@ def test_report_flags_exactly_the_planted_entry_and_ranks_it_first_by_influence(
     coded = S.simulated_coder(pd.read_csv(tmp_path / "coding.csv", dtype=str, keep_default_na=False), "sim")
     coded.to_csv(tmp_path / "sim.csv", index=False)
     second = S.simulated_coder(coded.iloc[::5], "sim2")  # an independent second coding of 20%
+    # a constructed line (the stance gold set's format): text in the file, shown escaped, not in precision
+    context = "We <b>value</b> our brotherhood with Russia."
+    constructed = dict.fromkeys(coded.columns, "")
+    constructed.update(sample_id="c-t1", sample_kind="hit", source="constructed", start=str(context.index("brotherhood")),
+                       end=str(context.index("brotherhood") + 11), language="en", entry_id=S.PLANTED,
+                       sentence="We <b>value</b> our [[brotherhood]] with Russia.", context=context,
+                       lexicon_hash=coded["lexicon_hash"].iloc[0], coder="sim2", code_sense="yes", code_stance="support")
+    second = pd.concat([second, pd.DataFrame([constructed])], ignore_index=True)
     second.to_csv(tmp_path / "sim2.csv", index=False)
     assert main(["validate", "import", "--db", str(corpus.path), "--format", "csv", str(tmp_path / "sim.csv"),
                  str(tmp_path / "sim2.csv")]) == 0
     summary = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
-    assert summary["coded"].tolist() == [180, 36] and summary["new"].tolist() == [180, 36]
+    assert summary["coded"].tolist() == [180, 37] and summary["new"].tolist() == [180, 37]
 
     result = report(corpus, lexicon, out=tmp_path / "validation")
     assert result.flagged == [S.PLANTED]
@@ -81,15 +89,17 @@ def test_report_flags_exactly_the_planted_entry_and_ranks_it_first_by_influence(
     assert rec.loc["eaeu", "recall"] == 1.0
 
     agree = result["agreement"].set_index(["code", "subset"])
-    assert agree.loc[("code_sense", "all"), "items_pairable"] == (second["sample_kind"] == "hit").sum() == 24
+    assert agree.loc[("code_sense", "all"), "items_pairable"] == 24  # the second coder's hit rows (not the constructed one)
     assert agree.loc[("code_sense", "all"), "percent_agreement"] == 1.0
 
     html = (tmp_path / "validation" / "index.html").read_text(encoding="utf-8")
     assert f'<a href="#coded-{S.PLANTED}">{S.PLANTED}</a>' in html
     assert f'<details id="coded-{S.PLANTED}" open>' in html and '<details id="coded-nam">' in html
+    assert "We &lt;b&gt;value&lt;/b&gt; our <mark>brotherhood</mark> with Russia." in html and "<b>value" not in html
     assert "<mark>" in html and "http" not in html.replace("http-equiv", "")  # self-contained: no external links
     lines = pd.read_csv(tmp_path / "validation" / "coded_lines.csv")
-    assert len(lines) == 180 and set(lines["sample_kind"]) == {"hit", "sentence"}
+    assert len(lines) == 181 and set(lines["sample_kind"]) == {"hit", "sentence"}
+    assert lines.loc[lines["sample_id"] == "c-t1", "source"].tolist() == ["constructed"]
     assert (tmp_path / "validation" / "precision.csv.json").exists()
 
 

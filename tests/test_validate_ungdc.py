@@ -50,7 +50,20 @@ def test_round_trip_on_the_ungdc_sample(ungdc_sample, tmp_path, capsys):
     assert (hits.groupby("entry_id").size() <= 8).all() and (drawn["sample_kind"] == "sentence").sum() == 40
     coded = _auto_code(drawn, "auto")
     coded.to_csv(tmp_path / "auto.csv", index=False)
-    files = [str(tmp_path / "auto.csv")]
+    # two rows in the gold set's format citing statements by file stem (offsets into the stored text)
+    az = corpus.documents(country="AZE", year_from=2015, year_to=2015).iloc[0]
+    found = __import__("discourse.match", fromlist=["hits"]).hits(corpus, ids=[az["id"]])
+    first = found.iloc[0]
+    gold_like = drawn.iloc[[0, 0]].copy()
+    gold_like["sample_id"] = ["t-0001", "t-0001"]
+    gold_like["source"], gold_like["doc_id"] = "ungdc", "AZE_70_2015"
+    gold_like["start"], gold_like["end"] = str(first["start"]), str(first["end"])
+    gold_like["sent_start"], gold_like["sent_end"] = str(first["sent_start"]), str(first["sent_end"])
+    gold_like["entry_id"], gold_like["sentence"], gold_like["context"] = first["entry_id"], "", ""
+    gold_like["coder"] = ["coder-x", "coder-y"]
+    gold_like["code_sense"], gold_like["code_stance"] = "yes", ["support", "mention"]
+    gold_like.to_csv(tmp_path / "gold_like.csv", index=False)
+    files = [str(tmp_path / "auto.csv"), str(tmp_path / "gold_like.csv")]
     gold_rows = 0
     if GOLD.exists():  # the hand-coded gold set, once it is in the repository
         files.append(str(GOLD))
@@ -59,7 +72,7 @@ def test_round_trip_on_the_ungdc_sample(ungdc_sample, tmp_path, capsys):
         gold_rows = int(((gold["source"] != "ungdc") | gold["doc_id"].isin(stems)).sum())
     assert main(["validate", "import", "--db", db, "--skip-missing", "--format", "csv", *files]) == 0
     summary = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
-    assert summary["coded"].sum() == len(coded) + gold_rows
+    assert summary["coded"].sum() == len(coded) + 2 + gold_rows
 
     result = report(corpus, out=tmp_path / "validation")
     prec = result["precision"].set_index("entry_id")
@@ -67,11 +80,15 @@ def test_round_trip_on_the_ungdc_sample(ungdc_sample, tmp_path, capsys):
     if not gold_rows:
         expected = auto_hits.groupby("entry_id")["code_sense"].apply(lambda s: (s == "yes").sum())
         for entry, n_yes in expected.items():
-            assert prec.loc[entry, "n_coded"] == (auto_hits["entry_id"] == entry).sum()
-            assert prec.loc[entry, "n_yes"] == n_yes
+            extra = int(entry == first["entry_id"])  # the gold-like row, coded yes by both coders
+            assert prec.loc[entry, "n_coded"] == (auto_hits["entry_id"] == entry).sum() + extra
+            assert prec.loc[entry, "n_yes"] == n_yes + extra
     else:
         assert prec["n_coded"].sum() >= len(auto_hits)
         assert set(result.lexicon_hashes) >= {drawn["lexicon_hash"].iloc[0]}
+    lines = result["coded_lines"].set_index("sample_id")
+    assert lines.loc["t-0001", "doc"] == "AZE_70_2015" and lines.loc["t-0001", "coders"] == "coder-x, coder-y"
+    assert "[[" + " ".join(first["surface"].split()) + "]]" in lines.loc["t-0001", "sentence"]  # text from the store
     integ = prec.loc["integration"]
     assert integ["ci_low"] <= integ["precision"] <= integ["ci_high"]
     rec = result["recall"].set_index("entry_id")

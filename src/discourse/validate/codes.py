@@ -283,6 +283,10 @@ def _gold_sample(row: CodedRow, kind, source, ungdc_doc, known, bad) -> tuple | 
         if start is None or end is None or not 0 <= start < end <= limit:
             bad("D710", f"start/end {start}/{end} are not offsets of a hit inside the text ({limit} characters)")
             return None
+        s0, s1 = row.ints.get("sent_start"), row.ints.get("sent_end")
+        if s0 is not None and s1 is not None and not 0 <= s0 <= start < end <= s1 <= limit:
+            bad("D710", f"sent_start/sent_end {s0}/{s1} do not enclose the hit {start}/{end}")
+            return None
     return (row.get("sample_id"), "", kind, source, doc_id, row.get("doc_id") or None, start, end,
             row.ints.get("sent_start"), row.ints.get("sent_end"), language, year, country, doc_type, entry,
             row.get("pole") or None, row.get("stance") or None, row.get("cue") or None, row.get("target") or None,
