@@ -173,9 +173,9 @@ def raise_problems(problems: list[Problem], what: str) -> None:
     first = problems[0]
     more = ""
     if len(problems) > 1:
-        shown = "\n".join(f"  [{p.code}] {p}" for p in problems[1:20])
+        shown = "\n".join(f"  [{p.code}] {p}" for p in problems[1:21])
         more = f"\n({len(problems) - 1} more problem(s)):\n{shown}" + (
-            f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else "")
+            f"\n  ... and {len(problems) - 21} more" if len(problems) > 21 else "")
     hints = {
         "D702": "save the file from the spreadsheet as \"CSV UTF-8 (comma delimited)\"",
         "D703": "start from a file written by `discourse validate sample`; the header is listed in docs/validate.md",
