@@ -77,16 +77,20 @@ def allocate(sizes: Sequence[int], n: int, rng: np.random.Generator) -> list[int
     return alloc
 
 
-def _stratum(row, by: list[str]) -> str:
-    parts = []
-    for b in by:
-        if b == "decade":
-            y = row["year"]
-            parts.append("decade=" + (f"{int(y) // 10 * 10}s" if pd.notna(y) else "unknown"))
+def _strata(hits: pd.DataFrame, by: list[str]) -> pd.Series:
+    """The stratum of each hit: ``language=en|decade=2000s`` (``unknown`` where the value is missing)."""
+    out = pd.Series([""] * len(hits), index=hits.index, dtype=object)
+    for i, b in enumerate(by):
+        if b in ("decade", "year"):
+            y = pd.to_numeric(hits["year"], errors="coerce")
+            v = (y // 10 * 10 if b == "decade" else y).map(lambda x: "unknown" if pd.isna(x) else str(int(x)))
+            if b == "decade":
+                v = v.where(v == "unknown", v + "s")
         else:
-            v = row[b]
-            parts.append(f"{b}=" + (str(int(v)) if b == "year" and pd.notna(v) else (str(v) if pd.notna(v) else "unknown")))
-    return "|".join(parts)
+            v = hits[b].map(lambda x: "unknown" if x is None or (isinstance(x, float) and np.isnan(x)) or x is pd.NA
+                            else str(x))
+        out = out + ("|" if i else "") + f"{b}=" + v.astype(str)
+    return out
 
 
 def _written_at() -> str:
@@ -177,7 +181,7 @@ def sample(
         raise ValidationError("D701", "no lexicon hits in the documents in scope, so there is nothing to sample",
                               hint="check the filters, or ingest and match documents first")
     hits = hits.sort_values(["doc_id", "start", "entry_id"], kind="stable").reset_index(drop=True)
-    hits["_stratum"] = [_stratum(r, by_fields) for _, r in hits.iterrows()] if by_fields else ""
+    hits["_stratum"] = _strata(hits, by_fields)
     picked: list[int] = []
     strata_rows: dict[str, str] = {}
     population: dict = {"hits": {}, "strata": {}, "drawn": {}}
