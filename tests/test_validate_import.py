@@ -194,3 +194,22 @@ def test_cli_reports_the_error_with_its_line(env, capsys):
     assert main(["validate", "import", "--db", str(corpus.path), str(tmp / "bad.csv")]) == 1
     err = capsys.readouterr().err
     assert f"Error [D704]: {tmp / 'bad.csv'}:5: unknown sample id 'h-zzz'" in err and "hint:" in err
+
+
+def test_cli_report_after_import(env, built, capsys):
+    corpus, good, tmp = env
+    assert main(["validate", "import", "--db", str(corpus.path), str(tmp / "good.csv")]) == 0
+    capsys.readouterr()
+    assert main(["validate", "report", "--db", str(corpus.path), "--lexicon", str(tmp.parent / "x.yaml")]) == 2
+    lexicon = built / "synthetic.yaml"
+    assert main(["validate", "report", "--db", str(corpus.path), "--lexicon", str(lexicon), "--out",
+                 str(tmp / "rep"), "--min-hits", "3", "--format", "csv"]) == 0
+    printed = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
+    assert printed["entry_id"].tolist() == ["west_path", "eaeu", "nam", "brotherhood"]
+    assert printed["n_coded"].tolist() == [3, 3, 3, 3] and "link" not in printed.columns
+    assert printed["flagged"].tolist() == [True] * 4  # 3 of 3 coded yes still has a lower bound of 0.44
+    assert sorted(p.name for p in (tmp / "rep").glob("*.csv")) == sorted(
+        f"{n}.csv" for n in ("precision", "recall", "agreement", "influence", "influence_series", "length",
+                             "coded_lines"))
+    assert main(["validate", "report", "--db", str(corpus.path), "--threshold", "1.5"]) == 1
+    assert "Error [D700]: threshold must be between 0 and 1" in capsys.readouterr().err
