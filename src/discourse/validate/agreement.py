@@ -95,6 +95,6 @@ def agreement(matrix, categories) -> dict:
     if not pairable.any():
         out["note"] = "no item coded by two coders"
     elif prevalence >= PREVALENCE_NOTE:
-        out["note"] = (f"{prevalence:.0%} of the codes are '{top}': with such prevalence alpha can be low although "
-                       "coders almost always agree (the kappa paradox); read AC1 and the percent agreement beside it")
+        out["note"] = (f"{prevalence:.0%} of the codes are '{top}': alpha may be low although the coders agree "
+                       "(kappa paradox); read AC1 beside it")
     return out

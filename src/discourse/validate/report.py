@@ -334,6 +334,10 @@ def _recall(items, precision, draws, entries, level, notes) -> pd.DataFrame:
             tp += p["n_hits"] * p["precision"]
             tp_lo += p["n_hits"] * p["ci_low"]
             tp_hi += p["n_hits"] * p["ci_high"]
+    uncoded = [e for e in entries["entry_id"] if prec.loc[e, "n_hits"] and math.isnan(prec.loc[e, "precision"])]
+    if uncoded:
+        notes.append(f"Recall (all) leaves out the true hits of {len(uncoded)} entr{'y' if len(uncoded) == 1 else 'ies'} "
+                     f"with hits but no coded hit ({', '.join(uncoded)}), so it is too low by their share.")
     total_m = int(sum(counts.values()))
     all_row = _recall_row("(all)", int(prec["n_hits"].sum()), math.nan, math.nan, math.nan, n_s, total_m, S0, level)
     fn, fn_lo, fn_hi = S0 * total_m / n_s, S0 * _wilson(total_m, n_s, level)[0], S0 * _wilson(total_m, n_s, level)[1]
