@@ -213,3 +213,25 @@ def test_cli_report_after_import(env, built, capsys):
                              "coded_lines"))
     assert main(["validate", "report", "--db", str(corpus.path), "--threshold", "1.5"]) == 1
     assert "Error [D700]: threshold must be between 0 and 1" in capsys.readouterr().err
+
+
+def test_excel_style_file_with_bom_and_crlf(env):
+    corpus, good, tmp = env
+    bad = good.copy()
+    bad.loc[6, "code_stance"] = "Supports"
+    bad.to_csv(tmp / "excel.csv", index=False, lineterminator="\r\n", encoding="utf-8-sig")
+    _fails(corpus, tmp / "excel.csv", "D705", 8, contains="'Supports'")
+    shouty = good.copy()
+    shouty["code_sense"] = shouty["code_sense"].str.upper()  # YES / NO: case does not matter
+    shouty.to_csv(tmp / "excel.csv", index=False, lineterminator="\r\n", encoding="utf-8-sig")
+    assert import_codes(corpus, tmp / "excel.csv")["new"].tolist() == [16]
+    with corpus.store.read() as conn:
+        assert {r[0] for r in conn.execute("SELECT code_sense FROM codes WHERE code_sense IS NOT NULL")} <= {"yes", "no"}
+
+
+def test_line_numbers_count_line_breaks_inside_quoted_cells(env):
+    corpus, good, tmp = env
+    bad = good.copy()
+    bad.loc[1, "note"] = "first line\nsecond line"  # row 2 spans lines 3-4
+    bad.loc[4, "code_sense"] = "n"
+    _fails(corpus, _write(bad, tmp / "bad.csv"), "D705", 7, contains="code_sense 'n'")
