@@ -22,6 +22,8 @@ class Request:
     path: str
     headers: dict
     n: int  # how many times this path was requested, this one included
+    t: float = 0.0  # time.monotonic() when it arrived
+    status: int | None = None  # what the server answered
 
 
 def static(body: bytes, content_type: str = "text/html; charset=utf-8", extra: dict | None = None):
@@ -75,13 +77,15 @@ class Server:
                 path = self.path
                 with server._lock:
                     server._counts[path] = server._counts.get(path, 0) + 1
-                    request = Request(path, {k.lower(): v for k, v in self.headers.items()}, server._counts[path])
+                    request = Request(path, {k.lower(): v for k, v in self.headers.items()}, server._counts[path],
+                                      time.monotonic())
                     server.log.append(request)
                 handler = server.routes.get(path)
                 if handler is None:
                     status, headers, body = (404, {"Content-Type": "text/plain"}, b"not found")
                 else:
                     status, headers, body = handler(request)
+                request.status = status
                 try:
                     self.send_response(status)
                     chunks = None
@@ -113,8 +117,8 @@ class Server:
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
-    def count(self, path: str) -> int:
-        return sum(1 for r in self.log if r.path == path)
+    def count(self, path: str, status: int | None = None) -> int:
+        return sum(1 for r in self.log if r.path == path and (status is None or r.status == status))
 
     def close(self) -> None:
         self.httpd.shutdown()
