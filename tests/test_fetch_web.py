@@ -8,7 +8,6 @@ why every test passes ``allow_private=True`` (one test checks that loopback is r
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import signal
 import sqlite3
@@ -407,3 +406,65 @@ def test_kill_in_the_middle_of_a_fetch(server, tmp_path):
         assert corpus.store.integrity_check() == "ok"
     for i in range(3):
         assert server.count(f"/item/{i}", 200) == 1  # not downloaded again
+
+
+# -- sources.csv, lists and refusals -------------------------------------------------------------------------------
+def test_fetch_sources_with_their_metadata(server, tmp_path):
+    from discourse.web.fetch import fetch_sources
+
+    server.routes["/en/articles/view/1"] = static(_page(1, date="2015-11-04"))
+    server.routes["/statement.pdf"] = static(running_header_pdf([["An illustrative statement of a ministry."]]),
+                                             "application/pdf")
+    table = tmp_path / "sources.csv"
+    table.write_text(
+        "id,title,date,doc_type,country,speaker,issuing_body,legal_reference,languages,official_url,note\n"
+        f"aze-speech,Illustrative speech,2015-11-04,speech,AZE,Illustrative Speaker,,,en;az,{server.base}/en/articles/view/1,\n"
+        f"rus-doc,Illustrative statement,2008-07-03,declaration,RUS,,,,ru,{server.base}/statement.pdf,\n",
+        encoding="utf-8")
+    with Corpus.open(tmp_path / "s.sqlite") as corpus:
+        with pytest.raises(FetchError) as err:
+            fetch_sources(corpus, table, ids=["nope"], settings=FAST)
+        assert err.value.code == "D819" and err.value.hint == "ids: aze-speech, rus-doc"
+        report = fetch_sources(corpus, table, ids=["aze-speech", "rus-doc"], settings=FAST, workers=0)
+        assert report.counts()["added"] == 2 and report.ok
+        frame = corpus.documents().set_index("source_path")
+        speech = frame.loc[f"{server.base}/en/articles/view/1"]
+        assert (speech["title"], speech["date"], speech["doc_type"], speech["country"], speech["speaker"],
+                speech["language"]) == ("Illustrative speech", "2015-11-04", "speech", "AZE", "Illustrative Speaker",
+                                        "en")  # two languages listed: the page's lang="en" decides
+        pdf = frame.loc[f"{server.base}/statement.pdf"]
+        # One language listed: it is stated (the English test text is not re-detected over it).
+        assert (pdf["title"], pdf["doc_type"], pdf["language"], pdf["quality_flags"]) == (
+            "Illustrative statement", "declaration", "ru", "")
+
+
+def test_list_errors_name_the_line(server, tmp_path):
+    bad_column = tmp_path / "a.csv"
+    bad_column.write_text(f"url,colour\n{server.base}/x,red\n", encoding="utf-8")
+    bad_value = tmp_path / "b.csv"
+    bad_value.write_text(f"url,doc_type\n{server.base}/x,speech\n{server.base}/y,sermon\n", encoding="utf-8")
+    corpus = Corpus.open(":memory:")
+    with pytest.raises(FetchError) as column:
+        fetch_urls(corpus, bad_column, settings=FAST)
+    assert (column.value.code, column.value.message) == ("D818", f"{bad_column} line 1: unknown column(s) 'colour'")
+    from discourse.errors import IngestError
+
+    with pytest.raises(IngestError) as value:
+        fetch_urls(corpus, bad_value, settings=FAST)
+    assert (value.value.code, value.value.message) == ("D113", f"{bad_value} line 3: unknown doc_type 'sermon'")
+    assert server.log == []  # nothing fetched: the whole list is checked first
+
+
+def test_media_refused_before_it_is_stored(server, tmp_path):
+    server.routes["/photo"] = static(b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png")
+    with Corpus.open(tmp_path / "s.sqlite") as corpus:
+        report = fetch_urls(corpus, _urls(tmp_path, [f"{server.base}/photo"]), settings=FAST, workers=0)
+        assert [c for _, c, _ in report.failed] == ["D815"]
+        assert corpus.store.conn.execute("SELECT count(*) FROM web_responses").fetchone()[0] == 0
+
+
+def test_cli_import_stays_light():
+    done = subprocess.run([sys.executable, "-c", "import sys, discourse.cli, discourse.web; "
+                           "print(sorted(m for m in ('httpx', 'feedparser', 'lingua') if m in sys.modules))"],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert done.stdout.strip() == "[]", done.stderr

@@ -128,6 +128,14 @@ def _fetch_one(client: Client, store, target: Target, report: FetchReport) -> No
         report.failed.append((target.url, "D810", f"{target.url}: HTTP 304 to an unconditional request"))
         report.hints[target.url] = "the server is misconfigured; try again later"
         return
+    from .charset import content_kind
+
+    try:  # an image or a video is refused before it is stored
+        content_kind(response.final_url, response.headers.get("content-type"), response.body)
+    except FetchError as exc:
+        report.failed.append((target.url, exc.code, exc.message))
+        report.hints[target.url] = exc.hint or ""
+        return
     sha = hashlib.sha256(response.body).hexdigest()
     with store.write() as conn:
         _, new = _web.store_response(
@@ -252,6 +260,7 @@ def fetch_feed(corpus, url: str, *, since: str | None = None, meta: DocumentMeta
 
     started = time.perf_counter()
     check_url(url)
+    meta = validate_metadata(meta, "command-line options")  # before any request
     if since is not None:
         from ..metadata import parse_date
 
