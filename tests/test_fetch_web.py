@@ -468,3 +468,26 @@ def test_cli_import_stays_light():
                            "print(sorted(m for m in ('httpx', 'feedparser', 'lingua') if m in sys.modules))"],
                           capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     assert done.stdout.strip() == "[]", done.stderr
+
+
+@pytest.mark.parametrize("address, what", [
+    ("127.0.0.1", "loopback"), ("::1", "loopback"), ("::ffff:127.0.0.1", "loopback"), ("10.1.2.3", "private"),
+    ("192.168.0.10", "private"), ("169.254.169.254", "link-local"), ("fe80::1", "link-local"),
+    ("0.0.0.0", "unspecified"), ("224.0.0.1", "multicast"), ("100.64.0.1", "non-public"),
+])
+def test_non_public_addresses_refused(address, what):
+    from discourse.web.addresses import check_address
+
+    with pytest.raises(FetchError) as err:
+        check_address("example.test", address, allow_private=False)
+    assert (err.value.code, err.value.message) == ("D801", f"example.test resolves to {what} address "
+                                                           f"{address.replace('::ffff:', '')}; refused")
+    check_address("example.test", address, allow_private=True)  # allowed when asked for
+    check_address("example.test", "93.184.215.14", allow_private=False)  # a public address passes
+
+
+def test_connection_refused_after_retries():
+    with Client(FAST.with_(retries=1)) as client, pytest.raises(FetchError) as err:
+        client.robots.check = lambda url: 0.0  # nothing listens there, robots.txt included
+        client.get("http://127.0.0.1:1/")
+    assert err.value.code == "D807" and "after 2 attempt(s)" in err.value.message

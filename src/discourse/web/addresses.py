@@ -38,10 +38,8 @@ def check_url(url: str, where: str | None = None) -> urllib.parse.SplitResult:
 
 
 def _forbidden(ip: ipaddress._BaseAddress) -> str | None:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    for attr, what in (("is_loopback", "loopback"), ("is_link_local", "link-local"), ("is_private", "private"),
-                       ("is_multicast", "multicast"), ("is_unspecified", "unspecified"),
+    for attr, what in (("is_unspecified", "unspecified"), ("is_loopback", "loopback"),
+                       ("is_link_local", "link-local"), ("is_multicast", "multicast"), ("is_private", "private"),
                        ("is_reserved", "reserved")):
         if getattr(ip, attr):
             return what
@@ -55,6 +53,8 @@ def check_address(host: str, address: str, allow_private: bool) -> None:
     if allow_private:
         return
     ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
     what = _forbidden(ip)
     if what:
         raise FetchError("D801", f"{host} resolves to {what} address {ip}; refused",

@@ -344,6 +344,12 @@ class Client:
                     raise FetchError("D807", f"{url}: connection failed after {attempt + 1} attempt(s): "
                                      f"{type(exc).__name__}: {exc}",
                                      hint="check the address and the network; try again later") from None
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+                raise FetchError("D800", f"{url}: malformed URL ({exc})",
+                                 hint="give an absolute http:// or https:// address") from None
+            except (httpx.HTTPError, httpx.StreamError) as exc:  # a protocol violation: not worth a retry
+                raise FetchError("D807", f"{url}: the exchange with the server failed: {type(exc).__name__}: "
+                                 f"{exc}", hint="the server broke the HTTP protocol; try again later") from None
             else:
                 if not (status == 429 or 500 <= status <= 599):
                     return status, hdrs, body
