@@ -363,17 +363,21 @@ def test_kill_in_the_middle_of_a_fetch(server, tmp_path):
     n = 6
     pages = {i: _page(i, date=f"2025-02-{i + 1:02d}") for i in range(n)}
 
-    def dripping(i):
+    def item(i):
+        etag = f'"p{i}"'
+
         def handler(request):
-            body = pages[i]
-            return 200, {"Content-Type": "text/html; charset=utf-8", "ETag": f'"p{i}"'}, iter(
-                [body[:200], 0.25, body[200:]])
+            if request.headers.get("if-none-match") == etag:
+                return 304, {"ETag": etag}, b""
+            headers = {"Content-Type": "text/html; charset=utf-8", "ETag": etag}
+            if i == 3 and request.n == 1:  # the first download of item 3 stalls half-way: the kill lands there
+                return 200, headers, iter([pages[i][:200], 2.0, pages[i][200:]])
+            return 200, headers, pages[i]
         return handler
 
     items = []
     for i in range(n):
-        server.routes[f"/item/{i}"] = (lambda i: lambda r: (304, {"ETag": f'"p{i}"'}, b"")
-                                       if r.headers.get("if-none-match") == f'"p{i}"' else dripping(i)(r))(i)
+        server.routes[f"/item/{i}"] = item(i)
         items.append((f"/item/{i}", f"Illustrative item {i}", f"Sat, {i + 1:02d} Feb 2025 09:00:00 +0000"))
     server.routes["/feed.xml"] = static(rss(server.base, items), "application/rss+xml")
     db = tmp_path / "s.sqlite"
@@ -383,10 +387,10 @@ def test_kill_in_the_middle_of_a_fetch(server, tmp_path):
     deadline = time.monotonic() + 60
     while server.count("/item/3") == 0 and time.monotonic() < deadline and child.poll() is None:
         time.sleep(0.01)
-    time.sleep(0.1)  # the child is reading the middle of item 3's body
+    time.sleep(0.2)  # the child has read the first 200 bytes of item 3 and waits for the rest
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=10)
-    assert child.returncode == -signal.SIGKILL
+    assert child.returncode == -signal.SIGKILL, child.stderr.read().decode()
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     stored = [u for (u,) in conn.execute("SELECT url FROM web_responses WHERE url LIKE '%/item/%' ORDER BY url")]

@@ -30,7 +30,7 @@ def test_files_without_language_are_detected(tmp_path):
     (folder / "en.txt").write_text(EN, encoding="utf-8")
     (folder / "tiny.txt").write_text("Sülh, 2015", encoding="utf-8")
     with Corpus.open(tmp_path / "s.sqlite") as corpus:
-        report = ingest(corpus, [folder], workers=0)
+        report = ingest(corpus, [folder], workers=1)  # detected inside the worker process
         assert report.counts()["added"] == 4
         got = {p.rsplit("/", 1)[-1]: (lang, flags) for p, lang, flags in
                corpus.documents()[["source_path", "language", "quality_flags"]].itertuples(index=False)}
