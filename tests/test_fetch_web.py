@@ -495,3 +495,27 @@ def test_connection_refused_after_retries():
         client.robots.check = lambda url: 0.0  # nothing listens there, robots.txt included
         client.get("http://127.0.0.1:1/")
     assert err.value.code == "D807" and "after 2 attempt(s)" in err.value.message
+
+
+def test_extract_again_without_fetching(server, tmp_path, monkeypatch):
+    import discourse.ingest.readers as readers
+    from discourse.cli import main
+
+    server.routes["/speech/1"] = static(_page(1))
+    db = tmp_path / "s.sqlite"
+    with Corpus.open(db) as corpus:
+        fetch_urls(corpus, _urls(tmp_path, [f"{server.base}/speech/1"]), settings=FAST, workers=0)
+    requests = len(server.log)
+    calls = []
+    real = readers.read
+    monkeypatch.setattr(readers, "read", lambda item, limits: calls.append(item.source) or real(item, limits))
+    url = f"{server.base}/speech/1"
+    with Corpus.open(db) as corpus:
+        again = extract_pending(corpus, [url], workers=0)  # the ledger knows these bytes: not parsed
+        assert again.ingest.unchanged == [(url, again.documents[url])] and calls == []
+        forced = extract_pending(corpus, [url], workers=0, force=True)  # the readers read them again
+        assert forced.ingest.unchanged == again.ingest.unchanged and calls == [url]
+    assert main(["fetch", "extract", "--all", "--workers", "0", "--country", "AZE", "--db", str(db)]) == 0
+    with Corpus.open(db) as corpus:
+        assert corpus.documents()["country"].tolist() == ["AZE"] and len(corpus) == 1
+    assert len(server.log) == requests  # no request at all

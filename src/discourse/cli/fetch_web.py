@@ -43,6 +43,10 @@ def _client_options(f):
 def _settings(contact, delay, timeout, retries, max_mb, allow_private):
     from ..web.client import FetchSettings
 
+    if not contact:
+        click.echo("note: no --contact (or DISCOURSE_CONTACT): the User-Agent names discourse but not how to reach "
+                   "you; site owners appreciate a contact", err=True)
+
     return FetchSettings(contact=contact, min_delay=delay, read_timeout=timeout,
                          connect_timeout=max(1.0, timeout / 3), retries=retries,
                          max_bytes=int(max_mb * 1024 * 1024), max_decoded_bytes=int(2 * max_mb * 1024 * 1024),
@@ -142,6 +146,39 @@ def fetch_sources_command(ids, path, contact, delay, timeout, retries, max_mb, a
         report = fetch_sources(corpus, path, ids=list(ids) or None, meta=_meta(doc_type, country, speaker, language),
                                settings=_settings(contact, delay, timeout, retries, max_mb, allow_private),
                                workers=workers)
+    _show(report, fmt)
+
+
+@fetch.command("extract")
+@click.argument("urls", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Every stored page (feeds left out).")
+@click.option("--force", is_flag=True, help="Parse the stored bytes again even if they were read before.")
+@click.option("--workers", type=click.IntRange(0, 16), default=1, show_default=True,
+              help="Parser processes (0: in this process, no isolation).")
+@click.option("--type", "doc_type", default=None, callback=_check_types, help="Document type of these pages.")
+@click.option("--country", default=None, callback=_check_countries, help="ISO 3166-1 alpha-3 code of these pages.")
+@click.option("--speaker", default=None, help="Speaker of these pages.")
+@click.option("--lang", "language", default=None, help="ISO 639-1 language of these pages.")
+@db_option
+@format_option
+def fetch_extract_command(urls, every, force, workers, doc_type, country, speaker, language, db, fmt) -> None:
+    """Extract stored responses into documents again, without any request.
+
+    \b
+    Examples:
+      discourse fetch extract                      # what an interrupted run left unextracted
+      discourse fetch extract --all --force        # every stored page through the readers again
+      discourse fetch extract URL --country AZE    # apply new metadata to one page's document
+    """
+    from ..store import web as web_store
+    from ..web.fetch import extract_pending
+
+    with open_corpus(db) as corpus:
+        if every:
+            with corpus.store.read() as conn:
+                urls = tuple(web_store.page_urls(conn)) + tuple(urls)
+        report = extract_pending(corpus, list(dict.fromkeys(urls)), meta=_meta(doc_type, country, speaker, language),
+                                 workers=workers, force=force)
     _show(report, fmt)
 
 

@@ -15,7 +15,7 @@ import sqlite3
 
 __all__ = [
     "DDL", "RESPONSE_COLUMNS", "store_response", "latest_response", "pending_responses", "link_response",
-    "mark_checked", "get_response", "responses_for",
+    "mark_checked", "get_response", "responses_for", "page_urls", "forget_ledger",
 ]
 
 DDL = """
@@ -133,3 +133,19 @@ def mark_checked(conn: sqlite3.Connection, response_id: int, checked_at: str, me
     else:
         conn.execute("UPDATE web_responses SET checked_at = ?, meta = ? WHERE id = ?",
                      (checked_at, json.dumps(meta, ensure_ascii=False, sort_keys=True), response_id))
+
+
+def page_urls(conn: sqlite3.Connection) -> list[str]:
+    """Every URL with a stored response that is a page (feeds left out), sorted."""
+    return [u for (u,) in conn.execute(
+        "SELECT DISTINCT url FROM web_responses WHERE json_extract(meta, '$.role') IS NULL ORDER BY url")]
+
+
+def forget_ledger(conn: sqlite3.Connection, urls) -> int:
+    """Drop the ingestion ledger's rows (table ``sources``) of ``urls``, so that their stored bytes are parsed
+    again by the readers instead of being recognized as already read; return how many rows went."""
+    urls = list(urls)
+    if not urls:
+        return 0
+    cur = conn.execute(f"DELETE FROM sources WHERE path IN ({', '.join('?' * len(urls))})", urls)
+    return cur.rowcount

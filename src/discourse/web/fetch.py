@@ -157,12 +157,23 @@ def _item(row: dict, meta: DocumentMeta) -> SourceItem:
 
 
 def extract_pending(corpus, urls: Iterable[str] = (), *, meta: DocumentMeta = DocumentMeta(),
-                    limits: Limits = Limits(), workers: int = 1, report: FetchReport | None = None) -> FetchReport:
+                    limits: Limits = Limits(), workers: int = 1, report: FetchReport | None = None,
+                    force: bool = False) -> FetchReport:
     """Extract stored responses into documents without fetching: the latest response of each of ``urls``, and
     every response not yet extracted (left by an interrupted run). ``meta`` (flags) overrides the metadata
-    stored with each response."""
+    stored with each response.
+
+    Bytes the pipeline has read before are recognized (its ledger) and only their metadata is applied; with
+    ``force`` the readers parse them again (after a reader was improved, say). A text that comes out different is
+    a new document, as for a changed file; the earlier document stays.
+    """
     store = getattr(corpus, "store", corpus)
     report = report if report is not None else FetchReport()
+    meta = validate_metadata(meta, "command-line options")
+    urls = list(urls)
+    if force and urls:
+        with store.write() as conn:
+            _web.forget_ledger(conn, urls)
     rows: dict[str, dict] = {}
     with store.read() as conn:
         for url in urls:
