@@ -519,3 +519,59 @@ def test_extract_again_without_fetching(server, tmp_path, monkeypatch):
     with Corpus.open(db) as corpus:
         assert corpus.documents()["country"].tolist() == ["AZE"] and len(corpus) == 1
     assert len(server.log) == requests  # no request at all
+
+
+def test_dns_rebinding_cannot_reach_loopback(server, monkeypatch):
+    """The name resolves to a public address when checked, to loopback when connecting: the connection is
+    refused, because the client connects only to addresses it has checked."""
+    import socket
+
+    import discourse.web.addresses as addresses
+
+    answers = iter(["93.184.215.14", "127.0.0.1", "127.0.0.1"])
+
+    def fake(host, port, *args, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    monkeypatch.setattr(addresses.socket, "getaddrinfo", fake)
+    with Client(FetchSettings(min_delay=0.0, retries=0)) as client, pytest.raises(FetchError) as err:
+        client.robots.check = lambda url: 0.0
+        client.get(f"http://rebind.example:{server.port}/speech/1")
+    assert (err.value.code, err.value.message) == ("D801", "rebind.example resolves to loopback address 127.0.0.1; "
+                                                           "refused")
+    assert server.log == []
+
+
+def test_robots_variants(server):
+    server.routes["/a"] = static(b"<html><body><p>a</p></body></html>")
+    server.routes["/robots.txt"] = static(b"User-agent: discourse\nCrawl-delay: 1\nDisallow: /x\n", "text/plain")
+    with Client(FAST) as client:
+        client.get(f"{server.base}/a")
+        client.get(f"{server.base}/a")
+    a = [r.t for r in server.log if r.path == "/a"]
+    assert a[1] - a[0] >= 0.95  # the site's Crawl-delay, longer than min_delay (0)
+    server.routes["/robots.txt"] = lambda r: (403, {}, b"")
+    with Client(FAST) as client, pytest.raises(FetchError) as forbidden:
+        client.get(f"{server.base}/a")
+    assert forbidden.value.code == "D803"
+    server.routes["/robots.txt"] = lambda r: (503, {}, b"")
+    with Client(FAST) as client, pytest.raises(FetchError) as down:
+        client.get(f"{server.base}/a")
+    assert down.value.code == "D804" and down.value.message.startswith(
+        f"{server.base}/robots.txt: robots.txt could not be read")
+    server.routes["/robots.txt"] = lambda r: (404, {}, b"")
+    with Client(FAST) as client:
+        assert client.get(f"{server.base}/a").status == 200  # no robots.txt: everything allowed
+
+
+def test_retry_after_http_date_and_entities_in_feeds(server):
+    from discourse.web.client import retry_after_seconds
+    from discourse.web.feeds import parse_feed
+
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412490.0) == 0.0
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+              b'<rss version="2.0"><channel><title>&b;</title></channel></rss>')
+    with pytest.raises(FetchError) as err:
+        parse_feed(laughs, "http://example.test/feed")
+    assert err.value.code == "D816" and "declares XML entities" in err.value.message

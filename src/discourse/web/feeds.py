@@ -55,6 +55,9 @@ def parse_feed(body: bytes, url: str) -> tuple[list[Target], dict]:
     """
     import feedparser  # deferred: only the feed commands need it
 
+    if b"<!ENTITY" in body[:65536].upper():  # feeds never need entity declarations: no expansion attempted
+        raise FetchError("D816", f"{url}: the feed declares XML entities (<!ENTITY ...>); refused",
+                         hint="a genuine feed does not declare entities; check the address")
     parsed = feedparser.parse(body, response_headers={"content-location": url})
     version = getattr(parsed, "version", "") or ""
     if not version and not parsed.entries:
