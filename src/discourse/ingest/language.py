@@ -65,7 +65,7 @@ def _build():
                     "D190", f"the language detector (lingua-language-detector) cannot be loaded: "
                     f"{type(exc).__name__}: {exc}",
                     hint="install it (`pip install lingua-language-detector`) or give every document a language "
-                    "(--lang, a manifest column)", reason="language_detector") from None
+                    "(the language field of the metadata)", reason="language_detector") from None
     return _detector
 
 

@@ -58,7 +58,7 @@ def check_address(host: str, address: str, allow_private: bool) -> None:
     what = _forbidden(ip)
     if what:
         raise FetchError("D801", f"{host} resolves to {what} address {ip}; refused",
-                         hint="discourse fetches public web sites only; allow_private=True (--allow-private) is "
+                         hint="discourse fetches public web sites only; allow_private=True is "
                          "for local test servers and intranets you trust")
 
 

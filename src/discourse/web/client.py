@@ -161,7 +161,7 @@ class _Decoder:
         if self.size > self.cap:
             raise FetchError("D813", f"{self.url}: the body decompresses to more than {self.cap:,} bytes; stopped "
                              "(a compression bomb, or a page far larger than a speech)",
-                             hint="raise max_decoded_bytes (--max-mb) only if the page is genuine")
+                             hint="raise max_decoded_bytes only if the page is genuine")
         self.parts.append(data)
 
     def feed(self, chunk: bytes) -> None:
@@ -305,7 +305,7 @@ class Client:
             if declared.isdigit() and int(declared) > s.max_bytes:
                 raise FetchError("D811", f"{url}: the response is {int(declared):,} bytes (Content-Length), over "
                                  f"the limit of {s.max_bytes:,}; not read",
-                                 hint="raise max_bytes (--max-mb) only if the page is genuine")
+                                 hint="raise max_bytes only if the page is genuine")
             decoder = _Decoder(hdrs.get("content-encoding", ""), s.max_decoded_bytes, url)
             received = 0
             for chunk in r.iter_raw(chunk_size=65536):
@@ -313,7 +313,7 @@ class Client:
                 if received > s.max_bytes:
                     raise FetchError("D811", f"{url}: the response is larger than the limit of "
                                      f"{s.max_bytes:,} bytes; stopped reading",
-                                     hint="raise max_bytes (--max-mb) only if the page is genuine")
+                                     hint="raise max_bytes only if the page is genuine")
                 decoder.feed(chunk)
                 if self.clock() - started > s.total_timeout:
                     raise FetchError("D806", f"{url}: the response took longer than {s.total_timeout:g} s; "
@@ -338,7 +338,7 @@ class Client:
                     limit = s.connect_timeout if isinstance(exc, httpx.ConnectTimeout) else s.read_timeout
                     raise FetchError("D806", f"{url}: timed out {kind} ({limit:g} s), {attempt + 1} attempt(s)",
                                      hint="the server is slow or down; try again later, or raise the timeouts "
-                                     "(--timeout)") from None
+                                     "(connect_timeout, read_timeout)") from None
             except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
                 if attempt >= s.retries:
                     raise FetchError("D807", f"{url}: connection failed after {attempt + 1} attempt(s): "
@@ -361,7 +361,7 @@ class Client:
                 if attempt >= s.retries:
                     raise FetchError("D808", f"{url}: HTTP {status} after {attempt + 1} attempt(s)",
                                      hint="the server is overloaded or down (or throttling): try again later, "
-                                     "or raise min_delay (--delay)")
+                                     "or raise min_delay")
                 wait = after
             finally:
                 self._last[host] = self.clock()

@@ -155,7 +155,7 @@ def read_sources(path: str | os.PathLike, ids=None) -> list[Target]:
         rows = list(csv.DictReader(p.read_text(encoding="utf-8-sig").splitlines()))
     except (OSError, UnicodeDecodeError) as exc:
         raise FetchError("D818", f"{p}: cannot read the sources table ({exc})",
-                         hint="give the path of corpus/sources.csv with --sources") from None
+                         hint="give the path of corpus/sources.csv") from None
     missing = [c for c in SOURCES_COLUMNS if rows and c not in rows[0]]
     if missing or not rows:
         raise FetchError("D818", f"{p}: not a sources table (missing column(s) {', '.join(missing) or 'all'})",
