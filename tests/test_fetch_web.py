@@ -575,3 +575,25 @@ def test_retry_after_http_date_and_entities_in_feeds(server):
     with pytest.raises(FetchError) as err:
         parse_feed(laughs, "http://example.test/feed")
     assert err.value.code == "D816" and "declares XML entities" in err.value.message
+
+
+def test_atom_feed_relative_links_and_duplicates(server, tmp_path):
+    from discourse.web.feeds import parse_feed
+
+    atom = (b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="az">'
+            b'<title>Illustrative Atom feed</title><id>urn:x</id><updated>2025-03-01T00:00:00Z</updated>'
+            b'<entry><title>First</title><link href="/speech/1"/><id>urn:1</id>'
+            b'<published>2025-03-01T09:00:00Z</published></entry>'
+            b'<entry><title>Undated</title><link href="speech/2#top"/><id>urn:2</id></entry></feed>')
+    targets, info = parse_feed(atom, f"{server.base}/feeds/atom.xml")
+    assert info["language"] == "az"
+    assert [(t.url, t.meta.title, t.meta.date, t.meta.language) for t in targets] == [
+        (f"{server.base}/speech/1", "First", "2025-03-01", "az"),
+        (f"{server.base}/feeds/speech/2", "Undated", None, "az"),
+    ]
+    server.routes["/speech/1"] = static(_page(1))
+    with Corpus.open(tmp_path / "s.sqlite") as corpus:
+        report = fetch_urls(corpus, _urls(tmp_path, ["# a comment", f"{server.base}/speech/1", "",
+                                                     f"{server.base}/speech/1"]), settings=FAST, workers=0)
+    assert report.skipped == [(f"{server.base}/speech/1", f"listed again ({tmp_path / 'urls.txt'} line 4)")]
+    assert report.counts()["added"] == 1 and server.count("/speech/1") == 1
