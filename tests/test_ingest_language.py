@@ -46,3 +46,13 @@ def test_given_language_wins_and_detection_never_overwrites(tmp_path):
         report = ingest(corpus, [tmp_path / "b.txt"], workers=0)
         assert report.counts()["unchanged"] == 1
         assert corpus.documents()["language"].tolist() == ["tr"]
+
+
+def test_a_stated_language_clears_the_doubt(tmp_path):
+    (tmp_path / "tiny.txt").write_text("Sülh, 2015", encoding="utf-8")
+    with Corpus.open(tmp_path / "s.sqlite") as corpus:
+        ingest(corpus, [tmp_path / "tiny.txt"], workers=0)
+        assert corpus.documents()[["language", "quality_flags"]].values.tolist() == [["en", "language_uncertain"]]
+        report = ingest(corpus, [tmp_path / "tiny.txt"], meta=DocumentMeta(language="az"), workers=0)
+        assert report.counts()["updated"] == 1
+        assert corpus.documents()[["language", "quality_flags"]].values.tolist() == [["az", ""]]
