@@ -597,3 +597,29 @@ def test_atom_feed_relative_links_and_duplicates(server, tmp_path):
                                                      f"{server.base}/speech/1"]), settings=FAST, workers=0)
     assert report.skipped == [(f"{server.base}/speech/1", f"listed again ({tmp_path / 'urls.txt'} line 4)")]
     assert report.counts()["added"] == 1 and server.count("/speech/1") == 1
+
+
+def test_deflate_zlib_and_raw_and_unknown_encoding():
+    import zlib
+
+    from discourse.web.client import _Decoder
+
+    text = b"<p>An illustrative page.</p>" * 100
+    raw = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    for body in (zlib.compress(text), raw.compress(text) + raw.flush()):
+        decoder = _Decoder("deflate", 1 << 20, "http://example.test/")
+        for i in range(0, len(body), 7):  # in small pieces, as a network delivers them
+            decoder.feed(body[i:i + 7])
+        assert decoder.finish() == text
+    two_members = gzip.compress(b"first ") + gzip.compress(b"second")
+    decoder = _Decoder("gzip", 1 << 20, "http://example.test/")
+    decoder.feed(two_members)
+    assert decoder.finish() == b"first second"
+    with pytest.raises(FetchError) as err:
+        _Decoder("br", 1 << 20, "http://example.test/")
+    assert err.value.code == "D812"
+    truncated = _Decoder("gzip", 1 << 20, "http://example.test/")
+    truncated.feed(gzip.compress(text)[:-12])
+    with pytest.raises(FetchError) as cut:
+        truncated.finish()
+    assert cut.value.code == "D814"
