@@ -30,6 +30,7 @@ import pandas as pd
 
 from .errors import LexiconError
 from .lexicon import LANGUAGES, Actor, Entry, Lexicon, Pattern, fold, load_lexicon
+from .morph import az_word_regex
 from .nlp import Pipeline, forms_of, get_pipeline
 from .store import documents as _docs
 from .store import matches as _sql
@@ -128,7 +129,9 @@ def _pattern_regex(p: Pattern, folded: bool = True) -> str:
         if not part:
             continue
         word = fold(part) if folded else part
-        if p.mode == "lemma":
+        if p.mode == "suffix":  # Azerbaijani suffix rule (morph.py, az-suffix-v1)
+            out.append(az_word_regex(part, folded))
+        elif p.mode == "lemma":
             forms = sorted(forms_of(p.lang, fold(part)), key=len, reverse=True)
             out.append("(?:" + "|".join(re.escape(f) for f in forms) + ")")
         elif p.mode == "stem":
@@ -179,6 +182,8 @@ def _triggers(p: Pattern) -> set[str] | None:
     if p.mode == "regex":
         return _regex_prefixes(p.text)
     first = fold(re.split(r"[\s-]+", p.text.strip())[0])
+    if p.mode == "suffix" and first[-1:] in ("q", "k") and not p.text.split()[0].isupper():
+        first = first[:-1]  # a final q/k may be voiced before a suffix (tərəfdaşlıq -> tərəfdaşlığı)
     if p.mode == "lemma":
         return {f[:_TRIGGER_LEN] for f in forms_of(p.lang, first)}
     return {first[:_TRIGGER_LEN]}
