@@ -190,7 +190,11 @@ def az_word_regex(word: str, folded: bool = True) -> str:
         for v, after_vowel in _acronym_harmonies(word):
             chains |= az_suffixes(v, after_vowel) if folded else {s for s in _chains(v, after_vowel)}
         chains.discard("")
-        return base + "(?:[-'’]" + _trie(chains) + ")?"
+        if folded:
+            return base + "(?:[-'’]" + _trie(chains) + ")?"
+        # the original text: the acronym keeps its capitals; in the suffix ı and i are one letter, as when folded
+        folded_chains = {c.replace("ı", "i") for c in chains}
+        return base + "(?:[-'’]" + _trie(folded_chains).replace("i", "[iı]") + ")?"
     low = fold(word) if folded else word
     v = az_harmony(word)
     after_vowel = _lower(word)[-1] in _VOWELS
@@ -283,10 +287,15 @@ def ru_forms(lemma: str) -> frozenset[str]:
 def ru_stem(lemma: str) -> str:
     """The longest prefix shared by every form of ``lemma``: what a careful hand-written stem pattern would be.
 
-    >>> ru_stem("интеграция"), ru_stem("союзник")
-    ('интеграци', 'союзник')
+    >>> ru_stem("интеграция"), ru_stem("союзник"), ru_stem("независимый")
+    ('интеграци', 'союзник', 'независим')
     """
-    forms = sorted(ru_forms(lemma))
+    lemma = _fold_ru(lemma)
+    forms = {lemma}
+    for p in ru_analyzer().parse(lemma):
+        if _fold_ru(p.normal_form) == lemma:  # comparatives and superlatives (наи-...-ейший) are not stems' business
+            forms |= {_fold_ru(f.word) for f in p.lexeme if not ({"COMP", "Supr"} & set(f.tag.grammemes))}
+    forms = sorted(forms)
     first, last = forms[0], forms[-1]
     n = 0
     while n < min(len(first), len(last)) and first[n] == last[n]:
