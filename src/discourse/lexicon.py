@@ -59,14 +59,15 @@ RULES = {
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 # -- folding: the case-insensitive view used for matching ----------------------------------------------------
-_POST = (("ı", "i"), ("ё", "е"), ("’", "'"), ("‘", "'"), ("ʼ", "'"), ("‐", "-"), ("‑", "-"), ("‒", "-"))
+_POST = (("ı", "i"), ("ё", "е"), ("’", "'"), ("‘", "'"), ("ʼ", "'"), ("‐", "-"), ("‑", "-"), ("‒", "-"),
+         ("ә", "ə"))  # Cyrillic schwa typed inside Latin Azerbaijani words (docs/lexicon-az-ru.md)
 
 
 def fold(text: str) -> str:
     """Lower-case ``text`` for matching, keeping its length (so offsets stay valid).
 
-    Azerbaijani dotted and dotless i fold together, Russian ё folds to е, typographic apostrophes and
-    hyphens fold to ASCII.
+    Azerbaijani dotted and dotless i fold together, Cyrillic ә folds to Latin ə, Russian ё folds to е,
+    typographic apostrophes and hyphens fold to ASCII.
 
     >>> fold("İNTEQRASİYA Партнёрство Euro‑Atlantic")
     'inteqrasiya партнерство euro-atlantic'

@@ -304,20 +304,26 @@ def ru_stem(lemma: str) -> str:
 
 
 def ru_inflect(phrase: str, case: str) -> str | None:
-    """``phrase`` with every inflectable word put in grammatical ``case`` (pymorphy3 tags: gent, datv, ablt,
-    loct, accs); abbreviations and prepositions stay. None if a word cannot be inflected.
+    """``phrase`` with its head noun and the adjectives before it put in grammatical ``case`` (pymorphy3
+    tags: nomn, gent, datv, accs, ablt, loct); what follows the head noun (a genitive, a preposition) and
+    abbreviations stay. None if a word cannot be inflected.
 
     >>> ru_inflect("Евразийский экономический союз", "ablt")
     'Евразийским экономическим союзом'
+    >>> ru_inflect("Движение неприсоединения", "loct")
+    'Движении неприсоединения'
     """
     out = []
-    for word in phrase.split(" "):
+    words = phrase.split(" ")
+    for k, word in enumerate(words):
         parses = ru_analyzer().parse(word)
-        p = next((q for q in parses if q.tag.case == "nomn"), parses[0])
-        if word.isupper() or "Fixd" in p.tag or p.tag.POS in ("PREP", "CONJ", "PRCL") or "-" in word:
-            out.append(word)
+        p = next((q for q in parses if q.tag.case == "nomn"), None)
+        if p is None or word.isupper() or "Fixd" in p.tag or "-" in word or p.tag.POS == "PREP":
+            out.extend(words[k:] if p is None or p.tag.POS == "PREP" else [word])
+            if p is None or p.tag.POS == "PREP":
+                break
             continue
-        if p.tag.case != "nomn":  # a dependent word already in its case (Договора о коллективной ...)
+        if p.tag.POS not in ("NOUN", "ADJF", "PRTF"):
             out.append(word)
             continue
         f = p.inflect({case})
@@ -325,4 +331,7 @@ def ru_inflect(phrase: str, case: str) -> str | None:
             return None
         w = f.word
         out.append(w[0].upper() + w[1:] if word[0].isupper() else w)
+        if p.tag.POS == "NOUN":
+            out.extend(words[k + 1:])
+            break
     return " ".join(out)
