@@ -9,11 +9,13 @@ import pytest
 
 from discourse.lexicon import check_lexicon, fold, load_lexicon
 from discourse.match import match_text
-from discourse.morph import az_harmony, az_inflections, az_suffixes, az_word_regex
+from discourse.morph import az_harmony, az_inflections, az_suffixes, az_verifier, az_word_regex
 
 
 def accepts(word: str, form: str) -> bool:
-    return re.compile(az_word_regex(word) + r"(?!\w)").fullmatch(fold(form)) is not None
+    """The suffix rule's verdict on one written word: the permissive regex, then the suffix-chain check."""
+    m = re.compile(az_word_regex(word) + r"(?!\w)").fullmatch(fold(form))
+    return m is not None and az_verifier(word)(m) == len(form)
 
 
 @pytest.fixture(scope="module")

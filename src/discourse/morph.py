@@ -171,48 +171,99 @@ def _trie(words) -> str:
     return build(trie)
 
 
+def _acronym_chains(word: str) -> frozenset[str]:
+    chains: set[str] = set()
+    for v, after_vowel in _acronym_harmonies(word):
+        chains |= az_suffixes(v, after_vowel)
+    return frozenset(chains)
+
+
 @functools.lru_cache(maxsize=None)
 def az_word_regex(word: str, folded: bool = True) -> str:
-    """Regex source for one word of a ``suffix`` pattern: the stem and an optional harmonic suffix chain.
+    r"""Regex source for one word of a ``suffix`` pattern: the stem, then the rest of the word in a group.
 
-    With ``folded`` the regex is for folded text (lower case, ``ı`` as ``i``); otherwise for the original text
-    (acronyms checked case-sensitively keep their capitals, the suffixes are lower case).
+    The regex is permissive (``\w*`` after the stem, ``[-'’]\w+`` after an acronym): the suffix chain is
+    checked by :func:`az_verifier` on the match, against the sets of :func:`az_suffixes` (one set lookup per
+    word instead of a large alternation in the regex, which would be slow to compile). Groups, in order: an
+    acronym has one (its suffix after the hyphen); a word of two or more syllables ending in q/k has two (the
+    final letter, possibly voiced, and the rest); any other word one (the rest). With ``folded`` False the regex
+    is for the original text (the case-sensitive check of acronyms), without groups.
 
-    >>> rx = re.compile(az_word_regex("NATO") + r"(?!\\w)")
-    >>> [bool(rx.fullmatch(w)) for w in ("nato-ya", "nato-nun", "nato-yə", "nato-nün")]
-    [True, True, False, False]
+    >>> az_word_regex("NATO"), az_word_regex("İttifaq"), az_word_regex("Rusiya")
+    ("nato(?:[-'’](\\w+))?", 'ittifa([qğ])(\\w*)', 'rusiya(\\w*)')
     """
     from .lexicon import fold
 
     if _is_acronym(word):
         base = re.escape(fold(word) if folded else word)
-        chains: set[str] = set()
-        for v, after_vowel in _acronym_harmonies(word):
-            chains |= az_suffixes(v, after_vowel) if folded else {s for s in _chains(v, after_vowel)}
-        chains.discard("")
-        if folded:
-            return base + "(?:[-'’]" + _trie(chains) + ")?"
-        # the original text: the acronym keeps its capitals; in the suffix ı and i are one letter, as when folded
-        folded_chains = {c.replace("ı", "i") for c in chains}
-        return base + "(?:[-'’]" + _trie(folded_chains).replace("i", "[iı]") + ")?"
+        return base + ("(?:[-'’](\\w+))?" if folded else "(?:[-'’]\\w+)?")
     low = fold(word) if folded else word
-    v = az_harmony(word)
-    after_vowel = _lower(word)[-1] in _VOWELS
-    chains = az_suffixes(v, after_vowel) if folded else frozenset(_chains(v, after_vowel)) if v else frozenset({""})
-    syllables = sum(ch in _VOWELS for ch in _lower(word))
-    last = _lower(word)[-1]
-    if syllables >= 2 and last in "qk" and folded:
-        voiced = "ğ" if last == "q" else "y"
-        vowel_first = {s for s in chains if s and s[0] in "aeiouəöü"}
-        rest = chains - vowel_first
-        stem = re.escape(low[:-1])
-        alts = []
-        if rest:
-            alts.append(re.escape(low[-1]) + "(?:" + _trie(rest - {""}) + ")?" if rest - {""} else re.escape(low[-1]))
-        alts.append(f"[{low[-1]}{voiced}]" + _trie(vowel_first))
-        return stem + "(?:" + "|".join(alts) + ")"
-    tail = _trie(chains - {""})
-    return re.escape(low) + (f"(?:{tail})?" if tail else "")
+    if not folded:
+        return re.escape(low) + "\\w*"
+    if _voices(word):
+        voiced = "ğ" if low[-1] == "q" else "y"
+        return re.escape(low[:-1]) + f"([{low[-1]}{voiced}])(\\w*)"
+    return re.escape(low) + "(\\w*)"
+
+
+def _voices(word: str) -> bool:
+    low = _lower(word)
+    return sum(ch in _VOWELS for ch in low) >= 2 and low[-1] in "qk"
+
+
+def az_pattern_words(text: str) -> list[str]:
+    """The words of a suffix pattern, split as the matcher splits patterns (at whitespace and hyphens)."""
+    return [w for w in re.split(r"\s+|-", text.strip()) if w]
+
+
+@functools.lru_cache(maxsize=None)
+def az_verifier(text: str):
+    """A function ``verify(match) -> end | None`` for a match of the suffix pattern ``text`` (its regex built
+    from :func:`az_word_regex`, one word after another): None if a word's suffix chain breaks the rule; else
+    where the hit ends (shortened to the bare acronym when a final acronym carries a suffix the rule does not
+    accept, as in ``KTMT-ə``, since the hyphen ends the word anyway).
+
+    >>> import re
+    >>> rx = re.compile(az_word_regex("Avropa") + r"\\s+" + az_word_regex("İttifaq") + r"(?!\\w)")
+    >>> verify = az_verifier("Avropa İttifaq")
+    >>> verify(rx.match("avropa ittifaqina")), verify(rx.match("avropa ittifaqinə"))
+    (17, None)
+    """
+    specs = []
+    for word in az_pattern_words(text):
+        if _is_acronym(word):
+            specs.append(("acronym", _acronym_chains(word), None))
+        else:
+            v = az_harmony(word)
+            chains = az_suffixes(v, _lower(word)[-1] in _VOWELS)
+            specs.append(("voicing" if _voices(word) else "word", chains, _lower(word)[-1]))
+    last = len(specs) - 1
+
+    def verify(m) -> int | None:
+        g = 1
+        for k, (kind, chains, final) in enumerate(specs):
+            if kind == "acronym":
+                rest = m.group(g)
+                if rest is not None and rest not in chains:
+                    if k != last:
+                        return None
+                    return m.start(g) - 1  # the bare acronym
+                g += 1
+            elif kind == "voicing":
+                letter, rest = m.group(g), m.group(g + 1)
+                if rest not in chains or (letter != final and not rest[:1] in _FOLDED_VOWELS):
+                    return None
+                g += 2
+            else:
+                if m.group(g) not in chains:
+                    return None
+                g += 1
+        return m.end()
+
+    return verify
+
+
+_FOLDED_VOWELS = set("aioueəöü")
 
 
 def az_inflections(word: str) -> set[str]:
