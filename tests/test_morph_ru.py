@@ -38,3 +38,23 @@ def test_lemmas_are_more_precise_than_stems():
 def test_stems_for_measurement():
     assert ru_stem("интеграция") == "интеграци"
     assert ru_stem("независимый") == "независим"  # superlatives (наи-...) left out
+
+
+def test_missing_pymorphy3_is_d343(monkeypatch):
+    import sys
+
+    import pytest
+
+    from discourse.errors import LexiconError
+    from discourse.morph import ru_analyzer
+
+    ru_analyzer.cache_clear()
+    monkeypatch.setitem(sys.modules, "pymorphy3", None)  # import pymorphy3 now raises ImportError
+    try:
+        with pytest.raises(LexiconError) as err:
+            ru_analyzer()
+        assert err.value.code == "D343" and "pymorphy3" in str(err.value) and "pip install" in err.value.hint
+    finally:
+        monkeypatch.undo()
+        ru_analyzer.cache_clear()
+    assert ru_analyzer() is not None
