@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS meta (
 
 MIGRATIONS: list[tuple[int, list[str]]] = [
     (1, [META_DDL, documents.DDL, matches.DDL, indicators.DDL, scores.DDL]),
+    (2, [matches.STANCE_DDL]),  # stance-v1 / target-v2 columns of matches
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]
