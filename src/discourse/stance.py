@@ -44,12 +44,13 @@ STANCE_RULE = "stance-v1"
 STANCES = ("support", "reject", "doubt", "question", "reported", "mention")
 DEFAULT_CUES = ROOT / "models" / "lexicons" / "stance_cues.yaml"
 
-KINDS = ("reject", "doubt", "not_doubt", "reported", "engage", "link_verbs", "link_pronouns")
+KINDS = ("reject", "not_reject", "doubt", "not_doubt", "reported", "mention", "engage", "link_verbs", "link_pronouns")
 SIDES = ("before", "after", "any")
 SCOPES = ("clause", "segment", "sentence")
 # Defaults of each list (a list may override them with side/scope/window keys, a cue with its own).
 _DEFAULTS = {
-    "reject": ("any", "clause", None), "doubt": ("before", "segment", None), "not_doubt": ("any", "segment", None),
+    "reject": ("any", "clause", None), "not_reject": ("any", "clause", None), "doubt": ("before", "segment", 8),
+    "not_doubt": ("any", "segment", None), "mention": ("any", "clause", 3),
     "reported": ("before", "segment", 14), "engage": ("any", "clause", None),
     "link_verbs": ("any", "sentence", None), "link_pronouns": ("any", "sentence", None),
 }
@@ -57,6 +58,7 @@ _PUNCT_BREAK = {",", ";", ":", "(", ")", "—", "–", "-", "«", "»", "\"", "�
 _SEGMENT_BREAK = {";", ":"}
 _TOKEN = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
 _GAP = 3  # tokens a "..." may stand for
+MENTION_WITHOUT_ENGAGE = False
 
 
 @dataclass(frozen=True)
@@ -321,8 +323,11 @@ def _match_at(tokens: Sequence[str], words: Sequence[str], i: int, limit: int) -
 
 
 def _find(cues: Sequence[Cue], words, starts, ends, lo: int, hi: int, breaks: frozenset,
-          exclude: tuple[int, int] | None = None) -> tuple[Cue, int, int] | None:
-    """The first cue found (in list order) in its scope on its side of words[lo:hi], with its token span."""
+          exclude: tuple[int, int] | None = None, around: bool = False) -> tuple[Cue, int, int] | None:
+    """The first cue found (in list order) in its scope on its side of words[lo:hi], with its token span.
+
+    ``around``: the cue may also span the hit ("альтернативы [hit] нет"); it then counts as on any side.
+    """
     for cue in cues:
         a, b = _scope(words, starts, ends, lo, hi, cue.scope, breaks)
         for i in range(a, b):
@@ -330,6 +335,8 @@ def _find(cues: Sequence[Cue], words, starts, ends, lo: int, hi: int, breaks: fr
             if end is None:
                 continue
             if i < hi and end > lo:
+                if around and i < lo and end > hi:
+                    return cue, i, end
                 continue  # overlaps the hit itself
             if exclude and i < exclude[1] and end > exclude[0]:
                 continue
@@ -365,27 +372,31 @@ def decide(lang: str, sentence: str, start: int, end: int, *, negation_cue: str 
     breaks = cues.clause_breaks.get(lang, frozenset())
 
     def found(kind, exclude=None):
-        got = _find(cues.of(lang, kind), words, starts, ends, lo, hi, breaks, exclude)
+        got = _find(cues.of(lang, kind), words, starts, ends, lo, hi, breaks, exclude, around=kind.startswith("not_"))
         return None if got is None else (got, _span_text(sentence, starts, ends, got[1], got[2]))
 
-    rep = found("reported")
-    if rep:
-        return Stance("reported", rep[1], "reported-cue")
     tail = next((words[k] for k in range(hi, len(words)) if words[k] in (".", "!", "?", ";", "…")), None)
     if tail == "?":
         return Stance("question", "?", "question-mark")
+    rep = found("reported")
+    if rep:
+        return Stance("reported", rep[1], "reported-cue")
     not_doubt = found("not_doubt")
     doubt = found("doubt", exclude=(not_doubt[0][1], not_doubt[0][2]) if not_doubt else None)
     if doubt:
         return Stance("doubt", doubt[1], "doubt-cue")
     engage = found("engage")
-    reject = found("reject")
-    if reject:
-        return Stance("reject", reject[1], "reject-cue")
-    if negation_cue and not (not_doubt and fold(negation_cue) in not_doubt[1].split()):
-        if not organization or engage:
-            return Stance("reject", negation_cue, "negation-v2")
-    if organization and not engage:
+    if not found("not_reject"):
+        reject = found("reject")
+        if reject:
+            return Stance("reject", reject[1], "reject-cue")
+        if negation_cue and not (not_doubt and fold(negation_cue) in not_doubt[1].split()):
+            if not organization or engage:
+                return Stance("reject", negation_cue, "negation-v2")
+    mention = found("mention")
+    if mention and not (organization and engage):
+        return Stance("mention", mention[1], "mention-cue")
+    if organization and not engage and MENTION_WITHOUT_ENGAGE:
         return Stance("mention", None, "mention")
     return Stance("support", None, "default")
 
