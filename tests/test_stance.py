@@ -55,7 +55,7 @@ WHY = [
      "european_integration", "некоторые круги"),
     ("reported", "ru", "Те, кто требует вступления в НАТО, забывают о наших интересах.", "nato_partnership", "те , кто"),
     ("reported", "az", "Avropa inteqrasiyasına çağıranlar unudur ki, bizim yolumuz öz yolumuzdur.",
-     "european_integration", "çağiranlar"),
+     "european_integration", "çağıranlar"),
     ("reported", "az", "Avropa inteqrasiyasını tələb edənlər bizim maraqlarımızı nəzərə almırlar.",
      "european_integration", "tələb edənlər"),
     ("reject", "en", "Azerbaijan has no plans to enter the Eurasian Economic Union.", "eurasian_economic_union", "no"),
@@ -221,7 +221,7 @@ def test_cue_file_errors_name_line_and_key(tmp_path):
     problems = [str(p) for p in check_cues(bad)]
     assert problems == [
         f"{bad}:5: languages.en.reject: side must be one of before, after, any, got 'above'",
-        f"{bad}:7: languages.en.hedge: unknown cue kind 'hedge'; valid: clause_breaks, reject, not_reject, doubt, "
+        f"{bad}:7: languages.en.hedge: unknown cue kind 'hedge'; valid: clause_breaks, reject, negation, not_reject, doubt, "
         "not_doubt, reported, mention, engage, link_verbs, link_pronouns",
         f"{bad}:8: unknown language 'fr'; valid: en, az, ru",
         f"{bad}:12: languages.ru.doubt[1]: window must be a positive whole number, got 0",

@@ -44,12 +44,12 @@ STANCE_RULE = "stance-v1"
 STANCES = ("support", "reject", "doubt", "question", "reported", "mention")
 DEFAULT_CUES = ROOT / "models" / "lexicons" / "stance_cues.yaml"
 
-KINDS = ("reject", "not_reject", "doubt", "not_doubt", "reported", "mention", "engage", "link_verbs", "link_pronouns")
+KINDS = ("reject", "negation", "not_reject", "doubt", "not_doubt", "reported", "mention", "engage", "link_verbs", "link_pronouns")
 SIDES = ("before", "after", "any")
 SCOPES = ("clause", "segment", "sentence")
 # Defaults of each list (a list may override them with side/scope/window keys, a cue with its own).
 _DEFAULTS = {
-    "reject": ("any", "clause", None), "not_reject": ("any", "clause", None), "doubt": ("before", "segment", 8),
+    "reject": ("any", "clause", None), "negation": ("any", "clause", None), "not_reject": ("any", "clause", None), "doubt": ("before", "segment", 8),
     "not_doubt": ("any", "segment", None), "mention": ("any", "clause", 3),
     "reported": ("before", "segment", 14), "engage": ("any", "clause", None),
     "link_verbs": ("any", "sentence", None), "link_pronouns": ("any", "sentence", None),
@@ -159,10 +159,13 @@ def _cue_tokens(text: str) -> tuple[str, ...]:
             out.append("...")
             continue
         star = part.endswith("*") and len(part) > 1
-        body = part[:-1] if star else part
+        lead = part.startswith("*") and len(part) > 1
+        body = part[1 if lead else 0:-1 if star else None]
         toks = _TOKEN.findall(body)
         if star and toks:
             toks[-1] += "*"
+        if lead and toks:
+            toks[0] = "*" + toks[0]
         out.extend(toks)
     return tuple(out)
 
@@ -299,6 +302,9 @@ def _scope(words, starts, ends, lo: int, hi: int, scope: str, breaks: frozenset)
 
 
 def _tok_eq(pattern: str, word: str) -> bool:
+    """A cue token against a word: "x*" a prefix, "*x" a suffix (after at least two letters), else equal."""
+    if pattern.startswith("*") and len(pattern) > 1:
+        return len(word) >= len(pattern) + 1 and word.endswith(pattern[1:])
     if pattern.endswith("*"):
         return word.startswith(pattern[:-1])
     return word == pattern
@@ -352,7 +358,8 @@ def _find(cues: Sequence[Cue], words, starts, ends, lo: int, hi: int, breaks: fr
 
 
 def _span_text(text: str, starts, ends, i: int, j: int) -> str:
-    return " ".join(fold(text)[starts[k]:ends[k]] for k in range(i, j)).replace(" ' ", "'")
+    """The cue as written (lower case, one space between tokens)."""
+    return " ".join(text[starts[k]:ends[k]].lower().replace("i\u0307", "i") for k in range(i, j)).replace(" ' ", "'")
 
 
 # -- the decision -----------------------------------------------------------------------------------------------
@@ -393,6 +400,9 @@ def decide(lang: str, sentence: str, start: int, end: int, *, negation_cue: str 
         if negation_cue and not (not_doubt and fold(negation_cue) in not_doubt[1].split()):
             if not organization or engage:
                 return Stance("reject", negation_cue, "negation-v2")
+        extra = found("negation")  # negated forms negation-v2 does not know (Azerbaijani -mayıb, -mayan)
+        if extra and (not organization or engage):
+            return Stance("reject", extra[1], "negation-cue")
     mention = found("mention")
     if mention and not (organization and engage):
         return Stance("mention", mention[1], "mention-cue")
