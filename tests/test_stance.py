@@ -273,10 +273,9 @@ def test_lexicon_stance_settings_and_their_errors(tmp_path):
     assert messages == [
         "entry x: on_reject ('keep') and on_negation ('flip') are the same setting and disagree; keep one",
         "entry x: on_question must be one of flip, drop, keep, got 'maybe'",
-        "entry x: on_mention applies only to entries of kind organization (only they are mentioned); add kind: "
-        "organization or remove it",
         "entry x: kind must be one of term, organization, got 'body'",
     ]
+    assert load_lexicon(_lexicon_with(tmp_path, "    on_mention: keep\n")).entry("x").on_mention == "keep"  # any kind
     assert [p.message for p in check_lexicon(_lexicon_with(tmp_path, "", on="weight2: 1"))][0] == \
         "entry x: missing field 'on_reject' (or its older name 'on_negation')"
 

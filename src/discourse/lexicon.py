@@ -471,9 +471,6 @@ def _validate_entries(data, loc: _Located, group_names: set[str]) -> list[dict]:
         if kind not in ENTRY_KINDS:
             loc.problems.append(Problem(loc.path, loc.line(w + ("kind",)), f"{name}: kind must be one of {', '.join(ENTRY_KINDS)}, got {kind!r}"))
             ok = False
-        if "on_mention" in item and kind != "organization":
-            loc.problems.append(Problem(loc.path, loc.line(w + ("on_mention",)), f"{name}: on_mention applies only to entries of kind organization (only they are mentioned); add kind: organization or remove it"))
-            ok = False
         rationale = item.get("rationale")
         if "rationale" in item and (not isinstance(rationale, str) or not rationale.strip() or "\n" in rationale.strip()):
             loc.problems.append(Problem(loc.path, loc.line(w + ("rationale",)), f"{name}: rationale must be one non-empty line"))
