@@ -317,3 +317,42 @@ def test_bad_stance_values_are_errors():
     with pytest.raises(ScoreError) as err:
         count_hits(hits.assign(stance="support"), _entries().assign(on_doubt="maybe"))
     assert err.value.code == "D420" and "on_doubt" in err.value.message
+
+
+# -- KWIC, export matches and the report show stance and cue -------------------------------------------------------
+STORE_TEXT = ("The European Union offered us an association agreement. We declined it.\n\n"
+              "The Russian Federation is our neighbour. We signed a strategic partnership.\n\n"
+              "Some circles abroad insist on European integration; our path is our own.")
+
+
+def test_kwic_and_export_show_stance_cue_rule_and_inferred_target(corpus, tmp_path):
+    from discourse.export import matches_table
+    from discourse.match import kwic
+    from test_timeline_periods import add
+
+    add(corpus, STORE_TEXT, date="2015-09-30")
+    frame = kwic(corpus, ["eastern_partnership", "strategic_partnership", "european_integration"], workers=1)
+    got = frame[["entry_id", "stance", "stance_cue", "stance_rule", "target", "target_inferred"]]
+    assert got.astype(object).where(got.notna(), None).values.tolist() == [
+        ["eastern_partnership", "reject", "declined it", "pronoun-link", "european_union", False],
+        ["strategic_partnership", "support", None, "default", "russia", True],
+        ["european_integration", "reported", "some circles", "reported-cue", None, False],
+    ]
+    table = matches_table(corpus)
+    m = table.frame
+    assert {"stance", "stance_cue", "stance_rule", "target_inferred"} <= set(m.columns)
+    assert m["pole"].tolist() == ["target", "target", "dropped"]  # rejected West flips; Russia partnership; reported
+    assert table.extra["rule_versions"]["stance"] == "stance-v1" and table.extra["rule_versions"]["target"] == "target-v2"
+    assert table.extra["rule_versions"]["scoring"] == "score-v2"
+
+
+def test_report_evidence_shows_stance_and_cue(corpus, tmp_path):
+    from discourse.report import build_report
+    from test_timeline_periods import add
+
+    add(corpus, STORE_TEXT, date="2015-09-30")
+    index = build_report(corpus, tmp_path / "out", country="AZE", events=None, replicates=20, min_hits=1)
+    html = index.read_text(encoding="utf-8")
+    assert "reject: declined it" in html and "(next sentence)" in html
+    assert "from a sentence before" in html
+    assert "stance-v1" in html and "target-v2" in html
