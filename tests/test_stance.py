@@ -356,3 +356,21 @@ def test_report_evidence_shows_stance_and_cue(corpus, tmp_path):
     assert "reject: declined it" in html and "(next sentence)" in html
     assert "from a sentence before" in html
     assert "stance-v1" in html and "target-v2" in html
+
+
+def test_kwic_filters_by_stance(corpus, capsys):
+    from discourse.cli import main
+    from discourse.match import kwic
+    from test_timeline_periods import add
+
+    add(corpus, STORE_TEXT, date="2015-09-30")
+    terms = ["eastern_partnership", "strategic_partnership", "european_integration"]
+    assert kwic(corpus, terms, stance="reject", workers=1)["entry_id"].tolist() == ["eastern_partnership"]
+    assert kwic(corpus, terms, stance=["support", "reported"], workers=1)["entry_id"].tolist() == [
+        "strategic_partnership", "european_integration"]
+    assert kwic(corpus, ["declined"], stance="reject", workers=1).empty  # free phrases have no stance
+    with pytest.raises(LexiconError) as err:
+        kwic(corpus, terms, stance="agree", workers=1)
+    assert err.value.code == "D322" and "'agree'" in err.value.message
+    assert main(["kwic", "european_integration", "--stance", "reported", "--db", str(corpus.path), "--format", "csv"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2

@@ -810,7 +810,7 @@ KWIC_COLUMNS = ["doc_id", "date", "year", "country", "page", "term", "entry_id",
 
 def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, window: int = 8,
          negated: str | None = None, limit: int | None = None, progress=None, workers: int = 2,
-         phrases: bool = False, **doc_filters) -> pd.DataFrame:
+         phrases: bool = False, stance: Sequence[str] | str | None = None, **doc_filters) -> pd.DataFrame:
     """Keyword in context for lexicon entries (id, label or category) or free phrases.
 
     Parameters
@@ -825,6 +825,9 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
         At most this many rows (after ordering by year, date, country, document, offset).
     phrases:
         Treat every term as a free phrase, even one that names a lexicon entry (see :func:`search`).
+    stance:
+        Only hits of these stances (stance-v1: support, reject, doubt, question, reported, mention); free
+        phrases have no stance and are left out when a stance is asked for.
     doc_filters:
         doc_type, country, year_from, year_to, ... as in :func:`discourse.store.documents.document_filter_sql`.
 
@@ -837,6 +840,11 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
     if negated not in (None, "only", "exclude"):
         raise LexiconError("D312", f"--negated must be only or exclude, not {negated!r}", hint="use --negated only or --negated exclude")
     window = max(0, min(int(window), 20))
+    stances = [stance] if isinstance(stance, str) else list(stance) if stance else None
+    bad = sorted(set(stances or []) - set(_stance.STANCES))
+    if bad:
+        raise LexiconError("D322", f"unknown stance(s) {', '.join(map(repr, bad))}",
+                           hint=f"a stance is one of {', '.join(_stance.STANCES)}")
     lexicon = lexicon or load_lexicon()
     where, params = _docs.document_filter_sql(**doc_filters)
     resolved = [(t, None) for t in terms] if phrases else resolve_terms(lexicon, terms)
@@ -847,12 +855,13 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
     for term, entries in resolved:
         with corpus.store.read() as conn:
             if entries:
-                found = _sql.kwic_rows(conn, [e.hash for e in entries], where, params, negated=negated, limit=limit)
+                found = _sql.kwic_rows(conn, [e.hash for e in entries], where, params, negated=negated, limit=limit,
+                                       stances=stances)
             else:
                 found = []
         if not entries:
             found = phrase_hits(corpus, term, where, params)
-            if negated == "only":
+            if negated == "only" or stances:
                 found = []
         rows.extend((term, tuple(r) + (None,) * (18 - len(r))) for r in found)  # free phrases have no stance
     if rows:
