@@ -157,6 +157,13 @@ def test_two_mentions_apart_stay_two_hits(lex):
     ("en", "Azerbaijan withdrew from the Collective Security Treaty.", "csto", "reject"),
     ("ru", "Азербайджан вышел из ОДКБ в 1999 году.", "csto", "reject"),
     ("en", "We cooperate with the European Union, but not integration.", "integration", "reject"),
+    # a body named as the speaker's capacity for an act about something else is a mention (codebook)
+    ("en", "As Chair of the Non-Aligned Movement, Azerbaijan proposed a vaccine initiative.", "non_aligned_movement",
+     "mention"),
+    ("en", "As a member of the CSTO, Armenia asked for assistance.", "csto", "mention"),
+    ("ru", "В качестве члена ОДКБ Армения обратилась за помощью.", "csto", "mention"),
+    ("az", "Azərbaycan Qoşulmama Hərəkatının sədri kimi təşəbbüs irəli sürdü.", "non_aligned_movement", "mention"),
+    ("en", "Azerbaijan is an active member of the Non-Aligned Movement.", "non_aligned_movement", "support"),
 ])
 def test_other_stance_rules(lex, lang, text, entry_id, stance):
     assert the_hit(text, lang, lex, entry_id).stance == stance

@@ -404,6 +404,8 @@ def decide(lang: str, sentence: str, start: int, end: int, *, negation_cue: str 
         if extra and (not organization or engage):
             return Stance("reject", extra[1], "negation-cue")
     mention = found("mention")
+    if mention and organization:  # a word of the mention cue itself ("as a *member* of") engages nothing
+        engage = found("engage", exclude=(mention[0][1], mention[0][2]))
     if mention and not (organization and engage):
         return Stance("mention", mention[1], "mention-cue")
     if organization and not engage and MENTION_WITHOUT_ENGAGE:
