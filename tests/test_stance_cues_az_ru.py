@@ -45,6 +45,13 @@ CASES = [
     ("ru", "Это касается стран, не входящих в ЕАЭС.", "eurasian_economic_union", "reject", "не"),
     ("ru", "Азербайджан оставил свои намерения о членстве в ЕС.", "eu_membership", "reject", "оставил свои намерения"),
     ("ru", "Вступление в ЕАЭС не стоит на повестке дня.", "eurasian_economic_union", "reject", "не"),
+    # forms kept by their grammar (listed in the section without a survey hit)
+    ("az", "Avropa İttifaqına üzvlük məsələsi gündəmdə deyil.", "eu_membership", "reject", "gündəmdə deyil"),
+    ("az", "Azərbaycan NATO-ya üzv olmaq niyyətində deyil.", "nato_partnership", "reject", "deyil"),
+    ("az", "Azərbaycan MDB-dən çıxmaq qərarına gəlmədi, amma düşünür.", "cis", "reject", "çıxmaq"),
+    ("ru", "О вступлении в ОДКБ не может быть и речи.", "csto", "reject", "не может быть и речи"),
+    ("ru", "Вступление в ЕАЭС вряд ли отвечает нашим интересам.", "eurasian_economic_union", "doubt", "вряд ли"),
+    ("ru", "Мы сомневаемся, что членство в ЕС нам выгодно.", "eu_membership", "doubt", "сомневаемся"),
 ]
 
 
