@@ -306,7 +306,7 @@ def test_ungdc_download_offline_is_a_clear_error(tmp_path, monkeypatch, corpus):
     with pytest.raises(IngestError) as err:
         fetch_ungdc(corpus, None, cache_dir=tmp_path / "cache")
     assert err.value.code == "D186"
-    assert "(no network?)" in err.value.message and "--from FILE" in err.value.hint
+    assert "(no network?)" in err.value.message and "(source=...)" in err.value.hint
     assert len(corpus) == 0
 
 

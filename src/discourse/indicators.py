@@ -282,7 +282,7 @@ def read_indicator_file(
     except FileNotFoundError:
         raise IndicatorError("D501", f"{path}: no such file", hint="check the path") from None
     except OSError as exc:
-        raise IndicatorError("D501", f"{path}: cannot read ({exc.strerror})") from None
+        raise IndicatorError("D501", f"{path}: cannot read ({exc.strerror})", hint="check the path and its permissions") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -290,7 +290,8 @@ def read_indicator_file(
     reader = csv.reader(text.splitlines(keepends=True))
     header = next(reader, None)
     if not header or not any(h.strip() for h in header):
-        raise IndicatorError("D501", f"{path}: empty file, expected a header line {','.join(COLUMNS)}")
+        raise IndicatorError("D501", f"{path}: empty file, expected a header line {','.join(COLUMNS)}",
+                             hint="indicator files are UTF-8 CSV with a header line")
     header = [h.strip() for h in header]
     unknown = [h for h in header if h not in COLUMNS]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -379,7 +380,8 @@ def read_indicator_file(
     if problems:
         lines = "\n".join(f"  line {line}: {msg}" for _, line, msg in problems)
         hints = {
-            "D506": "give the new indicator's label, unit and direction with --meta FILE.yaml (see docs/indicators.md)",
+            "D506": "give the new indicator's label, unit and direction in a metadata file (meta=FILE.yaml, see "
+                    "docs/indicators.md)",
             "D505": f"use one of the documented units: {', '.join(UNITS)}",
         }
         code = problems[0][0]
@@ -628,7 +630,7 @@ def _alpha2(code: str, role: str) -> str:
 def _read_votes_table(path: Path, usecols: list[str], dtype: dict) -> pd.DataFrame:
     if not path.exists():
         raise IndicatorError("D520", f"{path}: roll-call table missing",
-                             hint=f"point --votes-dir at a folder holding {', '.join(_VOTE_FILES)}")
+                             hint="pass a folder holding the unvotes tables (votes_dir=...; see ../shared/data/unvotes/README.md)")
     try:
         return pd.read_csv(path, usecols=usecols, dtype=dtype, keep_default_na=False, na_values=[])
     except ValueError as exc:
@@ -678,7 +680,7 @@ def un_vote_agreement(
         raise IndicatorError("D522", f"unknown issue code(s) {', '.join(bad)}",
                              hint="issue codes: " + ", ".join(f"{k} ({v})" for k, v in ISSUE_CODES.items()))
     if year_from is not None and year_to is not None and year_from > year_to:
-        raise IndicatorError("D524", f"year range {year_from}-{year_to} is empty", hint="--from must not exceed --to")
+        raise IndicatorError("D524", f"year range {year_from}-{year_to} is empty", hint="give year_from and year_to as years, year_from not after year_to")
     a2c, a2p = _alpha2(country, "country"), _alpha2(partner, "partner")
     folder = Path(votes_dir) if votes_dir is not None else default_votes_dir()
     votes = _read_votes_table(folder / _VOTE_FILES[0], ["rcid", "country_code", "vote"],
@@ -703,7 +705,8 @@ def un_vote_agreement(
     odd = votes.loc[~vote.isin(["yes", "no", "abstain"])]
     if len(odd):
         raise IndicatorError("D525", f"{folder / _VOTE_FILES[0]}: roll call {odd['rcid'].iloc[0]:g}: vote "
-                                     f"{odd['vote'].iloc[0]!r} is not yes, no or abstain")
+                                     f"{odd['vote'].iloc[0]!r} is not yes, no or abstain",
+                             hint="use the roll-call tables as published (votes are yes, no or abstain)")
     votes = votes.assign(vote=vote)
     a = votes[votes["country_code"] == a2c].drop_duplicates("rcid").set_index("rcid")["vote"].rename("a")
     b = votes[votes["country_code"] == a2p].drop_duplicates("rcid").set_index("rcid")["vote"].rename("b")

@@ -805,7 +805,8 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
     if isinstance(terms, str):
         terms = [terms]
     if negated not in (None, "only", "exclude"):
-        raise LexiconError("D312", f"--negated must be only or exclude, not {negated!r}", hint="use --negated only or --negated exclude")
+        raise LexiconError("D312", f"negated must be 'only', 'exclude' or None, not {negated!r}",
+                           hint="pass negated='only' or negated='exclude', or leave it out")
     window = max(0, min(int(window), 20))
     lexicon = lexicon or load_lexicon()
     where, params = _docs.document_filter_sql(**doc_filters)

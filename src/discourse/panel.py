@@ -73,7 +73,7 @@ class CompositeIndex:
             raise IndicatorError(
                 "D533", f"the composite needs at least two directed indicators and three complete years "
                         f"(have {aligned.shape[1]} indicator(s), {len(complete)} complete year(s))",
-                hint="widen the year range, add indicators with a direction, or leave out --composite")
+                hint="widen the year range, add indicators with a direction, or leave out the composite (composite=None)")
         self.columns_ = list(aligned.columns)
         self.n_years_ = int(len(complete))
         if self.method == "pca":
@@ -108,9 +108,9 @@ def _check_range(year_from, year_to) -> tuple[int, int]:
         year_from, year_to = int(year_from), int(year_to)
     except (TypeError, ValueError):
         raise IndicatorError("D524", f"year range {year_from!r}-{year_to!r} is not two years",
-                             hint="give --from and --to, e.g. --from 2009 --to 2019") from None
+                             hint="give year_from and year_to as years, year_from not after year_to") from None
     if year_from > year_to:
-        raise IndicatorError("D524", f"year range {year_from}-{year_to} is empty", hint="--from must not exceed --to")
+        raise IndicatorError("D524", f"year range {year_from}-{year_to} is empty", hint="give year_from and year_to as years, year_from not after year_to")
     return year_from, year_to
 
 

@@ -91,7 +91,7 @@ def load_events(path: str | os.PathLike | None = None) -> pd.DataFrame:
     path = Path(path) if path is not None else DEFAULT_EVENTS
     if not path.is_file():
         raise ReportError("D602", f"events file not found: {path}",
-                          hint="pass --events FILE, or create it with the columns " + ", ".join(EVENT_COLUMNS))
+                          hint="pass an events file (events=...), or create it with the columns " + ", ".join(EVENT_COLUMNS))
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
@@ -151,10 +151,12 @@ class _Data:
 
 def _check_options(country, year_from, year_to, top_terms, evidence_per_year) -> None:
     if year_from is not None and year_to is not None and int(year_from) > int(year_to):
-        raise ReportError("D604", f"--from {year_from} is after --to {year_to}", hint="swap the two years")
+        raise ReportError("D604", f"year_from {year_from} is after year_to {year_to}",
+                          hint="swap the two years; top_terms and evidence_per_year are positive integers")
     for name, value in (("top_terms", top_terms), ("evidence_per_year", evidence_per_year)):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ReportError("D604", f"{name} must be a positive integer, got {value!r}")
+            raise ReportError("D604", f"{name} must be a positive integer, got {value!r}",
+                              hint="swap the two years; top_terms and evidence_per_year are positive integers")
 
 
 def _term_rates(corpus, lexicon, hits: pd.DataFrame, entries: pd.DataFrame, top: int, filters: dict) -> pd.DataFrame:
@@ -194,7 +196,7 @@ def _gather(corpus, *, country, year_from, year_to, lexicon, target, events, top
     if documents.empty:
         what = ", ".join(f"{k}={v}" for k, v in filters.items()) or "no filter"
         raise ReportError("D601", f"no documents in the store {corpus.path} match the report's filters ({what})",
-                          hint="ingest documents first (discourse ingest ...) or widen --country/--from/--to")
+                          hint="ingest documents first (discourse ingest ...) or widen the country/year filters")
     _match.match_corpus(corpus, lexicon, **filters)  # only the documents the report shows
     hits = _match.hits(corpus, lexicon, **filters)
     missing = [c for c in ("year", "date", "title") if c not in hits.columns]
@@ -222,8 +224,8 @@ def _gather(corpus, *, country, year_from, year_to, lexicon, target, events, top
 def _gather_indicators(corpus, data: _Data, *, country, year_from, year_to) -> None:
     """The yearly panel and its correlations, or a note saying why there are none."""
     if not country or "," in str(country):
-        data.notes["indicators"] = ("Indicators are shown for one country: run the report with --country "
-                                    "(for example --country AZE).")
+        data.notes["indicators"] = ("Indicators are shown for one country: build the report for one country "
+                                    "(for example AZE).")
         return
     from . import panel as _panel
 
@@ -603,7 +605,7 @@ def _remove_stale(out: Path) -> None:
                 page.unlink()
     except OSError as exc:
         raise ReportError("D605", f"cannot clear the earlier report in {out}: {exc.strerror}",
-                          hint="choose another folder with --out") from None
+                          hint="choose another output folder (out=...)") from None
 
 
 def _write(path: Path, text: str) -> None:
@@ -612,7 +614,7 @@ def _write(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise ReportError("D605", f"cannot write {path}: {exc.strerror}",
-                          hint="choose another folder with --out") from None
+                          hint="choose another output folder (out=...)") from None
 
 
 def build_report(
@@ -668,7 +670,7 @@ def build_report(
     country = str(country).strip().upper() if country else None
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise ReportError("D605", f"output path {out} exists and is not a folder", hint="choose another --out")
+        raise ReportError("D605", f"output path {out} exists and is not a folder", hint="choose another output folder (out=...)")
     if events is not None:
         events_path = Path(events)
     else:  # corpus/events.csv under the working directory, beside the store, then the project's shipped file

@@ -98,15 +98,15 @@ GROUP_COLUMNS = ("doc_type", "speaker", "speaker_post", "post_category", "countr
 # -- parameters ---------------------------------------------------------------------------------------------
 def _check_params(seed, level, replicates, min_hits) -> None:
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ScoreError("D402", f"seed must be a non-negative integer, got {seed!r}", hint="e.g. --seed 1")
+        raise ScoreError("D402", f"seed must be a non-negative integer, got {seed!r}", hint="e.g. seed=1")
     if not (isinstance(level, (int, float)) and 0 < float(level) < 1):
         raise ScoreError("D403", f"confidence level must be between 0 and 1 (exclusive), got {level!r}",
-                         hint="e.g. --ci-level 0.9 for a 90% interval")
+                         hint="e.g. level=0.9 for a 90% interval")
     if not isinstance(replicates, (int, np.integer)) or replicates < 1:
         raise ScoreError("D404", f"replicates must be a positive integer, got {replicates!r}",
                          hint="use at least 1000 for a 95% interval")
     if not isinstance(min_hits, (int, np.integer)) or min_hits < 0:
-        raise ScoreError("D405", f"min_hits must be a non-negative integer, got {min_hits!r}", hint="e.g. --min-hits 5")
+        raise ScoreError("D405", f"min_hits must be a non-negative integer, got {min_hits!r}", hint="e.g. min_hits=5")
 
 
 # -- lexicon entries ----------------------------------------------------------------------------------------
@@ -452,7 +452,7 @@ def _assign_periods(docs: pd.DataFrame, by: str, windows, rolling: int | None) -
             raise ScoreError(
                 "D419",
                 f"none of the {len(docs)} selected documents has a month in its date, so there are no monthly periods",
-                hint="use --level year (UN General Debate statements, for example, are dated by year only)",
+                hint="score by year (UN General Debate statements, for example, are dated by year only)",
             )
         return pd.DataFrame({"_doc": idx[has], "period": month[has].astype(str).to_numpy()}), ["period"]
     if by == "window":
@@ -514,10 +514,10 @@ def score_periods(
         by = "window"
     if rolling is not None:
         if by != "year":
-            raise ScoreError("D415", "a rolling window needs yearly periods", hint="drop --rolling or use --level year")
+            raise ScoreError("D415", "a rolling window needs yearly periods", hint="give rolling as a positive number of years with by='year', or leave it out")
         if not isinstance(rolling, (int, np.integer)) or rolling < 1:
             raise ScoreError("D415", f"rolling window must be a positive number of years, got {rolling!r}",
-                             hint="e.g. --rolling 3")
+                             hint="give rolling as a positive number of years with by='year', or leave it out")
     docs = documents.reset_index(drop=True)
     hits = hits.loc[hits["doc_id"].isin(set(docs["id"]))] if "doc_id" in hits.columns else hits
     counted = count_hits(hits, entries)
@@ -740,7 +740,7 @@ def scores_table(
     if level not in ("document", "year", "month", "window"):
         raise ScoreError("D417", f"unknown score level {level!r}", hint="use document, year, month or window")
     if level == "window" and not windows:
-        raise ScoreError("D418", "level window needs the windows", hint='add --windows "2009-2012,2013-2016"')
+        raise ScoreError("D418", "level window needs the windows", hint='pass windows="2009-2012,2013-2016"')
     lexicon, documents, hits, entries = _inputs(corpus, lexicon, filters, ensure_matches)
     common = dict(seed=seed, level=ci_level, replicates=replicates, min_hits=min_hits)
     if level == "document":

@@ -11,7 +11,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from .errors import LexiconError
+from .errors import ScoreError
 from .lexicon import Lexicon, load_lexicon
 from .match import _ensure, phrase_hits, resolve_terms
 from .store import documents as _docs
@@ -59,9 +59,9 @@ def timeline(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None,
     if isinstance(terms, str):
         terms = [terms]
     if by not in PERIODS:
-        raise LexiconError("D313", f"cannot group a timeline by {by!r}", hint=f"use --by one of {', '.join(PERIODS)}")
+        raise ScoreError("D313", f"cannot group a timeline by {by!r}", hint=f"group by one of {', '.join(PERIODS)}")
     if not isinstance(per, int) or per <= 0:
-        raise LexiconError("D314", f"--per must be a positive whole number of words, not {per!r}", hint="e.g. --per 10000")
+        raise ScoreError("D314", f"per must be a positive whole number of words, not {per!r}", hint="e.g. per=10000")
     lexicon = lexicon or load_lexicon()
     period_sql = PERIODS[by]
     where, params = _docs.document_filter_sql(**doc_filters)

@@ -7,6 +7,7 @@ import time
 
 import click
 
+from ..error_catalogue import hint_for_cli
 from ._common import db_option, emit, format_option, open_corpus
 
 __all__ = ["COMMANDS"]
@@ -96,7 +97,7 @@ def fetch_ungdc_command(source, speakers, sha256, workers, max_member_mb, dry_ru
         for source, code, message in report.failed:
             click.echo(f"failed: [{code}] {message}")
             if source in hints:
-                click.echo(f"  hint: {hints[source]}")
+                click.echo(f"  hint: {hint_for_cli(code, hints[source])}")
     else:
         emit(summary, fmt)
     for warning in report.warnings:

@@ -8,6 +8,7 @@ import time
 import click
 import pandas as pd
 
+from ..error_catalogue import hint_for_cli
 from ._common import db_option, emit, filter_options, format_option, open_corpus
 
 __all__ = ["COMMANDS", "Progress"]
@@ -132,7 +133,7 @@ def ingest_command(paths, manifest, doc_type, date, speaker, speaker_post, count
         for source, code, message in report.failed:
             click.echo(f"failed: {source}: [{code}] {_cause(source, message)}")
             if source in report.hints:
-                click.echo(f"  hint: {report.hints[source]}")
+                click.echo(f"  hint: {hint_for_cli(code, report.hints[source])}")
         for source, reason in report.skipped:
             click.echo(f"skipped: {source}: {reason}")
     else:

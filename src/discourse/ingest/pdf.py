@@ -506,9 +506,9 @@ def _open(data: bytes, item: SourceItem):
                       "broken_encryption")
             if password is None:
                 _fail("D152", source, "password-protected PDF",
-                      "pass the password with --password (or password= in Python)", "encrypted")
+                      "pass the password (password=...)", "encrypted")
             _fail("D153", source, "the password given does not open this PDF",
-                  "check the password (--password)", "bad_password")
+                  "check the password", "bad_password")
         for c in chain:
             if isinstance(c, PDFEncryptionError):
                 what = _scrub(str(c) or type(c).__name__, password)[:200]
@@ -700,7 +700,7 @@ def read_pdf(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
                 bomb = next(c for c in _cause_chain(exc) if isinstance(c, _StreamTooLarge))
                 _fail("D159", source, f"decompression bomb: {bomb}",
                       "the file expands far beyond any real document; raise the memory limit "
-                      "(--memory-mb, Limits.memory_mb) if it is genuine",
+                      "(Limits.memory_mb) if it is genuine",
                       "decompression_bomb")
             if any(isinstance(c, RecursionError) for c in _cause_chain(exc)):
                 _fail("D151", source, "malformed PDF: structure nested too deeply or looping (recursion limit hit)",
@@ -736,7 +736,7 @@ def _read(item: SourceItem, limits: Limits, started: float, logs: list[str]) -> 
             if len(page_objs) > limits.max_pages:
                 said = f" (the page tree says {claim:,})" if claim else ""
                 _fail("D157", source, f"more than {limits.max_pages:,} pages{said}",
-                      "raise the page limit (Limits.max_pages / --max-pages) or split the file", "too_many_pages")
+                      "raise the page limit (Limits.max_pages) or split the file", "too_many_pages")
         if claim is not None and claim > limits.max_pages and claim > 2 * len(page_objs) + 10:
             # Fewer real pages than the limit, but a page count far beyond it: crafted or corrupt.
             _fail("D161", source, f"the page tree claims {claim:,} pages (over the limit of {limits.max_pages:,}) "

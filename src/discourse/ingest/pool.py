@@ -130,7 +130,7 @@ def timeout_message(source: str, seconds: float, page: int | None) -> IngestErro
     where = f" at page {page}" if page else ""
     return IngestError(
         "D107", f"{source}: timed out after {seconds:g} s{where}",
-        hint="the file is pathological or very large; raise the limit with --timeout if it is genuine",
+        hint="the file is pathological or very large; raise the time limit (Limits.seconds) if it is genuine",
         reason="timeout",
     )
 
@@ -193,7 +193,7 @@ def parse_item(item: SourceItem, limits: Limits, raw_sha256: str) -> Parsed | Fa
         return Failure(item.source, exc.code, exc.message, exc.reason, exc.hint)
     except MemoryError:
         return Failure(item.source, "D125", f"{item.source}: ran out of memory while parsing", "memory",
-                       "raise --memory-mb if the file is genuine, or split it")
+                       "raise the memory limit (Limits.memory_mb) if the file is genuine, or split it")
     except RecursionError:
         return Failure(item.source, "D126", f"{item.source}: structure nested too deeply (recursion limit hit)",
                        "malformed", "repair or re-export the file")
@@ -230,4 +230,4 @@ def crash_failure(source: str, exc: BaseException, limits: Limits) -> Failure:
     if code == -signal.SIGKILL:
         cause += " (possibly out of memory)"
     return Failure(source, "D108", f"{source}: the parser process crashed ({cause})", "crash",
-                   "the file is probably malformed: repair or re-export it; --workers 0 shows the parser's own error")
+                   "the file is probably malformed: repair or re-export it; workers=0 shows the parser's own error")

@@ -160,8 +160,7 @@ def read(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
         raise IngestError(
             "D125",
             f"{source}: ran out of memory while parsing",
-            hint="the file expands to more than the memory available; raise the memory limit "
-            "(--memory-mb, Limits.memory_mb) if it is genuine",
+            hint="raise the memory limit (Limits.memory_mb) if the file is genuine, or split it",
             reason="memory",
         ) from None
     except RecursionError:

@@ -219,7 +219,7 @@ def load_speakers(path: str | os.PathLike) -> tuple[dict[tuple[str, int], Speake
     path = Path(path)
     if not path.is_file():
         raise IngestError("D180", f"speakers table {path} does not exist",
-                          hint="pass --speakers FILE or put speakers_by_session.csv next to the archive",
+                          hint="pass the speakers table (speakers=FILE) or put speakers_by_session.csv next to the archive",
                           reason="not_found")
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -348,7 +348,7 @@ def _too_large(archive: str, name: str, size: int, limit: int) -> IngestError:
     return IngestError(
         "D183",
         f"{archive}::{name}: member is {size:,} bytes, over the limit of {limit:,} bytes; refused",
-        hint="raise --max-member-mb if this file is genuine",
+        hint="raise max_member_bytes if this file is genuine",
         reason="too_large",
     )
 
@@ -575,12 +575,14 @@ def _http_get(url: str, timeout: float = 60.0):
         return urllib.request.urlopen(request, timeout=timeout)
     except urllib.error.HTTPError as exc:
         raise IngestError("D186", f"downloading {url} failed: HTTP {exc.code} {exc.reason}",
-                          hint="try again later, or download the archive yourself and pass --from FILE",
+                          hint="try again later, or download the archive from https://doi.org/10.7910/DVN/0TJX8Y yourself and pass "
+                               "its path (source=...)",
                           reason="download") from None
     except (urllib.error.URLError, OSError, TimeoutError) as exc:
         reason = getattr(exc, "reason", exc)
         raise IngestError("D186", f"cannot reach {url}: {reason} (no network?)",
-                          hint="download the archive from https://doi.org/10.7910/DVN/0TJX8Y and pass --from FILE",
+                          hint="try again later, or download the archive from https://doi.org/10.7910/DVN/0TJX8Y yourself and pass "
+                               "its path (source=...)",
                           reason="download") from None
 
 
@@ -610,13 +612,14 @@ def download_archive(
     ]
     if not candidates:
         raise IngestError("D186", f"{doi}: no archive listed in the dataset",
-                          hint="download the archive yourself and pass it with --from", reason="download")
+                          hint="try again later, or download the archive from https://doi.org/10.7910/DVN/0TJX8Y yourself and pass "
+                               "its path (source=...)", reason="download")
     datafile = max(candidates, key=lambda d: d.get("filesize", 0))
     algorithm, expected = ("sha256", sha256) if sha256 else (
         str(datafile.get("checksum", {}).get("type", "")).lower(), datafile.get("checksum", {}).get("value"))
     if not expected:
         raise IngestError("D185", f"{doi}: no checksum published for {datafile.get('filename')}",
-                          hint="pass --sha256 with the checksum you expect", reason="checksum")
+                          hint="pass the checksum you expect (sha256=...)", reason="checksum")
     target = dest / Path(datafile["filename"]).name
     if target.exists():
         try:

@@ -94,14 +94,13 @@ class Store:
                     raise StoreError(
                         "D201",
                         f"no store at {db}",
-                        hint="run `discourse ingest PATH` first, or point --db / DISCOURSE_DB at an existing store",
+                        hint="ingest documents first (`discourse ingest PATH`), or open an existing store",
                     )
                 try:
                     db.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
                     raise StoreError("D202", f"cannot create the folder of {db}: {exc.strerror}",
-                                     hint="check the path given to --db / DISCOURSE_DB and that its folder can be "
-                                     "created") from None
+                                     hint="check the store's path and that its folder can be created") from None
             fstype = filesystem_type(db.parent if not db.exists() else db)
             if fstype in _NETWORK_FS:
                 if os.environ.get("DISCOURSE_ALLOW_NETWORK_FS") != "1":
@@ -128,7 +127,7 @@ class Store:
             conn.execute("PRAGMA temp_store=MEMORY")
             conn.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
         except sqlite3.DatabaseError as exc:
-            raise StoreError("D204", f"{db} is not a usable SQLite store: {exc}", hint="check the path given to --db") from None
+            raise StoreError("D204", f"{db} is not a usable SQLite store: {exc}", hint="check the store's path") from None
         store = cls(conn, db, mode)
         if not readonly:
             store._migrate()
