@@ -33,6 +33,7 @@ import yaml
 
 from .errors import IndicatorError
 from .metadata import ORGANIZATIONS
+from .resources import shipped
 from .store import indicators as _sql
 
 __all__ = [
@@ -163,20 +164,18 @@ _FREQUENCIES = ("annual", "period")
 
 
 # -- locations ------------------------------------------------------------------------------------------
-def _project_root() -> Path:
-    return Path(__file__).resolve().parents[2]
-
-
 def shipped_dir() -> Path:
-    """Folder of the shipped indicator files: ``$DISCOURSE_INDICATORS_DIR`` or ``corpus/indicators``."""
+    """Folder of the shipped indicator files: ``$DISCOURSE_INDICATORS_DIR``, else the ``corpus/indicators``
+    shipped with discourse (inside the installed package, or the source checkout's)."""
     env = os.environ.get("DISCOURSE_INDICATORS_DIR")
-    return Path(env) if env else _project_root() / "corpus" / "indicators"
+    return Path(env) if env else shipped("corpus/indicators")
 
 
 def default_votes_dir() -> Path:
-    """Folder of the roll-call tables: ``$DISCOURSE_UNVOTES_DIR`` or ``../shared/data/unvotes`` beside the project."""
+    """Folder of the roll-call tables: ``$DISCOURSE_UNVOTES_DIR`` or ``../shared/data/unvotes`` beside the source
+    checkout (the tables are not shipped: they are large and public elsewhere)."""
     env = os.environ.get("DISCOURSE_UNVOTES_DIR")
-    return Path(env) if env else _project_root().parent / "shared" / "data" / "unvotes"
+    return Path(env) if env else Path(__file__).resolve().parents[3] / "shared" / "data" / "unvotes"
 
 
 # -- metadata -------------------------------------------------------------------------------------------

@@ -27,15 +27,15 @@ from typing import Any, Iterable
 import yaml
 
 from .errors import LexiconError
+from .resources import shipped
 
 __all__ = [
     "Lexicon", "Entry", "Pattern", "Actor", "Problem", "load_lexicon", "check_lexicon", "fold",
     "DEFAULT_LEXICON", "DEFAULT_ACTORS", "DEFAULT_TARGET", "RULES", "LANGUAGES", "MODES",
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_LEXICON = ROOT / "models" / "lexicons" / "orientation.yaml"
-DEFAULT_ACTORS = ROOT / "models" / "lexicons" / "actors.yaml"
+DEFAULT_LEXICON = shipped("models/lexicons/orientation.yaml")  # inside the wheel, or the checkout's models/
+DEFAULT_ACTORS = shipped("models/lexicons/actors.yaml")
 DEFAULT_TARGET = "russia"
 
 LANGUAGES = ("en", "az", "ru")

@@ -44,6 +44,7 @@ import pandas as pd
 from . import __version__
 from .errors import DiscourseError, ReportError
 from .metadata import parse_date
+from .resources import shipped
 
 __all__ = ["build_report", "load_events", "DEFAULT_EVENTS", "SECTIONS"]
 
@@ -52,7 +53,7 @@ SECTIONS = ("summary", "orientation", "terms", "indicators", "evidence", "docume
 #: The shipped events file (relative to the working directory); see ``docs/report.md``.
 DEFAULT_EVENTS = Path("corpus") / "events.csv"
 EVENT_COLUMNS = ("date", "end_date", "label", "kind", "source")
-_SHIPPED_EVENTS = Path(__file__).resolve().parents[2] / "corpus" / "events.csv"
+_SHIPPED_EVENTS = shipped("corpus/events.csv")  # inside the installed package, or the checkout's corpus/
 
 _POLE_COLOURS = {"west": "#1f77b4", "hedging": "#7f7f7f", "target": "#d62728"}
 _EVENT_COLOURS = {"war": "#d62728", "document": "#2ca02c", "speech": "#9467bd"}
