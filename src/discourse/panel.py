@@ -28,8 +28,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .errors import IndicatorError
 from . import indicators as _ind
+from .errors import IndicatorError
+from .provenance import provenance
+from . import score as _score
 
 __all__ = [
     "SCORE_COLUMNS",
@@ -115,15 +117,18 @@ def _check_range(year_from, year_to) -> tuple[int, int]:
 
 
 def _score_frame(corpus, country, year_from, year_to, scores, lexicon, score_options):
-    """(score frame, lexicon hash, snapshot, parameters) from the argument or the store."""
+    """(score frame, lexicon hash, snapshot, parameters, versions) from the argument or the store; ``versions``
+    holds the provenance's rule, library and lexicon records (:func:`discourse.provenance.provenance`)."""
     if scores is not None:
         frame = scores.copy()
-        return frame, frame.attrs.get("lexicon_hash"), frame.attrs.get("snapshot"), {"scores": "given by the caller"}
-    from .score import scores_table
-
-    table = scores_table(corpus, level="year", lexicon=lexicon, country=country, year_from=year_from, year_to=year_to,
+        record = provenance(lexicon=lexicon)
+        versions = {k: record[k] for k in ("library_versions", "lexicon", "rule_versions") if k in record}
+        return (frame, frame.attrs.get("lexicon_hash"), frame.attrs.get("snapshot"), {"scores": "given by the caller"},
+                versions)
+    table = _score.scores_table(corpus, level="year", lexicon=lexicon, country=country, year_from=year_from, year_to=year_to,
                          **(score_options or {}))
-    return table.frame, table.lexicon_hash, table.snapshot, table.parameters
+    versions = {k: table.extra[k] for k in ("library_versions", "lexicon", "rule_versions") if k in table.extra}
+    return table.frame, table.lexicon_hash, table.snapshot, table.parameters, versions
 
 
 def panel(
@@ -172,7 +177,7 @@ def panel(
     country = str(country).upper()
     partner = str(partner).upper()
     years = pd.Index(range(year_from, year_to + 1), name="year")
-    score_frame, lexicon_hash, snapshot, score_params = _score_frame(corpus, country, year_from, year_to, scores, lexicon,
+    score_frame, lexicon_hash, snapshot, score_params, versions = _score_frame(corpus, country, year_from, year_to, scores, lexicon,
                                                                     score_options)
     if "year" not in score_frame.columns:
         raise IndicatorError("D532", "the yearly scores have no 'year' column",
@@ -259,6 +264,7 @@ def panel(
         "composite": comp_info,
         "lexicon_hash": lexicon_hash,
         "snapshot": snapshot,
+        "provenance": versions,
         "parameters": {"country": country, "partner": partner, "year_from": year_from, "year_to": year_to,
                        "composite": composite, "rollcall": rollcall_info, "scores": score_params},
     }
@@ -347,7 +353,7 @@ def write_panel(corpus, out: str | os.PathLike = "out", *, country: str = "AZE",
             frame = panel(corpus, country, year_from, year_to, composite=composite, **options)
     corr = panel_correlations(frame)
     attrs = frame.attrs
-    extra = {"variables": attrs.get("variables"), "composite": attrs.get("composite"),
+    extra = {**attrs.get("provenance", {}), "variables": attrs.get("variables"), "composite": attrs.get("composite"),
              "missing": "years without texts or without an indicator value are empty cells, never zero"}
     write_table(frame, path, kind="panel", parameters=attrs.get("parameters", {}),
                 lexicon_hash=attrs.get("lexicon_hash"), snapshot=attrs.get("snapshot"), extra=extra)
@@ -355,5 +361,6 @@ def write_panel(corpus, out: str | os.PathLike = "out", *, country: str = "AZE",
                 parameters={**attrs.get("parameters", {}), "lags": list(DEFAULT_LAGS),
                             "lag_meaning": "lag k pairs the score of year t with the indicator of year t-k",
                             "descriptive_below_n": DESCRIPTIVE_BELOW},
-                lexicon_hash=attrs.get("lexicon_hash"), snapshot=attrs.get("snapshot"))
+                lexicon_hash=attrs.get("lexicon_hash"), snapshot=attrs.get("snapshot"),
+                extra=attrs.get("provenance", {}))
     return path

@@ -44,6 +44,7 @@ import pandas as pd
 from . import __version__
 from .errors import DiscourseError, ReportError
 from .metadata import parse_date
+from .provenance import provenance
 from .resources import shipped
 
 __all__ = ["build_report", "load_events", "DEFAULT_EVENTS", "SECTIONS"]
@@ -715,13 +716,6 @@ def build_report(
         _write(out / _doc_file(doc_id), doc_template.render(record=record, meta=meta, pages=pages,
                                                               version=__version__))
 
-    from .tables import corpus_snapshot
-
-    snapshot = corpus_snapshot(zip(docs["id"], docs["sha256"]))
-    from . import match as _match
-
-    rule_versions = {"scoring": _score.SCORING_RULES,
-                     **{str(k): str(v) for k, v in dict(getattr(_match, "RULE_VERSIONS", {})).items()}}
     parameters = {
         "country": country or "all", "from": year_from if year_from is not None else f"{lo} (first year)",
         "to": year_to if year_to is not None else f"{hi} (last year)", "seed": seed, "confidence level": level,
@@ -729,11 +723,14 @@ def build_report(
         "document weighting": "words", "leading entries shown": top_terms, "evidence lines per year": evidence_per_year,
         "events file": str(events_path) if events_note is None else "(none)",
     }
+    record = provenance(lexicon=data.lexicon, documents=docs, parameters=parameters, with_rules=True)
+    snapshot, rule_versions = record["corpus_snapshot"], record["rule_versions"]
     methods = {
         "lexicon_name": _text(getattr(data.lexicon, "name", "")), "lexicon_path": _text(getattr(data.lexicon, "path", "")),
         "lexicon_hash": _text(getattr(data.lexicon, "hash", "")), "target": target,
         "n_entries": len(data.entries), "n_documents": snapshot["n_documents"], "snapshot_digest": snapshot["digest"],
         "parameters": parameters, "version": __version__, "rule_versions": rule_versions,
+        "library_versions": record["library_versions"],
         "n_hits": int(len(data.hits)), "n_counted": int(data.counted["counted"].sum()) if len(data.counted) else 0,
     }
     year_cols = ["year", "score", "ci_low", "ci_high", "ratio", "logit", "n_docs", "n_words", "n_hits",
@@ -770,8 +767,10 @@ def build_report(
     index = out / "index.html"
     _write(index, html)
     _write(out / "report.json", json.dumps({"parameters": parameters, "lexicon_hash": methods["lexicon_hash"],
+                                            "lexicon": record["lexicon"],
                                             "snapshot": {k: snapshot[k] for k in ("n_documents", "digest")},
                                             "version": __version__, "rule_versions": rule_versions,
+                                            "library_versions": record["library_versions"],
                                             "figures": sorted(f"figures/{f.name}.{ext}" for f in figures.values()
                                                               for ext in ("png", "svg"))},
                                            indent=1, default=str))

@@ -32,7 +32,6 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -40,6 +39,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import ScoreError
+from .provenance import SCORING_RULES, provenance
+from .tables import Table
 
 __all__ = [
     "SCORING_RULES",
@@ -57,12 +58,10 @@ __all__ = [
     "period_scores",
     "scores_table",
     "write_scores",
-    "run_scores",
     "ScoresTable",
 ]
 
-#: Version of the counting and scoring rules; recorded in every export's sidecar.
-SCORING_RULES = "score-v1"
+# SCORING_RULES, the version of the counting and scoring rules, is registered with the others in provenance.py.
 DEFAULT_SEED = 20240924
 DEFAULT_REPLICATES = 1000
 DEFAULT_LEVEL = 0.95
@@ -694,30 +693,8 @@ def period_scores(
                          seed=seed, level=level, replicates=replicates, min_hits=min_hits)
 
 
-@dataclass
-class ScoresTable:
-    """A score table with what its sidecar records (see :func:`scores_table`)."""
-
-    frame: pd.DataFrame
-    kind: str
-    parameters: dict
-    lexicon_hash: str | None
-    snapshot: dict
-    extra: dict
-
-    def write(self, path: str | Path, fmt: str = "csv") -> tuple[Path, Path]:
-        """Write the table and its sidecar (see :func:`discourse.tables.write_table`)."""
-        from .tables import write_table
-
-        return write_table(self.frame, path, fmt=fmt, kind=self.kind, parameters=self.parameters,
-                           lexicon_hash=self.lexicon_hash, snapshot=self.snapshot, extra=self.extra)
-
-
-def _rule_versions(lexicon=None) -> dict:
-    """The scoring rules' version and the matcher's (the lexicon's ``rules``: match, negation, target, ...)."""
-    versions = {"scoring": SCORING_RULES}
-    versions.update({str(k): str(v) for k, v in dict(getattr(lexicon, "rules", None) or {}).items()})
-    return versions
+#: A score table with what its sidecar records (the table class every export shares).
+ScoresTable = Table
 
 
 def scores_table(
@@ -749,8 +726,6 @@ def scores_table(
         by = windows if level == "window" else level
         frame = score_periods(hits, documents, entries, by=by, rolling=rolling, group_by=group_by,
                               weighting=weighting, **common)
-    from .tables import corpus_snapshot
-
     parameters = {
         "level": level, "rolling": rolling, "windows": windows, "group_by": group_by,
         "weighting": weighting if level != "document" else None, "seed": int(seed), "ci_level": float(ci_level),
@@ -759,11 +734,9 @@ def scores_table(
         "filters": {k: v for k, v in _split_filters(filters).items()},
         "target": getattr(lexicon, "target", None),
     }
-    snapshot = corpus_snapshot(zip(documents["id"], documents["sha256"])) if "sha256" in documents else None
-    extra = {"rule_versions": _rule_versions(lexicon), "n_hits_total": int(len(hits)),
-             "lexicon": {"name": getattr(lexicon, "name", None), "path": getattr(lexicon, "path", None)}}
     kind = "document_scores" if level == "document" else f"{level}_scores"
-    return ScoresTable(frame, kind, parameters, getattr(lexicon, "hash", None), snapshot, extra)
+    record = provenance(lexicon=lexicon, documents=documents, parameters=parameters)
+    return Table.from_provenance(frame, kind, record, n_hits_total=int(len(hits)))
 
 
 def write_scores(corpus, path: str | Path, *, lexicon=None, level: str = "year", fmt: str = "csv", **params) -> Path:
@@ -771,8 +744,3 @@ def write_scores(corpus, path: str | Path, *, lexicon=None, level: str = "year",
     table = scores_table(corpus, level=level, lexicon=lexicon, **params)
     written, _ = table.write(path, fmt=fmt)
     return written
-
-
-def run_scores(corpus, out_dir: str | Path = "out", *, lexicon=None, **params) -> Path:
-    """Write the yearly orientation scores to ``OUT_DIR/orientation_scores.csv`` (+ sidecar); return the path."""
-    return write_scores(corpus, Path(out_dir) / "orientation_scores.csv", lexicon=lexicon, level="year", **params)

@@ -11,7 +11,8 @@ Design (see ``docs/store.md``):
 * A store on a network file system (NFS, SMB, sshfs, ...) is refused, because WAL needs shared memory that those
   file systems do not provide; ``DISCOURSE_ALLOW_NETWORK_FS=1`` opens it in rollback-journal mode instead.
 
-Table-specific SQL lives in the sibling modules (``documents``, ``matches``, ``indicators``, ``scores``).
+Table-specific SQL lives in the sibling modules (``documents``, ``matches``, ``indicators``); scores are
+not stored: they are recomputed from the match cache, which keeps every scoring parameter free.
 """
 
 from __future__ import annotations

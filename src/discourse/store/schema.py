@@ -7,7 +7,7 @@ the schema is a new entry in :data:`MIGRATIONS`.
 
 from __future__ import annotations
 
-from . import documents, matches, indicators, scores
+from . import documents, matches, indicators
 
 META_DDL = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS meta (
 """
 
 MIGRATIONS: list[tuple[int, list[str]]] = [
-    (1, [META_DDL, documents.DDL, matches.DDL, indicators.DDL, scores.DDL]),
+    (1, [META_DDL, documents.DDL, matches.DDL, indicators.DDL]),  # scores are recomputed, never stored
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]
