@@ -31,6 +31,7 @@ import pandas as pd
 from .errors import LexiconError
 from .lexicon import LANGUAGES, Actor, Entry, Lexicon, Pattern, fold, load_lexicon
 from .nlp import Pipeline, forms_of, get_pipeline
+from .normalize import sentence_starts
 from .store import documents as _docs
 from .store import matches as _sql
 
@@ -74,38 +75,8 @@ def _to_orig(pos: int, vpos: list[int], removed: list[int], end: bool = False) -
     return pos + (removed[i] if i >= 0 else 0)
 
 
-# -- sentences (sentences-v1) ---------------------------------------------------------------------------------
-_ABBREV = ("mr", "mrs", "ms", "dr", "st", "no", "nos", "vol", "art", "para", "paras", "jr", "sr", "messrs", "prof",
-           "gen", "col", "lt", "capt", "rev", "vs", "e.g", "i.e", "u.s", "u.n", "h.e", "etc", "cf", "fig", "op",
-           "гг", "т.е", "т.д", "им", "ст", "см")
-
-
-def _abbrev_lookbehinds() -> str:
-    """Fixed-width lookbehinds (one per length) refusing a full stop after an abbreviation or an initial."""
-    by_len: dict[int, set[str]] = {}
-    for a in _ABBREV:
-        for form in (a, a.capitalize(), a.upper()):
-            by_len.setdefault(len(form), set()).add(re.escape(form))
-    parts = [rf"(?<!\b(?:{'|'.join(sorted(forms))})\.)" for _, forms in sorted(by_len.items())]
-    return "".join(parts) + r"(?<!\b[^\W\d_]\.)"
-
-
-# The first character is matched before the lookbehinds, so they run only at punctuation (fast).
-_SENT_PUNCT = re.compile(r"[.!?…]" + _abbrev_lookbehinds() + r"[.!?…]*[\"'”»)\]]*\s+(?=[\"“«(\[]?[^\W_a-zа-яёəöüğışç])")
-_PARAGRAPH = re.compile(r"\n[ \t]*\n")
-
-
-def _sentences(text: str) -> list[int]:
-    """Sentence start offsets (sentences-v1): terminal punctuation then a capital/digit, or a blank line.
-
-    A full stop after a known abbreviation (Mr., e.g., U.S.) or after a one-letter word (initials) ends nothing.
-    """
-    ends = [m.end() for m in _SENT_PUNCT.finditer(text)]
-    if "\n\n" in text or "\n \n" in text or "\n\t" in text:
-        paras = [m.end() for m in _PARAGRAPH.finditer(text)]
-        if paras:
-            ends = sorted(set(ends) | set(paras))
-    return [0] + ends
+# -- sentences (sentences-v1): one definition for hits and counts, in normalize.py -----------------------------
+_sentences = sentence_starts
 
 
 # -- pattern compilation --------------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ SCORE_COLUMNS = [
     "W", "R",
     "n_hits", "n_west", "n_target", "n_hedging", "n_unattributed", "n_dropped",
     "rate_per_10k", "west_per_10k", "target_per_10k", "hedging_per_10k",
-    "low_evidence",
+    "low_evidence", "outside_ci", "ratio_outside_ci", "logit_outside_ci",
 ]
 _BLANKED = ["score", "ci_low", "ci_high", "ratio", "ratio_ci_low", "ratio_ci_high", "logit", "logit_ci_low",
             "logit_ci_high"]
@@ -246,13 +246,22 @@ def _derive(stats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _interval(replicates: np.ndarray, estimate: float, level: float) -> tuple[float, float]:
-    """Percentile interval of the defined replicates, widened if needed to contain ``estimate``."""
+    """Percentile interval of the defined replicates, as it is: never widened to contain ``estimate`` (an
+    estimate outside it is flagged by :func:`_flag_outside`)."""
     valid = replicates[~np.isnan(replicates)]
     if valid.size == 0 or math.isnan(estimate):
         return math.nan, math.nan
     alpha = (1.0 - level) / 2.0
     lo, hi = np.percentile(valid, [100.0 * alpha, 100.0 * (1.0 - alpha)])
-    return float(min(lo, estimate)), float(max(hi, estimate))
+    return float(lo), float(hi)
+
+
+def _flag_outside(out: pd.DataFrame) -> None:
+    """``outside_ci``, ``ratio_outside_ci``, ``logit_outside_ci``: the estimate lies outside its percentile
+    interval (possible with a skewed bootstrap distribution); False where there is no estimate or interval."""
+    for prefix, col in (("", "score"), ("ratio_", "ratio"), ("logit_", "logit")):
+        est, lo, hi = (out[c].astype(float) for c in (col, prefix + "ci_low", prefix + "ci_high"))
+        out[prefix + "outside_ci"] = ((est < lo) | (est > hi)).astype(bool)
 
 
 def _key_int(key: Any) -> int:
@@ -386,6 +395,7 @@ def score_documents(
     _rates(out, out["n_words"])
     out["low_evidence"] = (out["n_hits"] < min_hits) | out["ci_low"].isna()
     out.loc[out["low_evidence"], _BLANKED] = np.nan
+    _flag_outside(out)
     cat_cols = [col for _, col in _category_columns(entries)]
     for col in cat_cols:
         out[col] = counts[col].to_numpy()
@@ -562,6 +572,7 @@ def score_periods(
     for col in [c for c in key_cols if c in ("year", "window_from", "window_to")]:
         out[col] = out[col].astype(int)
     out["low_evidence"] = out["low_evidence"].astype(bool)
+    _flag_outside(out)
     first = key_cols + ["score", "ci_low", "ci_high", "ratio", "ratio_ci_low", "ratio_ci_high", "logit",
                         "logit_ci_low", "logit_ci_high", "W", "R", "n_docs", "n_docs_with_hits", "n_words"]
     return out[first + [c for c in SCORE_COLUMNS if c not in first] + cat_cols]

@@ -26,6 +26,9 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import StoreError
+from ..normalize import SENTENCES_RULE, count_sentences
+from . import documents as _documents
+from . import indicators as _meta
 from . import schema
 
 __all__ = ["Store", "default_db_path", "DEFAULT_DB"]
@@ -132,6 +135,7 @@ class Store:
         store = cls(conn, db, mode)
         if not readonly:
             store._migrate()
+            store._recount_sentences()
         else:
             store._check_version()
         return store
@@ -221,6 +225,16 @@ class Store:
                             conn.execute(statement)
                     conn.execute(f"PRAGMA user_version={target}")
                     version = target
+
+    def _recount_sentences(self) -> None:
+        """Recount the stored documents' sentences once after the sentence rule changed (``sentences`` is what
+        the scores' bootstrap resamples; it must be the matcher's sentences, see normalize.sentence_starts)."""
+        if _meta.get_setting(self.conn, "sentences_rule") == SENTENCES_RULE:
+            return
+        with self.write() as conn:
+            if _meta.get_setting(conn, "sentences_rule") != SENTENCES_RULE:
+                _documents.recount_sentences(conn, count_sentences)
+                _meta.set_setting(conn, "sentences_rule", SENTENCES_RULE)
 
     def integrity_check(self) -> str:
         """Result of ``PRAGMA integrity_check`` (``'ok'`` when the file is sound)."""

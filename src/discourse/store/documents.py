@@ -289,3 +289,15 @@ def document_filter_sql(
         clauses.append(f"{alias}.id IN ({', '.join('?' * len(id_list)) or 'NULL'})")
         params.extend(id_list)
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def recount_sentences(conn: sqlite3.Connection, count) -> int:
+    """Set every stored document's ``sentences`` to ``count(text)`` (after a change of the sentence rule);
+    return how many changed. Run inside a write transaction."""
+    changed = 0
+    for (doc_id,) in conn.execute("SELECT id FROM documents ORDER BY id").fetchall():
+        text = document_text(conn, doc_id) or ""
+        n = int(count(text))
+        changed += conn.execute("UPDATE documents SET sentences = ? WHERE id = ? AND sentences != ?",
+                                (n, doc_id, n)).rowcount
+    return changed
