@@ -262,6 +262,11 @@ CODES: tuple[Code, ...] = (
          cli_hint="use --by year, month, doc_type, speaker or country"),
     Code("D314", ScoreError, "per must be a positive whole number of words, not {per}", "e.g. per=10000",
          cli_hint="e.g. --per 10000"),
+    Code("D315", LexiconError, "{owner}: regex {pattern} ran over the time limit of {seconds} s on document {doc_id}",
+         "rewrite the pattern without nested quantifiers (`discourse lexicon check` names them), or raise the limit "
+         "with DISCOURSE_REGEX_TIMEOUT=SECONDS"),
+    Code("D316", LexiconError, "DISCOURSE_REGEX_TIMEOUT={value} is not a positive number of seconds",
+         "set DISCOURSE_REGEX_TIMEOUT to the seconds lexicon regexes may take per document, e.g. 5"),
 
     # -- D4xx ScoreError: scores, timelines, exports ------------------------------------------------------
     Code("D401", ScoreError, "unknown export format {fmt}", "use csv or parquet"),

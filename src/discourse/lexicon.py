@@ -27,6 +27,7 @@ from typing import Any, Iterable
 import yaml
 
 from .errors import LexiconError
+from .regex_guard import backtracking_risk
 from .resources import shipped
 
 __all__ = [
@@ -331,6 +332,12 @@ def _patterns(value, where: tuple, loc: _Located, owner: str, lemma_langs: set[s
                     re.compile(text)
                 except re.error as exc:
                     loc.problems.append(Problem(loc.path, loc.line(wi), f"{owner}: invalid regex {text!r}: {exc}"))
+                    continue
+                risk = backtracking_risk(text)
+                if risk:
+                    loc.problems.append(Problem(loc.path, loc.line(wi), f"{owner}: regex {text!r} can backtrack for "
+                                                f"minutes ({risk}); use one quantifier, a possessive one (x*+) or an "
+                                                "atomic group (?>...)"))
                     continue
             if mode == "lemma" and lemma_langs is not None and lang not in lemma_langs:
                 loc.problems.append(Problem(loc.path, loc.line(wi), f"{owner}: lemma mode needs a lemma table and there is none for {lang!r}; use stem (prefix) mode, e.g. {{stem: {text.split()[0][:-1]!r}}}"))

@@ -32,6 +32,7 @@ from .errors import LexiconError
 from .lexicon import LANGUAGES, Actor, Entry, Lexicon, Pattern, fold, load_lexicon
 from .nlp import Pipeline, forms_of, get_pipeline
 from .normalize import sentence_starts
+from .regex_guard import GuardedRegex, start_document
 from .store import documents as _docs
 from .store import matches as _sql
 
@@ -198,13 +199,19 @@ class _Compiled:
                 if p.lang != lang:
                     continue
                 src = _pattern_regex(p)
-                if p.mode == "regex":  # regex patterns see the folded text; (?i:) keeps upper-case literals working
-                    src = f"(?i:{src})"
                 cs = None
-                if p.case_sensitive:
-                    cs = re.compile(p.text if p.mode == "regex" else _pattern_regex(p, folded=False))
+                if p.mode == "regex":  # regex patterns see the folded text; (?i:) keeps upper-case literals working
+                    # user-written: run with a time limit per document (regex_guard), never a hang
+                    owner_name = f"{type(owner).__name__.lower()} {owner.id}"
+                    rx = GuardedRegex(f"(?i:{src})", owner_name, p.text)
+                    if p.case_sensitive:
+                        cs = GuardedRegex(p.text, owner_name, p.text)
+                else:
+                    rx = re.compile(src)
+                    if p.case_sensitive:
+                        cs = re.compile(_pattern_regex(p, folded=False))
                 idx = len(items)
-                items.append((oi, p, re.compile(src), cs))
+                items.append((oi, p, rx, cs))
                 trig = _triggers(p)
                 if trig is None:
                     alone.append(idx)
@@ -412,6 +419,7 @@ class _Matcher:
         ``cache``: {sent_start: (sent_end, offsets, lemmas)} of tokenized sentences, or a callable returning it
         (called only when the text holds a candidate, so documents without one cost no cache read).
         """
+        start_document(doc_id)  # the time budget of the lexicon's regexes on this text
         view, vpos, removed = _view(text)
         folded = fold(view)
         cands = self.entry_scan.find(folded, view)
