@@ -297,7 +297,7 @@ def test_ungdc_download_offline_is_a_clear_error(tmp_path, monkeypatch, corpus):
     import urllib.error
     import urllib.request
 
-    from discourse.ingest.ungdc import fetch_ungdc
+    from discourse.ingest.ungdc_fetch import fetch_ungdc
 
     def offline(*args, **kwargs):
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
@@ -337,7 +337,7 @@ def _dump(path: Path) -> dict:
 
 def test_ungdc_fetch_into_store(sample_archives, tmp_path):
     from discourse import Corpus
-    from discourse.ingest.ungdc import fetch_ungdc
+    from discourse.ingest.ungdc_fetch import fetch_ungdc
 
     with Corpus.open(tmp_path / "s.sqlite") as corpus:
         report = fetch_ungdc(corpus, sample_archives["tar.xz"], speakers=SPEAKERS, workers=0)
@@ -361,7 +361,7 @@ import os, signal, sys
 import discourse.ingest.pipeline as pipeline
 import discourse.store.documents as documents
 from discourse import Corpus
-from discourse.ingest.ungdc import fetch_ungdc
+from discourse.ingest.ungdc_fetch import fetch_ungdc
 
 pipeline.COMMIT_DOCS = 4          # commit every 4 documents
 original = documents.record_source
@@ -384,7 +384,7 @@ def test_ungdc_resume_after_kill_gives_the_same_store(sample_archives, tmp_path)
     import sys
 
     from discourse import Corpus
-    from discourse.ingest.ungdc import fetch_ungdc
+    from discourse.ingest.ungdc_fetch import fetch_ungdc
 
     archive = sample_archives["tar.xz"]
     reference = tmp_path / "reference.sqlite"

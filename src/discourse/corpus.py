@@ -92,4 +92,4 @@ class Corpus:
             return _docs.document_text(conn, record["id"])
 
     def __len__(self) -> int:
-        return self.store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        return _docs.count_documents(self.store.conn)

@@ -118,7 +118,7 @@ _UNVOTES_SOURCE = {
     "cited_in": None,
 }
 
-_COMPUTED_META = {
+COMPUTED_META = {
     ROLLCALL_INDICATOR: {
         "label": "UN General Assembly voting agreement computed from roll calls",
         "unit": "share", "direction": 1, "frequency": "annual", "period_start": None,
@@ -321,7 +321,7 @@ def read_indicator_file(
         if not _NAME.match(name):
             problems.append(("D511", line, f"indicator name {name!r} must be lower-case letters, digits and underscores"))
             ok = False
-        elif name in DERIVED or name in _COMPUTED_META:
+        elif name in DERIVED or name in COMPUTED_META:
             problems.append(("D511", line, f"indicator {name!r} is computed by discourse and cannot be loaded from a file"))
             ok = False
         if not _country_ok(country):
@@ -357,7 +357,7 @@ def read_indicator_file(
             problems.append(("D510", line, f"bound {rec.get('bound')!r} must be empty, lower or upper"))
             ok = False
         meta = metadata.get(name) or known.get(name)
-        if _NAME.match(name) and name not in DERIVED and name not in _COMPUTED_META and meta is None:
+        if _NAME.match(name) and name not in DERIVED and name not in COMPUTED_META and meta is None:
             problems.append(("D506", line, f"indicator {name!r} is new and has no metadata (label, unit, direction)"))
             ok = False
         elif meta is not None and unit in UNITS and unit != meta["unit"]:
@@ -751,10 +751,10 @@ def store_un_vote_agreement(corpus, agreement: pd.DataFrame, country: str, partn
             rows.append({"indicator": name, "country": country, "partner": partner, "year": int(rec.year),
                          "value": value, "unit": unit, "bound": "", "source": "computed from roll calls",
                          "note": note, "file": None, "line": None, "origin": "computed"})
-    metas = [{"indicator": k, "origin": "computed", **v} for k, v in _COMPUTED_META.items()]
+    metas = [{"indicator": k, "origin": "computed", **v} for k, v in COMPUTED_META.items()]
     with corpus.store.write() as conn:
         _sql.upsert_meta(conn, metas)
-        for name in _COMPUTED_META:
+        for name in COMPUTED_META:
             _sql.delete_values(conn, name, country, partner)
         _sql.replace_values(conn, rows)
     return len(rows)

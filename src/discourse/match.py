@@ -36,7 +36,8 @@ from .regex_guard import GuardedRegex, start_document
 from .store import documents as _docs
 from .store import matches as _sql
 
-__all__ = ["Hit", "match_text", "match_corpus", "hits", "kwic", "search", "resolve_terms", "phrase_hits", "CONTEXT_CHARS"]
+__all__ = ["Hit", "match_text", "match_corpus", "hits", "kwic", "search", "resolve_terms", "phrase_hits", "ensure_matched",
+           "CONTEXT_CHARS"]
 
 CONTEXT_CHARS = 160  # characters of context stored on each side of a hit (KWIC needs no text reads)
 CHUNK_DOCS = 32      # documents per worker task
@@ -540,11 +541,9 @@ def _matchers(lexicon: Lexicon, entry_ids: tuple[str, ...]) -> _Matchers:
 
 def _run_chunk(db_path: str | None, conn, lexicon: Lexicon, entry_ids: tuple[str, ...], doc_ids: list[str]):
     """Match a chunk of documents; returns (doc -> n_hits, hit rows, new token rows, n_tokenized). Reads only."""
-    import sqlite3
-
     own = conn is None
     if own:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=120)
+        conn = _sql.connect_readonly(db_path)
     try:
         matchers = _matchers(lexicon, entry_ids)
         doc_hits: dict[str, int] = {}
@@ -660,7 +659,7 @@ def match_corpus(corpus, lexicon: Lexicon | None = None, *, workers: int = 2, pr
         else:
             if len(doc_ids) * len(entries) >= PRELOAD_WORK:  # much to tokenize: build spaCy once, before forking
                 with store.read() as conn:
-                    langs = [r[0] for r in conn.execute("SELECT DISTINCT language FROM documents")]
+                    langs = _docs.languages(conn)
                 for lang in langs:
                     if lang in LANGUAGES:
                         _matchers(lexicon, entry_ids).get(lang).pipeline.nlp
@@ -725,13 +724,7 @@ def phrase_hits(corpus, phrase: str, where: str, params: list) -> list[tuple]:
     out = []
     with store.read() as conn:
         docs = _sql.fts_documents(conn, [fold(w) for w in words], where, params)
-        meta = {}
-        if docs:
-            ids = [d[0] for d in docs]
-            for i in range(0, len(ids), 500):
-                part = ids[i:i + 500]
-                for r in conn.execute(f"SELECT id, date, year, country FROM documents WHERE id IN ({', '.join('?' * len(part))})", part):
-                    meta[r[0]] = r[1:]
+        meta = _docs.dates_of(conn, [d[0] for d in docs]) if docs else {}
     for doc_id, lang, text, page_csv in docs:
         view, vpos, removed = _view(text)
         folded = fold(view)
@@ -792,7 +785,7 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
     resolved = [(t, None) for t in terms] if phrases else resolve_terms(lexicon, terms)
     needed = [e for _, es in resolved if es for e in es]
     if needed:
-        _ensure(corpus, lexicon, needed, progress, workers, doc_filters)
+        ensure_matched(corpus, lexicon, needed, progress, workers, doc_filters)
     rows: list[tuple] = []
     for term, entries in resolved:
         with corpus.store.read() as conn:
@@ -848,7 +841,8 @@ def search(corpus, phrases: Sequence[str] | str, *, window: int = 8, limit: int 
     return kwic(corpus, phrases, window=window, limit=limit, phrases=True, **doc_filters)
 
 
-def _ensure(corpus, lexicon: Lexicon, entries: Sequence[Entry], progress, workers: int, doc_filters: dict) -> None:
+def ensure_matched(corpus, lexicon: Lexicon, entries: Sequence[Entry], progress, workers: int,
+                   doc_filters: dict) -> None:
     """Match the needed entries in the documents in scope if the cache misses any (progress bar if long)."""
     where, params = _docs.document_filter_sql(**doc_filters)
     with corpus.store.read() as conn:

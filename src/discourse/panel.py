@@ -215,7 +215,7 @@ def panel(
                                    unit="count")
             values = pd.concat([values, extra, extra_n], ignore_index=True)
             rollcall_info = {"computed_from": str(folder), "convention": "identical", "exclude_issues": []}
-            for name, rec in _ind._COMPUTED_META.items():
+            for name, rec in _ind.COMPUTED_META.items():
                 if name not in meta.index:
                     meta.loc[name, ["label", "unit", "direction", "frequency", "source"]] = [
                         rec["label"], rec["unit"], rec["direction"], "annual", rec["source"]]

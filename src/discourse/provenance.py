@@ -23,7 +23,7 @@ import platform
 from importlib import metadata
 from typing import Any, Iterable
 
-from . import __version__
+from ._version import __version__
 from .lexicon import RULES
 from .tables import corpus_snapshot
 

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import __version__
+from ._version import __version__
 from .errors import DiscourseError, ReportError
 from .metadata import parse_date
 from .provenance import provenance

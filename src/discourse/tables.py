@@ -19,7 +19,7 @@ from typing import IO, Any, Iterable
 
 import pandas as pd
 
-from . import __version__
+from ._version import __version__
 from .errors import ScoreError
 
 __all__ = ["Table", "write_table", "write_csv", "neutralize_formulas", "corpus_snapshot", "sidecar_path"]

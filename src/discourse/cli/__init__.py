@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from .. import __version__
+from .._version import __version__
 from ..error_catalogue import hint_for_cli
 from ..errors import DiscourseError
 

@@ -70,7 +70,7 @@ def fetch_ungdc_command(source, speakers, sha256, workers, max_member_mb, dry_ru
     Members are streamed from the archive (nothing is unpacked to disk); the non-speech files of the
     published archive are skipped and listed; a re-run only adds what is missing.
     """
-    from ..ingest.ungdc import fetch_ungdc
+    from ..ingest.ungdc_fetch import fetch_ungdc
 
     from ..corpus import Corpus
     from ..store import default_db_path

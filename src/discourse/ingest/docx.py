@@ -15,6 +15,7 @@ from __future__ import annotations
 from ..errors import IngestError
 from ..metadata import DocumentMeta
 from ._zipsafe import open_zip, read_member
+from .assemble import assemble
 from .document import DocumentText, Limits, SourceItem
 
 __all__ = ["read_docx"]
@@ -69,7 +70,6 @@ def read_docx(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
     limits:
         ``max_zip_ratio``, ``max_zip_member_bytes``, ``max_bytes`` bound what the container may expand to.
     """
-    from .readers import assemble
 
     source = item.source
     zf = open_zip(item.data, source, limits)

@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from ..errors import IngestError
 from ..metadata import DocumentMeta, check_language
 from ..normalize import normalize_text
+from .assemble import assemble
+from .clock import note_page, timeout_message
 from .document import DocumentText, Limits, SourceItem
 
 __all__ = ["read_pdf"]
@@ -718,7 +720,6 @@ def _read(item: SourceItem, limits: Limits, started: float, logs: list[str]) -> 
     from pdfminer.pdfpage import PDFPage
     from pdfplumber.page import Page
 
-    from .readers import assemble
 
     source, password = item.source, item.password
     pdf = _open(item.data, item)
@@ -754,11 +755,9 @@ def _read(item: SourceItem, limits: Limits, started: float, logs: list[str]) -> 
         duplicates = unmapped = total_chars = 0
         doctop = 0.0
         for number, obj in enumerate(page_objs, start=1):
-            if time.monotonic() - started > limits.seconds:
-                from .pool import timeout_message  # one code (D107) for a timeout, whichever check sees it
-
+            if time.monotonic() - started > limits.seconds:  # one code (D107), whichever check sees it
                 raise timeout_message(source, limits.seconds, number)
-            _note_page(number)
+            note_page(number)  # so a timeout can name the page
             try:
                 page = Page(pdf, obj, page_number=number, initial_doctop=doctop)
                 doctop += float(page.height)
@@ -840,15 +839,6 @@ def _read(item: SourceItem, limits: Limits, started: float, logs: list[str]) -> 
         unmapped_share=share,
         warnings=warnings,
     )
-
-
-def _note_page(number: int) -> None:
-    """Tell the worker pool which page is being read, so a timeout can name it."""
-    try:
-        from .pool import note_page
-    except ImportError:  # pragma: no cover - pool not available
-        return
-    note_page(number)
 
 
 def _ranges(numbers: list[int]) -> str:

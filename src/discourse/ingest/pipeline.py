@@ -322,7 +322,7 @@ class _Engine:
             merged.update(meta)
             if not self.dry_run and raw is not None:
                 try:
-                    self._savepoint(conn, lambda: _docs.record_source(conn, source, size, raw, doc_id))
+                    _docs.in_savepoint(conn, lambda: _docs.record_source(conn, source, size, raw, doc_id))
                 except sqlite3.Error as exc:
                     return ("failed", source, ("D211", f"{source}: could not be stored: {exc}"))
             if merged != first_meta:
@@ -342,7 +342,7 @@ class _Engine:
             return status
 
         try:
-            status = write() if self.dry_run else self._savepoint(conn, write)
+            status = write() if self.dry_run else _docs.in_savepoint(conn, write)
         except sqlite3.Error as exc:
             self.seen.pop(doc_id, None)
             return ("failed", source, ("D211", f"{source}: could not be stored: {exc}"))
@@ -351,18 +351,6 @@ class _Engine:
             return ("failed", source, ("D211", f"{source}: its stored document {doc_id} disappeared; run again"))
         return (status, source, doc_id)
 
-    @staticmethod
-    def _savepoint(conn: sqlite3.Connection, fn: Callable):
-        conn.execute("SAVEPOINT doc")
-        try:
-            result = fn()
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK TO doc")
-                conn.execute("RELEASE doc")
-            raise
-        conn.execute("RELEASE doc")
-        return result
 
     def _tick(self) -> None:
         self.done += 1
