@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import match as _match
+from . import score as _score
+from . import timeline as _timeline
+from .lexicon import load_lexicon
 from .provenance import provenance
 from .tables import Table, corpus_snapshot, neutralize_formulas, sidecar_path, write_csv, write_table
 
@@ -38,8 +42,6 @@ def _filters(filters: dict) -> dict:
 
 
 def _lexicon(lexicon):
-    from .lexicon import load_lexicon
-
     if lexicon is None or isinstance(lexicon, (str, Path)):
         return load_lexicon(lexicon)
     return lexicon
@@ -47,9 +49,7 @@ def _lexicon(lexicon):
 
 def scores_table(corpus, *, level: str = "year", lexicon=None, **params) -> ExportTable:
     """Orientation scores at ``level`` (document, year, month, window); see :func:`discourse.score.scores_table`."""
-    from .score import scores_table as _scores_table
-
-    return _scores_table(corpus, level=level, lexicon=lexicon, **params)
+    return _score.scores_table(corpus, level=level, lexicon=lexicon, **params)
 
 
 #: Columns of the matches export, in order (see docs/exports.md).
@@ -67,17 +67,14 @@ def matches_table(corpus, *, lexicon=None, ensure_matches: bool = True, **filter
     entry's position and weight and the scoring's eff_position, pole and counted (see docs/scoring.md), so
     every score can be traced back to its hits.
     """
-    from . import match as _match
-    from .score import count_hits, entries_frame
-
     lexicon = _lexicon(lexicon)
     filters = _filters(filters)
     if ensure_matches:
         _match.match_corpus(corpus, lexicon, progress=False, **filters)
     hits = _match.hits(corpus, lexicon, progress=False, **filters)
     documents = corpus.documents(**filters)
-    entries = entries_frame(lexicon)
-    counted = count_hits(hits, entries)
+    entries = _score.entries_frame(lexicon)
+    counted = _score.count_hits(hits, entries)
     if "label" not in counted.columns:
         counted = counted.merge(entries[["entry_id", "label"]], on="entry_id", how="left")
     meta = documents.set_index("id")
@@ -98,11 +95,9 @@ def matches_table(corpus, *, lexicon=None, ensure_matches: bool = True, **filter
 
 def timeline_table(corpus, terms, *, lexicon=None, by: str = "year", per: int = 10000, **filters) -> ExportTable:
     """Counts and rates of terms, entries or categories per period (the matcher's :func:`discourse.timeline`)."""
-    from .timeline import timeline as _timeline
-
     lexicon = _lexicon(lexicon)
     filters = _filters(filters)
-    frame = _timeline(corpus, list(terms), lexicon, by=by, per=per, progress=False, **filters)
+    frame = _timeline.timeline(corpus, list(terms), lexicon, by=by, per=per, progress=False, **filters)
     documents = corpus.documents(**filters)
     record = provenance(lexicon=lexicon, documents=documents,
                         parameters={"terms": list(terms), "by": by, "per": per, "filters": filters,

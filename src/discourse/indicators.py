@@ -31,6 +31,7 @@ import pandas as pd
 import pycountry
 import yaml
 
+from .defaults import ISSUE_CODES, ROLLCALL_CONVENTIONS
 from .errors import IndicatorError
 from .metadata import ORGANIZATIONS
 from .resources import shipped
@@ -84,24 +85,8 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _META_KEYS = {"label", "unit", "direction", "frequency", "period_start", "description", "source"}
 _SOURCE_KEYS = {"name", "url", "published", "retrieved", "cited_in", "transcribed"}
 
-ISSUE_CODES: dict[str, str] = {
-    "me": "Palestinian conflict",
-    "nu": "Nuclear weapons and nuclear material",
-    "di": "Arms control and disarmament",
-    "hr": "Human rights",
-    "co": "Colonialism",
-    "ec": "Economic development",
-}
-"""Topic codes of the roll-call issues table (``--exclude-issues``)."""
+# ISSUE_CODES and ROLLCALL_CONVENTIONS live in defaults.py (the CLI lists them without importing this module).
 
-ROLLCALL_CONVENTIONS: dict[str, str] = {
-    "identical": "agreement = roll calls with identical votes (yes-yes, no-no, abstain-abstain) / roll calls both "
-                 "voted on",
-    "half": "as identical, but one abstaining while the other votes yes or no counts 0.5 (Lijphart's index of "
-            "agreement)",
-    "yesno": "only roll calls where both voted yes or no; agreement = identical / those roll calls",
-}
-"""How votes count toward agreement (``--abstain-convention``)."""
 
 ROLLCALL_INDICATOR = "un_vote_agreement_rollcall"
 ROLLCALL_N_INDICATOR = "un_vote_rollcalls_both_voted"

@@ -27,6 +27,7 @@ from typing import Any, Iterable
 import yaml
 
 from .errors import LexiconError
+from .nlp import has_lemma_table
 from .regex_guard import backtracking_risk
 from .resources import shipped
 
@@ -213,7 +214,7 @@ class Lexicon:
 
     def to_frame(self):
         """The entries as a DataFrame (one row per entry), as `discourse lexicon show` prints them."""
-        import pandas as pd
+        import pandas as pd  # deferred: heavy; `import discourse.cli` must stay light
 
         rows = []
         for e in self.entries:
@@ -285,8 +286,6 @@ def _read_yaml(path: Path) -> tuple[Any, _Located]:
 
 # -- validation (the one place) ------------------------------------------------------------------------------
 def _lemma_languages() -> set[str]:
-    from .nlp import has_lemma_table
-
     return {lang for lang in LANGUAGES if has_lemma_table(lang)}
 
 

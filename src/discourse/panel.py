@@ -29,9 +29,11 @@ import pandas as pd
 from scipy import stats
 
 from . import indicators as _ind
+from . import score as _score
+from .defaults import COMPOSITE_METHODS
 from .errors import IndicatorError
 from .provenance import provenance
-from . import score as _score
+from .tables import write_table
 
 __all__ = [
     "SCORE_COLUMNS",
@@ -48,7 +50,6 @@ SCORE_COLUMNS = ("score", "ci_low", "ci_high", "ratio", "logit", "n_docs", "n_wo
 DESCRIPTIVE_BELOW = 15
 """Correlations on fewer pairs than this are labelled ``descriptive``."""
 
-COMPOSITE_METHODS = ("pca", "mean")
 DEFAULT_LAGS = (-2, -1, 0, 1, 2)
 
 
@@ -79,7 +80,7 @@ class CompositeIndex:
         self.columns_ = list(aligned.columns)
         self.n_years_ = int(len(complete))
         if self.method == "pca":
-            from sklearn.decomposition import PCA
+            from sklearn.decomposition import PCA  # deferred: scikit-learn is heavy; only the pca composite needs it
 
             pca = PCA(n_components=1, random_state=0).fit(complete.to_numpy())
             loadings = pca.components_[0]
@@ -335,8 +336,6 @@ def write_panel(corpus, out: str | os.PathLike = "out", *, country: str = "AZE",
 
     Example (the main job): ``write_panel(corpus, "out/panel.csv", country="AZE", lexicon=lexicon)``.
     """
-    from .tables import write_table
-
     out = Path(out)
     path = out if out.suffix.lower() == ".csv" else out / "panel.csv"
     corr_path = path.with_name(f"{path.stem}_correlations.csv")

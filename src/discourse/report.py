@@ -41,8 +41,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import match as _match
+from . import panel as _panel
+from . import score as _score
+from . import timeline as _timeline
 from ._version import __version__
 from .errors import DiscourseError, ReportError
+from .lexicon import load_lexicon
 from .metadata import parse_date
 from .provenance import provenance
 from .resources import shipped
@@ -166,14 +171,12 @@ def _term_rates(corpus, lexicon, hits: pd.DataFrame, entries: pd.DataFrame, top:
 
     Years with documents but no hits of an entry are 0; years without documents are absent.
     """
-    from .timeline import timeline
-
     cols = ["year", "entry_id", "label", "count", "rate_per_10k", "n_docs", "n_words"]
     if hits.empty:
         return pd.DataFrame(columns=cols)
     counts = hits["entry_id"].value_counts()
     leading = sorted(counts.index, key=lambda e: (-int(counts[e]), str(e)))[:top]
-    frame = timeline(corpus, leading, lexicon, by="year", per=10_000, **filters)
+    frame = _timeline.timeline(corpus, leading, lexicon, by="year", per=10_000, **filters)
     labels = entries.drop_duplicates("entry_id").set_index("entry_id")["label"].to_dict()
     frame = frame.rename(columns={"term": "entry_id"})
     frame["label"] = [labels.get(e, e) for e in frame["entry_id"]]
@@ -186,10 +189,6 @@ def _term_rates(corpus, lexicon, hits: pd.DataFrame, entries: pd.DataFrame, top:
 
 def _gather(corpus, *, country, year_from, year_to, lexicon, target, events, top_terms, seed, level, replicates,
             min_hits) -> _Data:
-    from . import score as _score
-    from . import match as _match
-    from .lexicon import load_lexicon
-
     if lexicon is None or isinstance(lexicon, (str, os.PathLike)):
         lexicon = load_lexicon(lexicon, target=target)
     filters = {k: v for k, v in (("country", country), ("year_from", year_from), ("year_to", year_to))
@@ -229,8 +228,6 @@ def _gather_indicators(corpus, data: _Data, *, country, year_from, year_to) -> N
         data.notes["indicators"] = ("Indicators are shown for one country: build the report for one country "
                                     "(for example AZE).")
         return
-    from . import panel as _panel
-
     lo = int(year_from) if year_from is not None else int(data.documents["year"].min())
     hi = int(year_to) if year_to is not None else int(data.documents["year"].max())
     frame = _panel.panel(corpus, country, lo, hi, scores=data.years, lexicon=data.lexicon)
@@ -270,7 +267,7 @@ class _Figure:
 
 
 def _new_figure(width: float, height: float):
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # deferred: heavy (matplotlib/jinja2); loaded when a report is built
 
     # A fixed layout (no constrained/tight layout): the figures are regular grids, and skipping the layout
     # engine halves the drawing time on long year ranges.
@@ -278,7 +275,7 @@ def _new_figure(width: float, height: float):
 
 
 def _save(fig, out: Path, name: str, title: str, caption: str, alt: str) -> _Figure:
-    import matplotlib
+    import matplotlib  # deferred: heavy (matplotlib/jinja2); loaded when a report is built
 
     out.mkdir(parents=True, exist_ok=True)
     png, svg = out / f"{name}.png", out / f"{name}.svg"
@@ -563,6 +560,7 @@ def _document_pages(text: str, page_starts: list[int], hits: pd.DataFrame) -> li
 
 # -- rendering ----------------------------------------------------------------------------------------------------
 def _environment():
+    # deferred: heavy (matplotlib/jinja2); loaded when a report is built
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     env = Environment(loader=PackageLoader("discourse", "templates"),
@@ -662,8 +660,6 @@ def build_report(
 
     >>> # build_report(corpus, "out/report", country="AZE", year_from=1992, year_to=2024)
     """
-    from . import score as _score
-
     seed = _score.DEFAULT_SEED if seed is None else seed
     level = _score.DEFAULT_LEVEL if level is None else level
     replicates = _score.DEFAULT_REPLICATES if replicates is None else replicates

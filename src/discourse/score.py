@@ -38,7 +38,10 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from . import match as _match
+from .defaults import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
 from .errors import ScoreError
+from .lexicon import load_lexicon
 from .provenance import SCORING_RULES, provenance
 from .tables import Table
 
@@ -62,10 +65,7 @@ __all__ = [
 ]
 
 # SCORING_RULES, the version of the counting and scoring rules, is registered with the others in provenance.py.
-DEFAULT_SEED = 20240924
-DEFAULT_REPLICATES = 1000
-DEFAULT_LEVEL = 0.95
-DEFAULT_MIN_HITS = 5
+# DEFAULT_SEED, DEFAULT_REPLICATES, DEFAULT_LEVEL, DEFAULT_MIN_HITS: in defaults.py (shown by the CLI).
 
 #: Actor groups (from the gazetteer) that point a ``needs_target`` entry toward the target power or the West.
 TOWARD_TARGET = ("target", "target_led")
@@ -642,9 +642,6 @@ def _split_filters(filters: dict) -> dict:
 
 def _inputs(corpus, lexicon, filters: dict, ensure_matches: bool):
     """(lexicon, documents, hits, entries) for scoring, bringing the match cache up to date first."""
-    from .lexicon import load_lexicon
-    from . import match as _match
-
     if lexicon is None or isinstance(lexicon, (str, Path)):
         lexicon = load_lexicon(lexicon)
     filters = _split_filters(filters)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from ..corpus import Corpus
+from ..errors import IngestError
+from ..metadata import DOC_TYPES, check_country
+
+if TYPE_CHECKING:  # annotations only: pandas itself is imported where a frame is built
+    import pandas as pd
 
 __all__ = ["db_option", "format_option", "open_corpus", "emit", "filter_options"]
 
@@ -31,8 +36,6 @@ def format_option(f):
 
 def _check_types(ctx, param, value):
     """Refuse an unknown document type (a typo would otherwise select nothing, silently)."""
-    from ..metadata import DOC_TYPES
-
     if value is None:
         return None
     unknown = [v.strip() for v in value.split(",") if v.strip() and v.strip().lower() not in DOC_TYPES]
@@ -44,9 +47,6 @@ def _check_types(ctx, param, value):
 
 def _check_countries(ctx, param, value):
     """Refuse a value that is not an ISO 3166-1 alpha-3 code or EU (a name such as 'Azerbaijan' selects nothing)."""
-    from ..errors import IngestError
-    from ..metadata import check_country
-
     if value is None:
         return None
     unknown = []
@@ -80,6 +80,7 @@ def open_corpus(db: str | None, *, create: bool = False) -> Corpus:
 
 def emit(frame: pd.DataFrame, fmt: str, *, max_colwidth: int = 60) -> None:
     """Print a DataFrame as an aligned table, RFC 4180 CSV or JSON records."""
+    import pandas as pd  # deferred: heavy; only commands that print a table need it
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt == "json":

@@ -25,7 +25,7 @@ class _Progress:
         self.bar = None
         self.start = time.perf_counter()
         if enabled and sys.stderr.isatty():
-            from tqdm import tqdm
+            from tqdm import tqdm  # deferred: the command's stack (pandas, readers) loads only when it runs
 
             self.bar = tqdm(unit="doc", desc="statements", file=sys.stderr, smoothing=0.1)
         self.enabled = enabled
@@ -70,9 +70,10 @@ def fetch_ungdc_command(source, speakers, sha256, workers, max_member_mb, dry_ru
     Members are streamed from the archive (nothing is unpacked to disk); the non-speech files of the
     published archive are skipped and listed; a re-run only adds what is missing.
     """
+    # deferred: the command's stack (pandas, readers) loads only when it runs
     from ..ingest.ungdc_fetch import fetch_ungdc
 
-    from ..corpus import Corpus
+    from ..corpus import Corpus  # deferred: the command's stack (pandas, readers) loads only when it runs
     from ..store import default_db_path
 
     if dry_run and not default_db_path(db).exists():

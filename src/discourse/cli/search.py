@@ -16,7 +16,7 @@ def _lexicon_options(f):
 
 
 def _lexicon(path, target):
-    from ..lexicon import load_lexicon
+    from ..lexicon import load_lexicon  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     return load_lexicon(path, target=target)
 
@@ -50,7 +50,7 @@ def kwic_command(terms, window, limit, negated, doc_type, country, year_from, ye
       discourse kwic strategic_partnership --country AZE --negated exclude
       discourse kwic "good-neighbourly relations"   (not in the lexicon: searched in the text)
     """
-    from ..match import kwic
+    from ..match import kwic  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     with open_corpus(db) as corpus:
         frame = kwic(corpus, list(terms), _lexicon(lexicon_path, target), window=window, negated=negated, limit=limit,
@@ -76,7 +76,7 @@ def timeline_command(terms, by, per, doc_type, country, year_from, year_to, lexi
     Example:
       discourse timeline "Non-Aligned Movement" --country AZE --by year --format csv
     """
-    from ..timeline import timeline
+    from ..timeline import timeline  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     with open_corpus(db) as corpus:
         frame = timeline(corpus, list(terms), _lexicon(lexicon_path, target), by=by, per=per, progress=True,
@@ -96,7 +96,7 @@ def search_command(phrase, window, limit, doc_type, country, year_from, year_to,
     The phrase is matched like a lexicon phrase: case-insensitive, whole words, any hyphen/space/line-break
     between words. The full-text index is built on first use.
     """
-    from ..match import search
+    from ..match import search  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     with open_corpus(db) as corpus:
         frame = search(corpus, list(phrase), window=window, limit=limit,
@@ -115,9 +115,9 @@ def match_command(doc_type, country, year_from, year_to, lexicon_path, target, w
 
     Only (document, entry) pairs not yet matched are computed: after a lexicon edit, only the edited entries.
     """
-    import pandas as pd
+    import pandas as pd  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
-    from ..match import match_corpus
+    from ..match import match_corpus  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     with open_corpus(db) as corpus:
         summary = match_corpus(corpus, _lexicon(lexicon_path, target), workers=workers, progress=True,

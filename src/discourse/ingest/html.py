@@ -59,7 +59,7 @@ def _decode(data: bytes, source: str) -> tuple[str, str]:
 
 
 def _config():
-    from trafilatura.settings import use_config
+    from trafilatura.settings import use_config  # deferred: trafilatura/lxml are heavy; loaded for web pages only
 
     config = use_config()
     config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # no signal alarms: the worker pool enforces time limits
@@ -127,7 +127,7 @@ def read_html(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
     limits:
         ``max_html_bytes``: a larger page is refused before it is parsed.
     """
-    import lxml
+    import lxml  # deferred: trafilatura/lxml are heavy; loaded for web pages only
     import trafilatura
 
 

@@ -37,6 +37,8 @@ import threading
 import time
 import zlib
 from collections import Counter
+from itertools import groupby
+from operator import itemgetter
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -144,7 +146,7 @@ _SHIM = _BoundedZlib()
 @contextmanager
 def _bounded_flate(cap: int):
     """Within this block (in this thread), pdfminer inflates no stream past ``cap`` bytes."""
-    import pdfminer.pdftypes as pdftypes
+    import pdfminer.pdftypes as pdftypes  # deferred: pdfplumber/pdfminer are heavy; loaded for PDF files only
 
     if pdftypes.zlib is not _SHIM:
         pdftypes.zlib = _SHIM
@@ -487,7 +489,7 @@ def _cause_chain(exc: BaseException):
 
 def _open(data: bytes, item: SourceItem):
     """Open with pdfplumber; map encryption and syntax failures to IngestError."""
-    import pdfplumber
+    import pdfplumber  # deferred: pdfplumber/pdfminer are heavy; loaded for PDF files only
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     source, password = item.source, item.password
@@ -525,9 +527,9 @@ def _open(data: bytes, item: SourceItem):
 
 def _encrypt_problem(data: bytes) -> str | None:
     """Describe what is wrong with the /Encrypt dictionary, or None when it looks valid."""
-    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfdocument import PDFDocument  # deferred: pdfplumber/pdfminer are heavy; loaded for PDF files only
     from pdfminer.pdfparser import PDFParser
-    from pdfminer.pdftypes import dict_value
+    from pdfminer.pdftypes import dict_value  # deferred: pdfplumber/pdfminer are heavy; loaded for PDF files only
 
     found: dict = {}
 
@@ -554,7 +556,7 @@ def _encrypt_problem(data: bytes) -> str | None:
 
 
 def _page_count_claim(pdf) -> int | None:
-    from pdfminer.pdftypes import resolve1
+    from pdfminer.pdftypes import resolve1  # deferred: pdfplumber/pdfminer are heavy; loaded for PDF files only
 
     try:
         pages = resolve1(pdf.doc.catalog.get("Pages"))
@@ -566,7 +568,7 @@ def _page_count_claim(pdf) -> int | None:
 
 def _meta(pdf, password: str | None) -> DocumentMeta:
     """What the file states about itself: /Title and the catalog's /Lang (never /CreationDate as a date)."""
-    from pdfminer.pdftypes import resolve1
+    from pdfminer.pdftypes import resolve1  # deferred: pdfplumber/pdfminer are heavy; loaded for PDF files only
 
     title = language = None
     try:
@@ -598,10 +600,7 @@ def _dedupe(chars: list[dict], tolerance: float = 1) -> list[dict]:
 
     Same rule as pdfplumber's ``dedupe_chars`` without its quadratic re-sort.
     """
-    from itertools import groupby
-    from operator import itemgetter
-
-    from pdfplumber.utils import cluster_objects
+    from pdfplumber.utils import cluster_objects  # deferred: pdfplumber/pdfminer are heavy; loaded for PDF files only
 
     key = itemgetter("upright", "text", "fontname", "size")
     order = {id(c): i for i, c in enumerate(chars)}
@@ -616,7 +615,7 @@ def _dedupe(chars: list[dict], tolerance: float = 1) -> list[dict]:
 
 def _read_page(page) -> tuple[_Page, int, int]:
     """Extract one page; return it with (duplicates removed, unmapped glyphs removed)."""
-    from pdfplumber.utils import extract_words
+    from pdfplumber.utils import extract_words  # deferred: pdfplumber/pdfminer are heavy; loaded for PDF files only
 
     raw = page.chars
     n_raw = len(raw)
@@ -715,9 +714,9 @@ def read_pdf(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
 
 
 def _read(item: SourceItem, limits: Limits, started: float, logs: list[str]) -> DocumentText:
-    import pdfplumber
+    import pdfplumber  # deferred: pdfplumber/pdfminer are heavy; loaded for PDF files only
     from pdfminer.pdfdocument import PDFXRefFallback
-    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfpage import PDFPage  # deferred: pdfplumber/pdfminer are heavy; loaded for PDF files only
     from pdfplumber.page import Page
 
 

@@ -31,6 +31,7 @@ from ..store import documents as _docs
 from .document import Limits, SourceItem
 from .manifest import load_manifest, merge_meta, name_metadata, validated_layer
 from .pool import GRACE, Failure, Parsed, crash_failure, init_worker, parse_item, parse_many
+from .readers import EXTENSIONS, detect_kind
 
 __all__ = ["IngestReport", "ingest", "ingest_items", "DEFAULTS", "collect_files"]
 
@@ -219,6 +220,7 @@ class _Engine:
 
     def _ensure_pool(self):
         if self.pool is None:
+            # deferred: pebble starts multiprocessing machinery; only with worker processes
             from pebble import ProcessPool
 
             self.pool = ProcessPool(
@@ -454,8 +456,6 @@ def _prefetch(iterable: Iterable, size: int = PREFETCH) -> Iterator:
 
 
 def _kinds() -> dict[str, str]:
-    from .readers import EXTENSIONS
-
     return EXTENSIONS
 
 
@@ -514,8 +514,6 @@ def collect_files(paths: Iterable, *, recursive: bool = True, exclude: set[str] 
 
 
 def _file_items(files, extra, overrides, limits: Limits, password: str | None) -> Iterator:
-    from .readers import detect_kind
-
     for entry in extra:
         yield entry
     for path, _explicit in files:

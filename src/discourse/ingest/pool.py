@@ -16,6 +16,8 @@ Worker error codes: D107 timed out, D108 worker crashed (segfault, killed), D109
 
 from __future__ import annotations
 
+import concurrent.futures
+import faulthandler
 import resource
 import signal
 import threading
@@ -96,8 +98,6 @@ def _page_on_stack(frame) -> int | None:
 
 def init_worker(memory_mb: int) -> None:
     """Worker initializer: cap the address space at its current size plus ``memory_mb`` MiB."""
-    import faulthandler
-
     faulthandler.disable()  # a crashing parser is reported by the parent, not by a traceback dump
     signal.signal(signal.SIGALRM, _on_alarm)
     if memory_mb and memory_mb > 0:
@@ -194,8 +194,6 @@ def parse_many(items: list[tuple[SourceItem, str]], limits: Limits) -> list[Pars
 
 def crash_failure(source: str, exc: BaseException, limits: Limits) -> Failure:
     """A :class:`Failure` for a task whose worker died or hung (reported by the pool)."""
-    import concurrent.futures
-
     if isinstance(exc, concurrent.futures.TimeoutError):
         err = timeout_message(source, limits.seconds, None)
         return Failure(source, err.code, err.message, err.reason, err.hint)

@@ -155,6 +155,7 @@ def _check_binary(text: str, source: str) -> str:
 
 
 def _charset_normalizer(data: bytes, source: str) -> tuple[str, str]:
+    # deferred: charset_normalizer is slow to import; only for undecided encodings
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:1_000_000]).best()

@@ -44,6 +44,8 @@ import posixpath
 import re
 import stat
 import tarfile
+import urllib.error
+import urllib.request
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -566,9 +568,6 @@ def verify_checksum(path: str | os.PathLike, expected: str, algorithm: str = "sh
 
 
 def _http_get(url: str, timeout: float = 60.0):
-    import urllib.error
-    import urllib.request
-
     request = urllib.request.Request(url, headers={"User-Agent": "discourse (UNGDC fetch)"})
     try:
         return urllib.request.urlopen(request, timeout=timeout)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import sqlite3
 from typing import Iterable, Sequence
+
+from ..errors import StoreError
 
 __all__ = [
     "DDL", "METADATA_COLUMNS", "ALL_COLUMNS", "upsert_document", "update_metadata", "record_source", "known_source",
@@ -202,8 +205,6 @@ def get_document(conn: sqlite3.Connection, doc_id: str) -> dict | None:
     finally:
         conn.row_factory = None
     if len(rows) > 1:
-        from ..errors import StoreError
-
         raise StoreError("D212", f"document id {doc_id!r} is the start of several ids ({rows[0]['id']}, "
                          f"{rows[1]['id']}, ...)", hint="give more characters of the id shown by `discourse docs list`")
     if len(rows) != 1:
@@ -222,8 +223,6 @@ def page_starts(conn: sqlite3.Connection, doc_id: str) -> list[int]:
 
 def page_of(starts: Sequence[int], offset: int) -> int:
     """1-based page holding character ``offset``, given the page start offsets."""
-    import bisect
-
     return max(1, bisect.bisect_right(starts, offset))
 
 
