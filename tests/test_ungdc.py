@@ -378,6 +378,7 @@ fetch_ungdc(Corpus.open(sys.argv[1]), sys.argv[2], speakers=sys.argv[3], workers
 """
 
 
+@pytest.mark.slow
 def test_ungdc_resume_after_kill_gives_the_same_store(sample_archives, tmp_path):
     import signal
     import subprocess
