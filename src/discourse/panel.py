@@ -30,6 +30,7 @@ from scipy import stats
 
 from . import indicators as _ind
 from . import score as _score
+from . import unvotes as _unvotes
 from .defaults import COMPOSITE_METHODS
 from .errors import IndicatorError
 from .provenance import provenance
@@ -204,9 +205,9 @@ def panel(
     rollcall_info = None
     has_rollcall = ((values["indicator"] == _ind.ROLLCALL_INDICATOR) & (values["partner"] == partner)).any()
     if rollcall and not has_rollcall:
-        folder = Path(votes_dir) if votes_dir is not None else _ind.default_votes_dir()
+        folder = Path(votes_dir) if votes_dir is not None else _unvotes.default_votes_dir()
         if (folder / "un_votes.csv.gz").exists():
-            agreement = _ind.un_vote_agreement(country, partner, year_from, year_to, votes_dir=folder)
+            agreement = _unvotes.un_vote_agreement(country, partner, year_from, year_to, votes_dir=folder)
             extra = pd.DataFrame({"indicator": _ind.ROLLCALL_INDICATOR, "country": country, "partner": partner,
                                   "year": agreement["year"], "value": agreement["agreement"].astype(float),
                                   "unit": "share", "bound": "", "source": "computed from roll calls",

@@ -16,6 +16,11 @@ def _ind():
     return importlib.import_module("discourse.indicators")
 
 
+def _unvotes():
+    """The UN roll-call module, imported when a command runs (deferred: it loads pandas)."""
+    return importlib.import_module("discourse.unvotes")
+
+
 def _panel():
     """The panel module (deferred: pandas, scipy); `discourse.panel` is also a lazy function name of the package."""
     return importlib.import_module("discourse.panel")
@@ -104,7 +109,7 @@ def un_votes_command(country, partner, year_from, year_to, exclude_issues, votes
     agreement, the study's matches, resolutions and rate, their difference and whether they differ (> 0.05).
     """
     with open_corpus(db, create=True) as corpus:
-        frame = _ind().un_votes(corpus, country, partner, year_from, year_to, votes_dir=votes_dir,
+        frame = _unvotes().un_votes(corpus, country, partner, year_from, year_to, votes_dir=votes_dir,
                               exclude_issues=exclude_issues.split(","), convention=convention, store=store)
         emit(frame, fmt)
 
