@@ -447,7 +447,7 @@ def test_ungdc_download_verifies_published_checksum(tmp_path, monkeypatch, sampl
     import hashlib
     import json
 
-    import discourse.ingest.ungdc as ungdc
+    import discourse.ingest.ungdc_download as ungdc_download
 
     archive = sample_archives["tar.xz"].read_bytes()
 
@@ -465,14 +465,14 @@ def test_ungdc_download_verifies_published_checksum(tmp_path, monkeypatch, sampl
             assert url.endswith("/api/access/datafile/42")
             return _FakeResponse(archive)
 
-        monkeypatch.setattr(ungdc, "_http_get", fake_get)
+        monkeypatch.setattr(ungdc_download, "_http_get", fake_get)
 
     serve(hashlib.md5(archive).hexdigest())
-    got = ungdc.download_archive(tmp_path / "cache")
+    got = ungdc_download.download_archive(tmp_path / "cache")
     assert got == tmp_path / "cache" / "UNGDC_1946-2023.tgz" and got.read_bytes() == archive
 
     serve("0" * 32)
     with pytest.raises(IngestError) as err:
-        ungdc.download_archive(tmp_path / "cache2")
+        ungdc_download.download_archive(tmp_path / "cache2")
     assert err.value.code == "D185"
     assert list((tmp_path / "cache2").iterdir()) == []  # the bad download is not kept

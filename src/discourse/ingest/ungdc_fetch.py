@@ -12,16 +12,8 @@ from pathlib import Path
 from ..errors import IngestError
 from .document import Limits
 from .pipeline import ingest_items
-from .ungdc import (
-    DEFAULT_MAX_MEMBER_BYTES,
-    SPEAKERS_FILE,
-    UngdcReport,
-    default_cache_dir,
-    download_archive,
-    iter_ungdc_items,
-    load_speakers,
-    verify_checksum,
-)
+from .ungdc import DEFAULT_MAX_MEMBER_BYTES, SPEAKERS_FILE, UngdcReport, iter_ungdc_items, load_speakers
+from .ungdc_download import default_cache_dir, download_archive, verify_checksum
 
 __all__ = ["fetch_ungdc"]
 
