@@ -11,11 +11,12 @@ import click
 from ..corpus import Corpus
 from ..errors import IngestError
 from ..metadata import DOC_TYPES, check_country
+from ..store.documents import PERIOD_SQL
 
 if TYPE_CHECKING:  # annotations only: pandas itself is imported where a frame is built
     import pandas as pd
 
-__all__ = ["db_option", "format_option", "open_corpus", "emit", "filter_options"]
+__all__ = ["db_option", "format_option", "open_corpus", "emit", "filter_options", "timeline_options"]
 
 
 def db_option(f):
@@ -71,6 +72,14 @@ def filter_options(f):
     f = click.option("--type", "doc_type", default=None, callback=_check_types,
                      help="Document type(s), comma-separated (e.g. speech,statement).")(f)
     return f
+
+
+def timeline_options(f):
+    """``--by`` and ``--per`` of the timeline commands (``discourse timeline`` and ``discourse export timeline``)."""
+    f = click.option("--per", type=click.IntRange(min=1), default=10000, show_default=True,
+                     help="Rates per this many words.")(f)
+    return click.option("--by", type=click.Choice(list(PERIOD_SQL)), default="year", show_default=True,
+                        help="Period (or group) to count by.")(f)
 
 
 def open_corpus(db: str | None, *, create: bool = False) -> Corpus:

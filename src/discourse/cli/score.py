@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..defaults import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
-from ._common import db_option, emit, filter_options, open_corpus
+from ._common import db_option, emit, filter_options, open_corpus, timeline_options
 
 __all__ = ["COMMANDS"]
 
@@ -175,9 +175,7 @@ def export_matches(lexicon_path, target, doc_type, country, year_from, year_to, 
 
 @export.command("timeline")
 @click.argument("terms", nargs=-1, required=True)
-@click.option("--by", type=click.Choice(["year", "month", "doc_type", "speaker", "country"]), default="year",
-              show_default=True, help="Period or grouping of the rows.")
-@click.option("--per", type=click.IntRange(min=1), default=10000, show_default=True, help="Rate per this many words.")
+@timeline_options
 @_lexicon_option
 @filter_options
 @_out_options

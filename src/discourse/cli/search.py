@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import db_option, emit, filter_options, format_option, open_corpus
+from ._common import db_option, emit, filter_options, format_option, open_corpus, timeline_options
 
 __all__ = ["COMMANDS"]
 
@@ -60,9 +60,7 @@ def kwic_command(terms, window, limit, negated, doc_type, country, year_from, ye
 
 @click.command("timeline")
 @click.argument("terms", nargs=-1, required=True)
-@click.option("--by", type=click.Choice(["year", "month", "doc_type", "speaker", "country"]), default="year",
-              show_default=True, help="Period (or group) to count by.")
-@click.option("--per", type=click.IntRange(min=1), default=10000, show_default=True, help="Rates per this many words.")
+@timeline_options
 @filter_options
 @_lexicon_options
 @db_option
