@@ -405,7 +405,7 @@ class _Matcher:
 
     def lemma_matcher(self):
         if self._matcher is None:
-            # deferred: heavy (spaCy) or optional (tqdm progress bar); loaded only when used
+            # deferred: spaCy is heavy; only lemma patterns need its Matcher
             from spacy.matcher import Matcher
 
             self._matcher = Matcher(self.pipeline.nlp.vocab)
@@ -624,7 +624,7 @@ def match_corpus(corpus, lexicon: Lexicon | None = None, *, workers: int = 2, pr
     total = len(pending)
     bar = None
     if progress is True:
-        from tqdm import tqdm  # deferred: heavy (spaCy) or optional (tqdm progress bar); loaded only when used
+        from tqdm import tqdm  # deferred: only a progress bar needs it
 
         bar = tqdm(total=total, unit="doc", desc="matching", leave=False)
     done = 0

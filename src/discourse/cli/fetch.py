@@ -25,7 +25,7 @@ class _Progress:
         self.bar = None
         self.start = time.perf_counter()
         if enabled and sys.stderr.isatty():
-            from tqdm import tqdm  # deferred: the command's stack (pandas, readers) loads only when it runs
+            from tqdm import tqdm  # deferred: only a progress bar on a terminal needs it
 
             self.bar = tqdm(unit="doc", desc="statements", file=sys.stderr, smoothing=0.1)
         self.enabled = enabled

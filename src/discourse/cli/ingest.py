@@ -39,7 +39,7 @@ class Progress:
         self.done = done
         if self.tty:
             if self.bar is None:
-                from tqdm import tqdm  # deferred: the command's stack (pandas, readers) loads only when it runs
+                from tqdm import tqdm  # deferred: only a progress bar on a terminal needs it
 
                 self.bar = tqdm(total=total, unit=" " + self.unit, file=self.stream, smoothing=0.1, leave=False)
             self.bar.update(done - self.bar.n)
