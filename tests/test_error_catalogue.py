@@ -138,9 +138,23 @@ def test_cli_hint_replaces_only_the_catalogued_hint():
 def test_cli_prints_the_flag_hint(tmp_path, capsys):
     from discourse.cli import main
 
-    code = main(["report", "--db", str(tmp_path / "none.sqlite"), "--from", "2019", "--to", "2009",
-                 "--out", str(tmp_path / "r")])
-    err = capsys.readouterr().err
+    db = tmp_path / "none.sqlite"
+    code = main(["report", "--db", str(db), "--out", str(tmp_path / "r")])
     assert code == 1
-    assert err.splitlines()[0].startswith("Error [D")
-    assert "--" in err.splitlines()[1] or "discourse ingest" in err.splitlines()[1]
+    assert capsys.readouterr().err.splitlines() == [
+        f"Error [D201]: no store at {db}",
+        "  hint: run `discourse ingest PATH` first, or point --db / DISCOURSE_DB at an existing store"]
+
+
+def test_cli_ingest_failure_prints_the_flag_hint(tmp_path, capsys):
+    """The reader says "pass the password (password=...)"; the CLI's summary names its flag instead."""
+    import pdfgen
+    from discourse.cli import main
+
+    path = tmp_path / "memo.pdf"
+    path.write_bytes(pdfgen.encrypt_pdf(pdfgen.hyphenated_pdf(["Confidential illustrative memo."]), "s3cret-pw",
+                                        "AES-128"))
+    code = main(["ingest", str(path), "--db", str(tmp_path / "s.sqlite"), "--no-progress", "--workers", "0"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert out[1:] == [f"failed: {path}: [D152] password-protected PDF", "  hint: pass the password with --password"]
