@@ -27,15 +27,17 @@ from typing import Any, Iterable
 import yaml
 
 from .errors import LexiconError
+from .nlp import has_lemma_table
+from .regex_guard import backtracking_risk
+from .resources import shipped
 
 __all__ = [
     "Lexicon", "Entry", "Pattern", "Actor", "Problem", "load_lexicon", "check_lexicon", "fold",
     "DEFAULT_LEXICON", "DEFAULT_ACTORS", "DEFAULT_TARGET", "RULES", "LANGUAGES", "MODES",
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_LEXICON = ROOT / "models" / "lexicons" / "orientation.yaml"
-DEFAULT_ACTORS = ROOT / "models" / "lexicons" / "actors.yaml"
+DEFAULT_LEXICON = shipped("models/lexicons/orientation.yaml")  # inside the wheel, or the checkout's models/
+DEFAULT_ACTORS = shipped("models/lexicons/actors.yaml")
 DEFAULT_TARGET = "russia"
 
 LANGUAGES = ("en", "az", "ru")
@@ -234,7 +236,7 @@ class Lexicon:
 
     def to_frame(self):
         """The entries as a DataFrame (one row per entry), as `discourse lexicon show` prints them."""
-        import pandas as pd
+        import pandas as pd  # deferred: heavy; `import discourse.cli` must stay light
 
         rows = []
         for e in self.entries:
@@ -307,8 +309,6 @@ def _read_yaml(path: Path) -> tuple[Any, _Located]:
 
 # -- validation (the one place) ------------------------------------------------------------------------------
 def _lemma_languages() -> set[str]:
-    from .nlp import has_lemma_table
-
     return {lang for lang in LANGUAGES if has_lemma_table(lang)}
 
 
@@ -354,6 +354,12 @@ def _patterns(value, where: tuple, loc: _Located, owner: str, lemma_langs: set[s
                     re.compile(text)
                 except re.error as exc:
                     loc.problems.append(Problem(loc.path, loc.line(wi), f"{owner}: invalid regex {text!r}: {exc}"))
+                    continue
+                risk = backtracking_risk(text)
+                if risk:
+                    loc.problems.append(Problem(loc.path, loc.line(wi), f"{owner}: regex {text!r} can backtrack for "
+                                                f"minutes ({risk}); use one quantifier, a possessive one (x*+) or an "
+                                                "atomic group (?>...)"))
                     continue
             if mode == "suffix" and lang not in SUFFIX_LANGS:
                 loc.problems.append(Problem(loc.path, loc.line(wi), f"{owner}: suffix mode is the Azerbaijani suffix rule and cannot be used for {lang!r}; use lemma or stem mode"))
