@@ -218,6 +218,8 @@ CODES: tuple[Code, ...] = (
          "the file is damaged or truncated; download it again"),
     Code("D188", IngestError, "{path}: no statements found (no file named like ISO_NN_YYYY.txt)",
          "give the UNGDC archive as published or its unpacked folder"),
+    Code("D190", IngestError, 'the language detector (lingua-language-detector) cannot be loaded: {__name__}: {exc}',
+         'install it (`pip install lingua-language-detector`) or give every document a language (the language field of the metadata)'),  # src/discourse/ingest/language.py:64
 
     # -- D2xx StoreError: the SQLite store ----------------------------------------------------------------
     Code("D201", StoreError, "no store at {db}",
@@ -267,6 +269,20 @@ CODES: tuple[Code, ...] = (
          "with DISCOURSE_REGEX_TIMEOUT=SECONDS"),
     Code("D316", LexiconError, "DISCOURSE_REGEX_TIMEOUT={value} is not a positive number of seconds",
          "set DISCOURSE_REGEX_TIMEOUT to the seconds lexicon regexes may take per document, e.g. 5"),
+    Code("D320", LexiconError, 'stance cue file {path} does not exist',
+         'give the path of a stance cue YAML, e.g. models/lexicons/stance_cues.yaml'),  # src/discourse/stance.py:105
+    Code("D321", LexiconError, '{problems}: stance cue file is invalid ({problems} problem(s)):\n{shown}',
+         'see docs/stance.md for the layout of the stance cue file'),  # src/discourse/stance.py:252
+    Code("D322", LexiconError, 'unknown stance(s) {value}',
+         'a stance is one of {value}'),  # src/discourse/match.py:833
+    Code("D340", LexiconError, 'recall set {path} does not exist',
+         'give the path of a recall CSV such as tests/data/recall_az.csv'),  # src/discourse/recall.py:58
+    Code("D341", LexiconError, '{path}:1: recall set header is {header}, expected {value}',
+         'the header must be exactly: {message}'),  # src/discourse/recall.py:65
+    Code("D342", LexiconError, '{path}:{line}: {msg}',
+         '{message}'),  # src/discourse/recall.py:77
+    Code("D343", LexiconError, 'Russian lemma matching needs pymorphy3 and pymorphy3-dicts-ru, which are not installed',
+         'pip install pymorphy3 pymorphy3-dicts-ru (they are dependencies of discourse)'),  # src/discourse/morph.py:302
 
     # -- D4xx ScoreError: scores, timelines, exports ------------------------------------------------------
     Code("D401", ScoreError, "unknown export format {fmt}", "use csv or parquet"),
@@ -302,6 +318,14 @@ CODES: tuple[Code, ...] = (
                              "monthly periods",
          "score by year (UN General Debate statements, for example, are dated by year only)",
          cli_hint="use --level year (UN General Debate statements, for example, are dated by year only)"),
+    Code("D420", ScoreError, 'entries have unknown {col} value(s) {bad}',
+         '{col} must be flip, drop or keep (see docs/scoring.md)'),  # src/discourse/score.py:178
+    Code("D421", ScoreError, 'hit in document {row} has unknown stance {row}',
+         'a stance is one of {value} (stance-v1); re-run matching'),  # src/discourse/score.py:250
+    Code("D422", ScoreError, '{path}: line 1 is not the coding CSV header (got {header} columns)',
+         'the header is: {message}'),  # src/discourse/stance_eval.py:48
+    Code("D423", ScoreError, 'gold row {sample_id}: the statement {doc_id} is not in {sample}',
+         'point sample at the UNGDC sample folder (../shared/data/ungdc/sample)'),  # src/discourse/stance_eval.py:112
 
     # -- D5xx IndicatorError: indicators and the panel ----------------------------------------------------
     Code("D501", IndicatorError, "{path}: no such file | cannot read | not UTF-8 text | empty file",
@@ -367,6 +391,69 @@ CODES: tuple[Code, ...] = (
          cli_hint="swap --from and --to; --top-terms and --evidence are positive integers"),
     Code("D605", ReportError, "output path {out} exists and is not a folder | cannot write {path}: {reason}",
          "choose another output folder (out=...)", cli_hint="choose another folder with --out"),
+    Code("D700", ValidationError, 'no coded file given',
+         'name one or more coded CSV files'),  # src/discourse/validate/codes.py:72
+    Code("D701", ValidationError, 'no lexicon hits in the documents in scope, so there is nothing to sample',
+         'check the filters, or ingest and match documents first'),  # src/discourse/validate/sample.py:181
+    Code("D702", ValidationError, "{file}:{line}: cannot read the coded file: {reason} (unreadable, empty, not UTF-8 or bad CSV)",
+         'save it from the spreadsheet as "CSV UTF-8 (comma delimited)"'),
+    Code("D703", ValidationError, "{file}:1: missing, unknown or repeated column(s) {columns}",
+         "start from a file written by validate.sample and keep its header"),
+    Code("D704", ValidationError, "{file}:{line}: unknown sample id {sample_id}: no sample of this store has it",
+         "code files sampled from this store, or import gold rows (source=ungdc/constructed)"),
+    Code("D705", ValidationError, "{file}:{line}: code_sense or code_stance {value} is outside the codebook",
+         "use the values of docs/codebook.md"),
+    Code("D706", ValidationError, "{file}:{line}: duplicate row (first at line {first})", "delete the repeated row"),
+    Code("D707", ValidationError, "{file}:{line}: conflicting codes from coder {coder} for sample {sample_id} (line {other})",
+         "keep one code per sample and coder, or re-import with replace=True"),
+    Code("D708", ValidationError, "{file}:{line}: sample {sample_id} was drawn with lexicon {drawn}, the row says {given}",
+         "code the file drawn with the lexicon in use"),
+    Code("D709", ValidationError, "{file}:{line}: sample {sample_id}: machine columns edited ({columns})",
+         "do not edit the document, offsets or entry columns of a coding file"),
+    Code("D710", ValidationError, "{file}:{line}: bad value {value} in column {column}", "fix the value"),
+    Code("D711", ValidationError, "{file}:{line}: source=ungdc row cites statement {doc_id}, which is not in the store",
+         "build the store with fetch_ungdc, or import with skip_missing=True"),
+    Code("D712", ValidationError, "{file}:{line}: unknown entry id {entry_id}", "use the lexicon's entry ids"),
+    Code("D714", ValidationError, 'cannot write the report to {out}: {value}',
+         'check that the folder can be created and written'),  # src/discourse/validate/report.py:68
+    Code("D800", FetchError, '{label}: scheme {value} refused in {url}; only http and https are fetched',
+         'give an absolute http:// or https:// address'),  # src/discourse/web/addresses.py:33
+    Code("D801", FetchError, '{host} resolves to {what} address {ip}; refused',
+         'discourse fetches public web sites only; allow_private=True is for local test servers and intranets you trust'),  # src/discourse/web/addresses.py:60
+    Code("D802", FetchError, '{host}: the host name resolves to no address',
+         'check the address'),  # src/discourse/web/addresses.py:73
+    Code("D803", FetchError, '{url}: disallowed by {origin}/robots.txt for {AGENT}',
+         "the site asks robots not to fetch this page: save it by hand if you may use it, or ask the site's owner"),  # src/discourse/web/robots.py:64
+    Code("D804", FetchError, '{url}: robots.txt could not be read ({message}); nothing is fetched from this site in this run',
+         'the site is down or refusing; try again later'),  # src/discourse/web/robots.py:41
+    Code("D805", FetchError, '{url}: more than {max_redirects} redirects ({value})',
+         'give the final address, or raise max_redirects'),  # src/discourse/web/client.py:416
+    Code("D806", FetchError, '{url}: the response took longer than {total_timeout} s; stopped',
+         'the server is very slow; try again later or raise total_timeout'),  # src/discourse/web/client.py:319
+    Code("D807", FetchError, '{url}: the exchange with the server failed: {__name__}: {exc}',
+         'the server broke the HTTP protocol; try again later'),  # src/discourse/web/client.py:351
+    Code("D808", FetchError, '{url}: HTTP {status} after {value} attempt(s)',
+         'the server is overloaded or down (or throttling): try again later, or raise min_delay'),  # src/discourse/web/client.py:362
+    Code("D809", FetchError, '{url}: HTTP {status}, the server asks to wait {after} s (more than the {max_retry_after} s allowed)',
+         'run again later; the site is throttling or down'),  # src/discourse/web/client.py:358
+    Code("D810", FetchError, '{current}: HTTP {status}{message}',
+         'check the address; 404/410: the page is gone, 401/403: access refused'),  # src/discourse/web/client.py:411
+    Code("D811", FetchError, '{url}: the response is {declared} bytes (Content-Length), over the limit of {max_bytes}; not read',
+         'raise max_bytes only if the page is genuine'),  # src/discourse/web/client.py:306
+    Code("D812", FetchError, '{url}: unsupported Content-Encoding {encoding}',
+         'only gzip and deflate are accepted (and asked for); the server ignored that'),  # src/discourse/web/client.py:144
+    Code("D813", FetchError, '{url}: the body decompresses to more than {cap} bytes; stopped (a compression bomb, or a page far larger than a speech)',
+         'raise max_decoded_bytes only if the page is genuine'),  # src/discourse/web/client.py:162
+    Code("D814", FetchError, '{url}: corrupt {coding} body ({exc})',
+         'the server sent damaged data; try again later'),  # src/discourse/web/client.py:183
+    Code("D815", FetchError, '{url}: unsupported content type {value}; only web pages, PDF, plain text and DOCX become documents',
+         'check that the address points at the speech itself, not a media file'),  # src/discourse/web/charset.py:68
+    Code("D816", FetchError, '{url}: the feed declares XML entities (<!ENTITY ...>); refused',
+         'a genuine feed does not declare entities; check the address'),  # src/discourse/web/feeds.py:59
+    Code("D818", FetchError, '{p}: not a sources table (missing column(s) {value})',
+         'columns: {message}'),  # src/discourse/web/feeds.py:161
+    Code("D819", FetchError, '{p}: no source with id {value}',
+         'ids: {message}'),  # src/discourse/web/feeds.py:167
 )
 
 
