@@ -304,6 +304,9 @@ def panel_correlations(frame: pd.DataFrame, *, target: str = "score", lags: Iter
     if len(data) and (np.diff(data.index.to_numpy()) != 1).any():
         data = data.reindex(range(int(data.index.min()), int(data.index.max()) + 1))
     y = data[target].astype(float).to_numpy()
+    if "low_evidence" in data.columns and target in SCORE_COLUMNS:  # flagged years keep their numbers in the
+        flagged = data["low_evidence"].map(lambda v: bool(v) if v == v and v is not None else False).to_numpy()
+        y = np.where(flagged, np.nan, y)                            # table but stay out of the correlations
     rows = []
     for var in variables:
         for k in lags:

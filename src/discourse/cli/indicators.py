@@ -115,8 +115,8 @@ def un_votes_command(country, partner, year_from, year_to, exclude_issues, votes
 @click.option("--votes-dir", type=click.Path(file_okay=False), default=None,
               help="Roll-call tables folder, used when the store holds no computed agreement.")
 @click.option("--min-hits", type=click.IntRange(min=0), default=None,
-              help="Years with fewer counted hits are flagged low_evidence and get no score "
-                   "[default: the scores' default].")
+              help="Years with fewer counted hits are flagged low_evidence (scores kept, left out of the "
+                   "correlations) [default: the scores' default].")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the panel CSV here (+ FILE.json sidecar) and the correlations beside it "
                    "(STEM_correlations.csv).")
