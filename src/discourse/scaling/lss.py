@@ -218,6 +218,14 @@ class LatentSemanticScaling(BaseEstimator):
                                hint="compute the SVD of this matrix with this k")
         comps = self._slice()
         E = V[:, comps]
+        without = [s for s in found if not np.any(E[index[s]])]  # no word vector (e.g. a reused SVD)
+        if without:
+            found = {s: w for s, w in found.items() if s not in without}
+            missing = missing + without
+            for pole, sign in (("positive", 1), ("negative", -1)):
+                if not any(w * sign > 0 for w in found.values()):
+                    raise ScalingError("D756", f"no {pole} seed word has a word vector (without one: "
+                                       f"{', '.join(sorted(without))})", hint="refit with a fresh SVD (refresh)")
         seed_names = list(found)
         seed_w = np.array([found[s] for s in seed_names])
         Es = E[[index[s] for s in seed_names]]
