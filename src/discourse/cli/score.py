@@ -139,14 +139,26 @@ def _out_options(f):
 @filter_options
 @_out_options
 @db_option
+@click.option("--model", default=None,
+              help="A fitted scaling model (discourse scale fit): its scores per document or year instead of the "
+              "dictionary's.")
 def export_scores(level, rolling, windows, group_by, weighting, seed, ci_level, replicates, min_hits, lexicon_path,
-                  target, doc_type, country, year_from, year_to, fmt, out, db) -> None:
+                  target, doc_type, country, year_from, year_to, fmt, out, db, model) -> None:
     """Orientation scores per document or period, with confidence intervals.
 
     \b
     Example:
       discourse export scores --level year --country AZE --format csv > aze.csv
+      discourse export scores --level document --model orient --format csv > lss.csv
     """
+    if model is not None:
+        from ..scaling.models import model_scores_table
+
+        with open_corpus(db) as corpus:
+            table = model_scores_table(corpus, model, level=level, group_by=group_by, seed=seed, ci_level=ci_level,
+                                       replicates=replicates, **_filters(doc_type, country, year_from, year_to))
+        _emit_table(table, out, fmt, DEFAULT_OUT["scores"])
+        return
     with open_corpus(db) as corpus:
         table = scores_table(
             corpus, level=level, lexicon=_lexicon(lexicon_path, target), rolling=rolling, windows=windows,
