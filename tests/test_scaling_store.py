@@ -199,3 +199,21 @@ def test_bad_lss_requests(store, tmp_path, capsys):
     with pytest.raises(ScalingError) as e:
         model_scores_table(corpus, "ok", level="month")
     assert e.value.code == "D771"
+
+
+def test_report_and_panel_show_the_model_series(store, tmp_path):
+    from discourse.panel import panel, panel_correlations
+    from discourse.report import build_report
+
+    corpus, _, seeds = store
+    fit_model(corpus, "lss", "orient", seeds=seeds, k=10)
+    index = build_report(corpus, tmp_path / "report", country="RUS", model="orient", replicates=100)
+    html = index.read_text(encoding="utf-8")
+    assert 'id="figure-model"' in html and "Latent Semantic Scaling beside the dictionary score" in html
+    assert (tmp_path / "report" / "figures" / "model.svg").exists()
+    frame = panel(corpus, "RUS", 2010, 2011, model="orient", rollcall=False)
+    expected = model_scores_table(corpus, "orient", level="year", country="RUS").frame
+    assert frame["model_score"].tolist() == pytest.approx(expected["score"].tolist())
+    assert (frame["model_ci_low"] <= frame["model_score"]).all() and frame.attrs["parameters"]["model"] == "orient"
+    variables = set(panel_correlations(frame)["variable"])
+    assert "model_score" in variables and "model_ci_low" not in variables

@@ -595,7 +595,7 @@ def _table(frame: pd.DataFrame | None, columns: list[str] | None = None) -> dict
 def _remove_stale(out: Path) -> None:
     """Remove what an earlier report wrote in ``out`` (its figures and document pages), nothing else."""
     try:
-        for name in ("orientation", "terms", "indicators"):
+        for name in ("orientation", "terms", "indicators", "model"):
             for ext in ("png", "svg"):
                 (out / "figures" / f"{name}.{ext}").unlink(missing_ok=True)
         if (out / "docs").is_dir():
@@ -631,6 +631,7 @@ def build_report(
     level: float | None = None,
     replicates: int | None = None,
     min_hits: int | None = None,
+    model: str | None = None,
 ) -> Path:
     """Write the HTML report of a corpus and return the path of its ``index.html``.
 
@@ -655,6 +656,8 @@ def build_report(
         How many lexicon entries get a term timeline; how many KWIC lines are shown per year.
     seed, level, replicates, min_hits:
         Passed to the scores (see :func:`discourse.score.score_periods`); defaults are the scores' defaults.
+    model:
+        A fitted scaling model (``discourse scale fit``): its yearly series is drawn beside the dictionary score.
 
     >>> # build_report(corpus, "out/report", country="AZE", year_from=1992, year_to=2024)
     """
@@ -695,6 +698,12 @@ def build_report(
         figures["terms"] = _terms_figure(data, lo, hi, figures_dir)
     if data.panel is not None:
         figures["indicators"] = _indicators_figure(data, lo, hi, target_label, figures_dir)
+    model_years = None
+    if model:  # a scaling model's series beside the dictionary score (report_scaling.py, issue 16)
+        from .report_scaling import model_section
+
+        figures["model"], model_years = model_section(corpus, model, data.years, lo, hi, target_label, figures_dir,
+                                                      country=country, seed=seed, level=level, replicates=replicates)
 
     evidence = _evidence(data, evidence_per_year)
     cited = sorted({line["doc_id"] for year in evidence for line in year["lines"]})
@@ -762,7 +771,7 @@ def build_report(
         terms=_table(_terms_summary(data.terms)), indicators=_table(panel_table), correlations=_table(corr),
         correlations_all=_table(corr_all),
         indicator_labels=data.indicator_labels, evidence=evidence, documents=doc_rows, methods=methods,
-        events=_table(data.events, list(EVENT_COLUMNS)),
+        events=_table(data.events, list(EVENT_COLUMNS)), model_years=_table(model_years),
     )
     index = out / "index.html"
     _write(index, html)

@@ -514,3 +514,21 @@ def model_scores_table(corpus, name: str, *, level: str = "document", group_by: 
              "orientation": "higher = toward the target power"}
     kind = "model_document_scores" if level == "document" else "model_year_scores"
     return ModelTable(out.reset_index(drop=True), kind, parameters, None, snapshot, extra)
+
+
+#: Columns a fitted model's yearly series adds to the panel (``discourse panel --model NAME``).
+MODEL_SERIES_COLUMNS = ("model_score", "model_ci_low", "model_ci_high")
+
+
+def model_year_series(corpus, name: str, country: str, year_from: int, year_to: int, *, seed: int = 20240924,
+                      ci_level: float = 0.95, replicates: int = 1000) -> pd.DataFrame:
+    """The model's yearly scores of ``country`` indexed by year: model_score, model_ci_low, model_ci_high."""
+    table = model_scores_table(corpus, name, level="year", country=country, year_from=year_from, year_to=year_to,
+                               seed=seed, ci_level=ci_level, replicates=replicates)
+    f = table.frame.dropna(subset=["year"])
+    out = pd.DataFrame({"model_score": f["score"].to_numpy(dtype=float),
+                        "model_ci_low": f["ci_low"].to_numpy(dtype=float),
+                        "model_ci_high": f["ci_high"].to_numpy(dtype=float)},
+                       index=pd.Index(f["year"].astype("int64").to_numpy(), name="year"))
+    out.attrs["model"] = {"name": name, "kind": table.parameters["kind"], "parameters": table.parameters}
+    return out
