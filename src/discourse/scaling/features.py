@@ -213,27 +213,28 @@ def build_features(corpus, *, language: str = "en", unit: str = "document", lemm
         vocab = np.asarray(_st.vocabulary(conn, tok_key), dtype=object)
         stored = _st.read_tokens(conn, tok_key, doc_ids)
     V = len(vocab)
-    tok_parts, row_parts, row_doc = [], [], []
-    n_rows = 0
-    for i, d in enumerate(doc_ids):
+    # CSR built directly from the stored arrays (tokens are in text order, so rows are contiguous): no COO
+    # copy, int32 indices, which keeps the full UNGDC's sentence matrix within a few hundred MB
+    tok_parts, sizes_parts, row_doc = [], [], []
+    for d in doc_ids:
         ends_b, toks_b = stored[d]
         toks = np.frombuffer(toks_b, dtype=np.uint32)
-        ends = np.frombuffer(ends_b, dtype=np.uint32).astype(np.int64)
+        tok_parts.append(toks)
         if unit == "document":
-            tok_parts.append(toks)
-            row_parts.append(np.full(len(toks), n_rows, dtype=np.int64))
+            sizes_parts.append(np.array([len(toks)], dtype=np.int64))
             row_doc.append(d)
-            n_rows += 1
         else:
+            ends = np.frombuffer(ends_b, dtype=np.uint32).astype(np.int64)
             sizes = np.diff(np.concatenate([[0], ends]))
             sizes = sizes[sizes > 0]
-            tok_parts.append(toks)
-            row_parts.append(np.repeat(np.arange(n_rows, n_rows + len(sizes), dtype=np.int64), sizes))
+            sizes_parts.append(sizes)
             row_doc.extend([d] * len(sizes))
-            n_rows += len(sizes)
-    cols = np.concatenate(tok_parts).astype(np.int64) if tok_parts else np.zeros(0, dtype=np.int64)
-    rows = np.concatenate(row_parts) if row_parts else np.zeros(0, dtype=np.int64)
-    M = sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n_rows, V))
+    indices = np.concatenate(tok_parts).astype(np.int32) if tok_parts else np.zeros(0, dtype=np.int32)
+    sizes = np.concatenate(sizes_parts) if sizes_parts else np.zeros(0, dtype=np.int64)
+    del tok_parts
+    indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    n_rows = len(sizes)
+    M = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(n_rows, V))
     M.sum_duplicates()
     keep = np.asarray(M.sum(axis=0)).ravel() >= min_count
     if min_docs > 1:
