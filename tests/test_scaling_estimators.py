@@ -183,3 +183,21 @@ def test_wordfish_bad_input():
     with pytest.raises(ScalingError) as err:
         Wordfish().fit(WF_Y[:1])
     assert err.value.code == "D752"
+
+
+def test_tall_svd_equals_scipy_svds():
+    from scipy.sparse.linalg import svds
+
+    from discourse.scaling.lss import truncated_svd
+
+    rng = np.random.default_rng(3)
+    M = sp.random(3000, 400, density=0.02, random_state=rng, format="csr")
+    M.data = np.ceil(M.data * 3)
+    d, V, cached = truncated_svd(M, 40)
+    assert not cached and V.shape == (400, 40)
+    _, d_ref, Vt = svds(M, k=40, v0=np.random.default_rng(0).uniform(-1, 1, 400))
+    order = np.argsort(-d_ref)
+    assert d == pytest.approx(d_ref[order], rel=1e-10)
+    # the same vectors up to sign: |cosine| = 1 for each component
+    cos = np.abs(np.sum(V * Vt[order].T, axis=0))
+    assert cos == pytest.approx(np.ones(40), abs=1e-8)

@@ -68,16 +68,44 @@ def truncated_svd(M: sp.spmatrix, k: int, *, random_state: int = 0, solver: str 
                 return z["d"], z["V"], True
     rng = np.random.default_rng(random_state)
     v0 = rng.uniform(-1, 1, size=min(M.shape)) if solver == "arpack" else None
-    _, d, Vt = svds(sp.csr_matrix(M, dtype=float), k=k, solver=solver, v0=v0, random_state=random_state,
-                    return_singular_vectors="vh")
-    order = np.argsort(-d)
-    d, V = d[order], Vt[order].T.copy()
+    M = sp.csr_matrix(M, dtype=float)
+    if solver == "arpack" and M.shape[0] >= M.shape[1]:
+        d, V = _tall_svd(M, k, v0)
+    else:
+        _, d, Vt = svds(M, k=k, solver=solver, v0=v0, random_state=random_state, return_singular_vectors="vh")
+        order = np.argsort(-d)
+        d, V = d[order], Vt[order].T.copy()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp.npz")
         np.savez(tmp, d=d, V=V)
         tmp.replace(path)
     return d, V, False
+
+
+def _tall_svd(M: sp.csr_matrix, k: int, v0: np.ndarray, chunk: int = 65536) -> tuple[np.ndarray, np.ndarray]:
+    """The top-k singular values and right singular vectors of a tall sparse M (rows >= columns).
+
+    As ``scipy.sparse.linalg.svds(solver="arpack")`` does: ARPACK's Lanczos iteration (``eigsh``) on the
+    operator M'M with the same tolerance, then the Rayleigh-Ritz step in the span found. svds does that step
+    with a dense SVD of the rows x k matrix M Q, which for 600,000 sentences and k = 300 needs several GB; here
+    the k x k matrix (M Q)'(M Q) is summed over blocks of rows, and its eigen-decomposition gives the same
+    singular values and right vectors without ever holding M Q.
+    """
+    from scipy.sparse.linalg import LinearOperator, eigsh
+
+    n = M.shape[1]
+    MT = M.T.tocsr()
+    op = LinearOperator((n, n), matvec=lambda x: MT @ (M @ x), matmat=lambda X: MT @ (M @ X), dtype=float)
+    _, Q = eigsh(op, k=k, tol=0, v0=v0)  # tol 0 = machine precision, svds' default
+    Q, _ = np.linalg.qr(Q)
+    B = np.zeros((k, k))
+    for start in range(0, M.shape[0], chunk):
+        Y = M[start:start + chunk] @ Q
+        B += Y.T @ Y
+    lam, W = np.linalg.eigh(B)
+    order = np.argsort(-lam)
+    return np.sqrt(np.maximum(lam[order], 0.0)), Q @ W[:, order]
 
 
 def zapsmall(x: np.ndarray, digits: int = 7) -> np.ndarray:
