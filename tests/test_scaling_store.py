@@ -217,3 +217,40 @@ def test_report_and_panel_show_the_model_series(store, tmp_path):
     assert (frame["model_ci_low"] <= frame["model_score"]).all() and frame.attrs["parameters"]["model"] == "orient"
     variables = set(panel_correlations(frame)["variable"])
     assert "model_score" in variables and "model_ci_low" not in variables
+
+
+def test_context_terms_keyness_is_the_yates_chi2(store):
+    from scipy.stats import chi2_contingency
+
+    from discourse.scaling.seeds import context_terms
+
+    corpus, _, _ = store
+    terms = context_terms(corpus, language="en", patterns=["moscow"], window=3, min_count=2, p=1.0, max_terms=None)
+    assert "moscow" not in terms["term"].tolist() and len(terms) > 0
+    assert terms["chi2"].is_monotonic_decreasing and (terms["chi2"] > 0).all()
+    row = terms.iloc[0]
+    from discourse.scaling.features import build_features, tokenization_key
+    from discourse.store import scaling as st
+
+    D = build_features(corpus, unit="document")
+    counts = dict(zip(D.features, np.asarray(D.matrix.sum(axis=0)).ravel()))
+    # the windows around each 'moscow', recounted directly from the stored token order
+    with corpus.store.read() as conn:
+        vocab = st.vocabulary(conn, tokenization_key("en", False))
+        stored = st.read_tokens(conn, tokenization_key("en", False), corpus.documents()["id"].tolist())
+    m = vocab.index("moscow")
+    inside = np.zeros(len(vocab), dtype=int)
+    for _, toks_b in stored.values():
+        toks = np.frombuffer(toks_b, dtype=np.uint32)
+        near = np.zeros(len(toks), dtype=bool)
+        for i in np.flatnonzero(toks == m):
+            near[max(0, i - 3):i + 4] = True
+        inside += np.bincount(toks[near], minlength=len(vocab))
+    inside[m] = 0
+    total_in = inside.sum()
+    total_all = sum(v for k, v in counts.items() if k != "moscow")
+    j = vocab.index(row["term"])
+    a, b = inside[j], counts[row["term"]] - inside[j]
+    table = [[a, b], [total_in - a, (total_all - total_in) - b]]
+    assert row["inside"] == a and row["outside"] == b
+    assert row["chi2"] == pytest.approx(chi2_contingency(table, correction=True)[0], rel=1e-9)
