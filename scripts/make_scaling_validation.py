@@ -197,11 +197,18 @@ def render(args, lss, ws, results, series, coverage, n_ref) -> str:
           f"{coverage['scored_lss']:,} of {coverage['statements']:,} statements scored.",
           f"* **Wordscores**: {n_ref} reference statements of 2000-2008 (NATO members -1, CSTO members +1), features "
           "in at least 5 statements, raw scores; no statement of 2009-2019 is a reference text (the same countries "
-          "are, in earlier years: this tests whether the words that separated the groups before 2009 still do).", "",
+          "are, in earlier years: this tests whether the words that separated the groups before 2009 still do).",
+          "* **Caveats.** Known groups is a weak test of an orientation scale: NATO and CSTO members also differ in "
+          "region, agenda and in the names they use for themselves. Wordscores learns such words from its reference "
+          "texts (the same countries in earlier years), and LSS's context terms include place names (see the "
+          "diagnostics below), so a state naming itself or its neighbours moves its own score. These AUCs are "
+          "therefore upper bounds on how well the scales measure orientation as such; the dictionary's AUC comes from "
+          "hits that name the orientation explicitly, but only a minority of statements have one.", "",
           "## Yearly LSS series against the dictionary series", "",
           "Per country, the yearly LSS score (words-weighted mean of the statements' scores) against the yearly "
           "dictionary logit, over the years in which both are defined; `not low` = only the years in which the "
-          "dictionary has at least 5 counted hits.", "",
+          "dictionary has at least 5 counted hits. With few years of dictionary evidence per country these "
+          "correlations are descriptive only.", "",
           "| country | years | pairs | Pearson | Spearman | pairs (not low) | Pearson (not low) | Spearman (not low) |",
           "|---|---|---|---|---|---|---|---|"]
     for r in series:
