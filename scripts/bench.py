@@ -263,8 +263,22 @@ STAGES.update({"scaling_tokens": stage_scaling_tokens, "scaling_refit_setup": st
 def run_scaling(args, log) -> int:
     """The scaling figures on an existing store holding the UNGDC (``--db``); writes docs/performance-scaling.md."""
     common = {"db": args.db, "workers": args.workers, "k": args.k}
+    order = ("scaling_tokens", "scaling_refit_setup", "scaling_refit", "scaling_fit", "scaling_predict")
+    out = Path(args.out if args.out != str(DEFAULT_OUT) else ROOT / "docs" / "performance-scaling.md")
     res = {}
-    for name in ("scaling_tokens", "scaling_refit_setup", "scaling_refit", "scaling_fit", "scaling_predict"):
+    if args.stages:  # re-run some stages, keeping the other figures of the last run
+        res = json.loads(out.with_suffix(".json").read_text())["results"]
+        todo = [s for s in order if s in args.stages.split(",")]
+    else:  # a full run starts without cached SVDs, so that the refit has to reuse one (not find its own)
+        from discourse.scaling.features import cache_dir
+        from discourse import Corpus
+
+        with Corpus.open(args.db, create=False) as corpus:
+            folder = cache_dir(corpus)
+        for f in sorted(folder.glob("svd-*")) if folder and folder.exists() else []:
+            f.unlink()
+        todo = list(order)
+    for name in todo:
         res[name] = run_stage(name, common, log=log)
     info = machine()
     gb = 2 ** 30
@@ -280,7 +294,10 @@ def run_scaling(args, log) -> int:
     lines = ["# Performance of the scaling models", "",
              "Written by `python scripts/bench.py --scaling --db STORE` (issue 16; not a timed test). The store holds "
              "the full UN General Debate Corpus (`discourse fetch ungdc --from UNGDC_1946-2024_txt.tar.xz`). Each "
-             "figure is measured in its own process; peak memory is the largest resident set of the process tree.", "",
+             "figure is measured in its own process; peak memory is the largest resident set of the process tree. "
+             "A full run first deletes the cached SVDs, then fits on every statement but the last (its SVD computed "
+             "and cached), refits on every statement (the scenario of one statement added), fits on every statement "
+             "with a fresh SVD, and predicts every statement.", "",
              f"Machine: {info.get('cpu', '?')}, {info.get('cores', '?')} cores, Python {info.get('python', '?')}; "
              f"load average before the first stage {res['scaling_tokens']['load_before']:.1f} (the machine is shared).", "",
              "`seconds` is wall time; `CPU s` is the CPU time of the stage's processes (on a shared machine the "
@@ -305,7 +322,6 @@ def run_scaling(args, log) -> int:
               + (f" (from the SVD of {res['scaling_refit_setup']['rows']:,} sentences; "
                  f"{refit['svd'].get('documents_added')} document added)" if refit['svd']['source'] == 'reused' else "")
               + f"; the fit without it took {res['scaling_refit_setup']['seconds']:.1f} s with its SVD computed.", ""]
-    out = Path(args.out if args.out != str(DEFAULT_OUT) else ROOT / "docs" / "performance-scaling.md")
     out.write_text("\n".join(lines), encoding="utf-8")
     out.with_suffix(".json").write_text(json.dumps({"machine": info, "results": res}, indent=1), encoding="utf-8")
     print("\n".join(lines))
@@ -613,6 +629,8 @@ def main(argv: list[str] | None = None) -> int:
                         "docs/performance-scaling.md")
     parser.add_argument("--db", default=None, help="with --scaling: the store holding the UNGDC")
     parser.add_argument("--k", type=int, default=300, help="with --scaling: LSS components [300]")
+    parser.add_argument("--stages", default=None,
+                        help="with --scaling: re-run only these stages (comma-separated), keeping the others' figures")
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--args", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
