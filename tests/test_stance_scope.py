@@ -40,3 +40,38 @@ def stance_of(text, lang, lex, entry_id):
 ])
 def test_lists_of_names(lex, lang, text, entry_id, stance, rule):
     assert stance_of(text, lang, lex, entry_id) == (stance, rule)
+
+
+@pytest.mark.parametrize("lang, text, entry_id, stance", [
+    # a negation in a subordinate clause after the hit is that clause's
+    ("en", "Euro-Atlantic integration has brought benefits that nobody can deny.", "euro_atlantic_integration", "support"),
+    ("en", "Euro-Atlantic integration is a course where there is no turning back.", "euro_atlantic_integration", "support"),
+    ("en", "Euro-Atlantic integration is not our choice.", "euro_atlantic_integration", "reject"),
+    ("en", "We believe that Euro-Atlantic integration is not our choice.", "euro_atlantic_integration", "reject"),
+    # idioms and double negations that keep the course
+    ("en", "We cannot but welcome Euro-Atlantic integration.", "euro_atlantic_integration", "support"),
+    ("en", "Our security is unthinkable without Euro-Atlantic integration.", "euro_atlantic_integration", "support"),
+    ("en", "We could not have reformed the economy without European integration.", "european_integration", "support"),
+    ("en", "We will not deviate from the course of European integration.", "european_integration", "support"),
+    ("ru", "Мы не отступим от курса европейской интеграции.", "european_integration", "support"),
+    ("ru", "Без евразийской интеграции наша безопасность не обеспечена.", "eurasian_integration", "support"),
+    ("az", "Avropa inteqrasiyası olmadan inkişaf mümkün deyil.", "european_integration", "support"),
+    # evaluations and refusals without a negation of the hit's verb
+    ("en", "The Eurasian Economic Union dreams of absorption.", "eurasian_economic_union", "reject"),
+    ("en", "The logic of military alliances belongs to the past.", "allied_relations", "reject"),
+    ("en", "For us the Eurasian Economic Union is not an option.", "eurasian_economic_union", "reject"),
+    ("en", "We do not see the Eurasian Economic Union as a model for us.", "eurasian_economic_union", "reject"),
+    # cooperation yes, membership no: a later clause of the sentence refuses it
+    ("en", "Cooperation with the Eurasian Economic Union, yes; membership, no.", "eurasian_economic_union", "reject"),
+    ("en", "We trade with the Eurasian Economic Union, but we will not join it.", "eurasian_economic_union", "reject"),
+    ("ru", "Мы сотрудничаем с ЕАЭС, но вступать в него не будем.", "eurasian_economic_union", "reject"),
+    ("az", "Avrasiya İqtisadi İttifaqı ilə əməkdaşlıq edirik, amma ona üzv olmayacağıq.", "eurasian_economic_union", "reject"),
+    ("az", "Avrasiya İqtisadi İttifaqı ilə əməkdaşlıq edirik və ona üzv olmaq istəyirik.", "eurasian_economic_union", "support"),
+    # labels of an area and of colleagues; a historical fact with its date and place
+    ("en", "Conflicts in the GUAM area remain unresolved.", "guam", "mention"),
+    ("en", "Together with our GUAM colleagues we raised the issue.", "guam", "mention"),
+    ("ru", "Конфликты на пространстве СНГ остаются неурегулированными.", "cis", "mention"),
+    ("az", "Kollektiv Təhlükəsizlik Müqaviləsi 1992-ci ildə Daşkənddə imzalanıb.", "csto", "mention"),
+])
+def test_negation_scope_and_evaluative_cues(lex, lang, text, entry_id, stance):
+    assert stance_of(text, lang, lex, entry_id)[0] == stance

@@ -71,6 +71,10 @@ _LIST_INTRO = {"en": (("such", "as"), ("including",), ("namely",), ("like",)), "
                "az": (("kimi",),)}
 _LIST_CLOSE = {"en": {"others", "etc"}, "ru": {"другие", "других", "др"}, "az": {"digər", "başqa"}}
 _HEAD = 12  # tokens before a list that may engage it
+# Words that open a subordinate clause after the hit (relative or complement: "the CIS, *whose* ...", "integration
+# brought benefits *that* no one denies"): a negation beyond one of them is that clause's, not the hit's. Russian
+# and Azerbaijani subordinators (который, ki) already end the clause (clause_breaks).
+_SUBORDINATORS = {"en": {"that", "where", "when", "whereby", "wherever", "whenever"}}
 
 
 @dataclass(frozen=True)
@@ -409,6 +413,8 @@ def decide(lang: str, sentence: str, start: int, end: int, *, negation_cue: str 
         reject = found("reject")
         if reject:
             return Stance("reject", reject[1], "reject-cue")
+        if negation_cue and _subordinate_only(lang, words, lo, hi, fold(negation_cue), breaks):
+            negation_cue = None  # "integration brought benefits *that* nobody can deny": not about the hit
         if negation_cue and not (not_doubt and fold(negation_cue) in not_doubt[1].split()):
             if not organization or engage:
                 return Stance("reject", negation_cue, "negation-v2")
@@ -427,6 +433,25 @@ def decide(lang: str, sentence: str, start: int, end: int, *, negation_cue: str 
     if organization and not engage and MENTION_WITHOUT_ENGAGE:
         return Stance("mention", None, "mention")
     return Stance("support", None, "default")
+
+
+def _subordinate_only(lang: str, words, lo: int, hi: int, cue: str, breaks: frozenset) -> bool:
+    """Whether every occurrence of the negation ``cue`` in the hit's clause stands after the hit, beyond a word
+    that opens a subordinate clause (``_SUBORDINATORS``): the negation is that clause's, not the hit's."""
+    subs = _SUBORDINATORS.get(lang)
+    if not subs:
+        return False
+    toks = cue.split()
+    a = lo
+    while a > 0 and words[a - 1] not in _PUNCT_BREAK and words[a - 1] not in breaks:
+        a -= 1
+    b = hi
+    while b < len(words) and words[b] not in _PUNCT_BREAK and words[b] not in breaks:
+        b += 1
+    at = [i for i in range(a, b - len(toks) + 1) if tuple(words[i:i + len(toks)]) == tuple(toks) and not lo <= i < hi]
+    if not at:
+        return False
+    return all(i >= hi and any(words[k] in subs for k in range(hi, i)) for i in at)
 
 
 def _capitalized(sentence: str, starts, ends, k: int) -> bool:
