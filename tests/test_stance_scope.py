@@ -49,13 +49,20 @@ def test_lists_of_names(lex, lang, text, entry_id, stance, rule):
     ("en", "Euro-Atlantic integration is not our choice.", "euro_atlantic_integration", "reject"),
     ("en", "We believe that Euro-Atlantic integration is not our choice.", "euro_atlantic_integration", "reject"),
     # idioms and double negations that keep the course
-    ("en", "We cannot but welcome Euro-Atlantic integration.", "euro_atlantic_integration", "support"),
+    ("en", "It is no secret that Euro-Atlantic integration is our choice.", "euro_atlantic_integration", "support"),
     ("en", "Our security is unthinkable without Euro-Atlantic integration.", "euro_atlantic_integration", "support"),
     ("en", "We could not have reformed the economy without European integration.", "european_integration", "support"),
     ("en", "We will not deviate from the course of European integration.", "european_integration", "support"),
     ("ru", "Мы не отступим от курса европейской интеграции.", "european_integration", "support"),
     ("ru", "Без евразийской интеграции наша безопасность не обеспечена.", "eurasian_integration", "support"),
     ("az", "Avropa inteqrasiyası olmadan inkişaf mümkün deyil.", "european_integration", "support"),
+    # a negated verb of neglect, denial or harm affirms or protects the referent
+    ("en", "Nobody can deny the role of Euro-Atlantic integration.", "euro_atlantic_integration", "support"),
+    ("en", "We will not allow anyone to undermine European integration.", "european_integration", "support"),
+    ("en", "We cannot ignore Euro-Atlantic integration.", "euro_atlantic_integration", "support"),
+    ("en", "We will not pursue Euro-Atlantic integration.", "euro_atlantic_integration", "reject"),
+    ("ru", "Нельзя недооценивать значение евразийской интеграции.", "eurasian_integration", "support"),
+    ("az", "Avropa inteqrasiyasının rolunu inkar etmək olmaz.", "european_integration", "support"),
     # evaluations and refusals without a negation of the hit's verb
     ("en", "The Eurasian Economic Union dreams of absorption.", "eurasian_economic_union", "reject"),
     ("en", "The logic of military alliances belongs to the past.", "allied_relations", "reject"),
