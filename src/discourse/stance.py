@@ -11,8 +11,12 @@ cue the matcher found (``negation-v2``). The rules, in order (``docs/stance.md``
    phrases that only look like doubt ("no doubt", "несомненно", "şübhəsiz");
 4. ``reject``: the matcher's negation cue, or a refusal/rejection cue of the ``reject`` list in the clause; for an
    organisation entry a negation counts only together with an ``engage`` word ("no plans to *enter* the EAEU");
-5. ``mention``: an organisation entry with no ``engage`` word in its clause (named as a participant or a source);
+5. ``mention``: a mention cue next to the hit ("CIS countries", "as Chair of"), unless an organisation entry has an
+   ``engage`` word in its clause; or (``mention-list``) an organisation named in a list of three or more names
+   that the words around the list do not engage ("the OSCE, the Council of Europe, the CIS and others");
 6. ``support`` otherwise.
+
+A negation after the hit beyond a subordinator ("that", "where": English) is that clause's, not the hit's.
 
 A rejection in the next sentence whose object is a pronoun ("The EU offered an association agreement. We
 declined it.") is linked to the last hit of the previous sentence by :func:`pronoun_link` (rule
@@ -68,7 +72,7 @@ _NAME_INNER = {"en": {"of", "for", "in", "on", "the", "-", "'", "’"}, "ru": {"
 _NAME_BRACKETS = {"(", ")"}
 _LIST_ARTICLES = {"en": {"the"}, "ru": set(), "az": set()}
 _LIST_INTRO = {"en": (("such", "as"), ("including",), ("namely",), ("like",)), "ru": (("таких", "как"), ("такие", "как"), ("включая",)),
-               "az": (("kimi",),)}
+               "az": ()}  # Azerbaijani "kimi" follows the list it closes ("NATO, AB və ATƏT kimi təşkilatlar")
 _LIST_CLOSE = {"en": {"others", "etc"}, "ru": {"другие", "других", "др"}, "az": {"digər", "başqa"}}
 _HEAD = 12  # tokens before a list that may engage it
 # Words that open a subordinate clause after the hit (relative or complement: "the CIS, *whose* ...", "integration
