@@ -78,6 +78,8 @@ def test_lists_of_names(lex, lang, text, entry_id, stance, rule):
     ("en", "Conflicts in the GUAM area remain unresolved.", "guam", "mention"),
     ("en", "Together with our GUAM colleagues we raised the issue.", "guam", "mention"),
     ("ru", "Конфликты на пространстве СНГ остаются неурегулированными.", "cis", "mention"),
+    ("ru", "Конфликты в зоне ГУАМ остаются неурегулированными.", "guam", "mention"),
+    ("az", "MDB məkanında münaqişələr həll olunmayıb.", "cis", "mention"),
     ("az", "Kollektiv Təhlükəsizlik Müqaviləsi 1992-ci ildə Daşkənddə imzalanıb.", "csto", "mention"),
 ])
 def test_negation_scope_and_evaluative_cues(lex, lang, text, entry_id, stance):
