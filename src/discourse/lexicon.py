@@ -27,6 +27,7 @@ from typing import Any, Iterable
 import yaml
 
 from .errors import LexiconError
+from .normalize import fold  # the one folding, shared with search, KWIC and timelines
 
 __all__ = [
     "Lexicon", "Entry", "Pattern", "Actor", "Problem", "load_lexicon", "check_lexicon", "fold",
@@ -54,30 +55,6 @@ RULES = {
 }
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-
-# -- folding: the case-insensitive view used for matching ----------------------------------------------------
-_POST = (("ı", "i"), ("ё", "е"), ("’", "'"), ("‘", "'"), ("ʼ", "'"), ("‐", "-"), ("‑", "-"), ("‒", "-"))
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` for matching, keeping its length (so offsets stay valid).
-
-    Azerbaijani dotted and dotless i fold together, Russian ё folds to е, typographic apostrophes and
-    hyphens fold to ASCII.
-
-    >>> fold("İNTEQRASİYA Партнёрство Euro‑Atlantic")
-    'inteqrasiya партнерство euro-atlantic'
-    """
-    if "İ" in text:
-        text = text.replace("İ", "i")
-    out = text.lower()
-    if len(out) != len(text):  # a character whose lower case is longer (rare): fold one by one
-        out = "".join((ch.lower() or ch)[0] for ch in text)
-    for a, b in _POST:  # str.replace is fast; translate() with a dict is not
-        if a in out:
-            out = out.replace(a, b)
-    return out
-
 
 # -- data classes --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)

@@ -276,13 +276,15 @@ def _new_figure(width: float, height: float):
 def _save(fig, out: Path, name: str, title: str, caption: str, alt: str) -> _Figure:
     import matplotlib
 
-    out.mkdir(parents=True, exist_ok=True)
     png, svg = out / f"{name}.png", out / f"{name}.svg"
     with matplotlib.rc_context({"svg.hashsalt": "discourse", "svg.fonttype": "path"}):
-        fig.savefig(png, format="png", dpi=150, metadata={"Software": None})
-        buf = io.BytesIO()
+        png_buf, buf = io.BytesIO(), io.BytesIO()
+        fig.savefig(png_buf, format="png", dpi=150, metadata={"Software": None})
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    svg.write_bytes(buf.getvalue())
+    from .safeio import write_bytes
+
+    write_bytes(png, png_buf.getvalue())
+    write_bytes(svg, buf.getvalue())
     uri = "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
     return _Figure(name, title, caption, png, svg, uri, alt)
 
@@ -592,27 +594,21 @@ def _table(frame: pd.DataFrame | None, columns: list[str] | None = None) -> dict
     return {"columns": cols, "rows": [[row[c] for c in cols] for _, row in frame.iterrows()]}
 
 
-def _remove_stale(out: Path) -> None:
-    """Remove what an earlier report wrote in ``out`` (its figures and document pages), nothing else."""
-    try:
-        for name in ("orientation", "terms", "indicators"):
-            for ext in ("png", "svg"):
-                (out / "figures" / f"{name}.{ext}").unlink(missing_ok=True)
-        if (out / "docs").is_dir():
-            for page in (out / "docs").glob("*.html"):
-                page.unlink()
-    except OSError as exc:
-        raise ReportError("D605", f"cannot clear the earlier report in {out}: {exc.strerror}",
-                          hint="choose another folder with --out") from None
+def _remove_stale(out: Path, written: set[str]) -> None:
+    """Remove what an earlier report wrote in ``out`` and this one did not, nothing else (see safeio's manifest)."""
+    from .safeio import OutputManifest
+
+    manifest = OutputManifest(out)
+    for rel in sorted(written):
+        manifest.add(out / rel)
+    manifest.remove_previous(keep=written)
+    manifest.save()
 
 
 def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ReportError("D605", f"cannot write {path}: {exc.strerror}",
-                          hint="choose another folder with --out") from None
+    from .safeio import write_text
+
+    write_text(path, text)  # refuses a link, folder, device or store as the target; atomic
 
 
 def build_report(
@@ -687,7 +683,6 @@ def build_report(
     target_label = target.capitalize() if target.islower() else target
 
     figures_dir = out / "figures"
-    _remove_stale(out)
     figures: dict[str, _Figure] = {}
     if not data.years.empty and data.years["n_hits"].sum() > 0:
         figures["orientation"] = _orientation_figure(data, lo, hi, target_label, figures_dir)
@@ -772,6 +767,9 @@ def build_report(
                                             "figures": sorted(f"figures/{f.name}.{ext}" for f in figures.values()
                                                               for ext in ("png", "svg"))},
                                            indent=1, default=str))
+    written = {"index.html", "report.json", *(_doc_file(d) for d in cited),
+               *(f"figures/{f.name}.{ext}" for f in figures.values() for ext in ("png", "svg"))}
+    _remove_stale(out, written)
     return index
 
 

@@ -73,15 +73,18 @@ def filter_options(f):
     return f
 
 
-def open_corpus(db: str | None, *, create: bool = False) -> Corpus:
-    """Open the store for a command; reading commands refuse to create an empty one."""
-    return Corpus.open(db, create=create)
+def open_corpus(db: str | None, *, create: bool = False, readonly: bool = False) -> Corpus:
+    """Open the store for a command; reading commands refuse to create an empty one, and commands that only read
+    (``readonly=True``) open it with SQLite's ``mode=ro``: they never write or migrate it."""
+    return Corpus.open(db, create=create, readonly=readonly)
 
 
 def emit(frame: pd.DataFrame, fmt: str, *, max_colwidth: int = 60) -> None:
     """Print a DataFrame as an aligned table, RFC 4180 CSV or JSON records."""
     if fmt == "csv":
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        from ..safeio import write_csv
+
+        write_csv(frame, sys.stdout)  # formula cells neutralized, as in every CSV discourse writes
     elif fmt == "json":
         click.echo(json.dumps(json.loads(frame.to_json(orient="records", force_ascii=False)), ensure_ascii=False, indent=1))
     else:

@@ -164,7 +164,7 @@ def docs_list(doc_type, country, year_from, year_to, columns, db, fmt) -> None:
     Example:
       discourse docs list --country AZE --year-from 1992 --format csv
     """
-    corpus = open_corpus(db)
+    corpus = open_corpus(db, readonly=True)
     try:
         frame = corpus.documents(doc_type=doc_type, country=country, year_from=year_from, year_to=year_to)
     finally:
@@ -196,7 +196,7 @@ def docs_show(doc_id, lines, db, fmt) -> None:
 
     DOC_ID may be a unique prefix of the id shown by `discourse docs list`.
     """
-    corpus = open_corpus(db)
+    corpus = open_corpus(db, readonly=True)
     try:
         record = corpus.document(doc_id)
         text = corpus.text(record["id"])

@@ -190,7 +190,7 @@ def export_timeline(terms, by, per, lexicon_path, target, doc_type, country, yea
 @db_option
 def export_documents(doc_type, country, year_from, year_to, fmt, out, db) -> None:
     """The stored documents' metadata (id, text hash, date, type, speaker, country, counts), no text."""
-    with open_corpus(db) as corpus:
+    with open_corpus(db, readonly=True) as corpus:
         table = documents_table(corpus, **_filters(doc_type, country, year_from, year_to))
     _emit_table(table, out, fmt, DEFAULT_OUT["documents"])
 

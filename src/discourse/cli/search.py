@@ -98,7 +98,7 @@ def search_command(phrase, window, limit, doc_type, country, year_from, year_to,
     """
     from ..match import search
 
-    with open_corpus(db) as corpus:
+    with open_corpus(db, readonly=True) as corpus:
         frame = search(corpus, list(phrase), window=window, limit=limit,
                        **_filters(doc_type, country, year_from, year_to))
     emit(frame.drop(columns=["start"]), fmt)

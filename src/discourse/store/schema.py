@@ -8,6 +8,7 @@ the schema is a new entry in :data:`MIGRATIONS`.
 from __future__ import annotations
 
 from . import documents, matches, indicators, scores
+from .identity import APPLICATION_ID
 
 META_DDL = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -18,6 +19,8 @@ CREATE TABLE IF NOT EXISTS meta (
 
 MIGRATIONS: list[tuple[int, list[str]]] = [
     (1, [META_DDL, documents.DDL, matches.DDL, indicators.DDL, scores.DDL]),
+    # 2: mark the file as a discourse store (store/identity.py), so another application's database is refused.
+    (2, [f"PRAGMA application_id = {APPLICATION_ID};"]),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]
