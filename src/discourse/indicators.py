@@ -29,7 +29,6 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 import pycountry
-import yaml
 
 from .errors import IndicatorError
 from .metadata import ORGANIZATIONS
@@ -193,12 +192,18 @@ def read_metadata(path: str | os.PathLike) -> dict[str, dict]:
     ``description`` and a ``source`` block (name, url, published, retrieved, cited_in, transcribed).
     """
     path = Path(path)
+    from .inputs import YamlProblem, load_yaml
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))[1]  # aliases, tags and values checked
     except FileNotFoundError:
         raise IndicatorError("D501", f"{path}: no such metadata file", hint="check the path") from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+    except IsADirectoryError:
+        raise IndicatorError("D501", f"{path}: a folder, not a metadata file", hint="check the path") from None
+    except UnicodeDecodeError as exc:
         raise _meta_error(path, f"not a readable YAML file ({type(exc).__name__})") from None
+    except YamlProblem as exc:
+        raise _meta_error(path, f"line {exc.line}: {exc.message}") from None
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), dict):
         raise _meta_error(path, "expected a top-level mapping 'indicators:'")
     out: dict[str, dict] = {}

@@ -246,12 +246,12 @@ def _read_yaml(path: Path) -> tuple[Any, _Located]:
                            hint="give the path of a YAML lexicon, e.g. models/lexicons/orientation.yaml") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise LexiconError("D301", f"cannot read {path}: {exc}", hint="save the lexicon as UTF-8 text") from None
+    from .inputs import YamlProblem, compose_yaml
+
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        loc.problems.append(Problem(str(path), line, f"YAML syntax error: {getattr(exc, 'problem', exc)}"))
+        node = compose_yaml(text)  # aliases, tags and scalar values checked (no alias bomb, no traceback)
+    except YamlProblem as exc:
+        loc.problems.append(Problem(str(path), exc.line, exc.message))
         return None, loc
     if node is None:
         loc.problems.append(Problem(str(path), 1, "the file is empty"))

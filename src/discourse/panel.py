@@ -109,6 +109,12 @@ def _check_range(year_from, year_to) -> tuple[int, int]:
     except (TypeError, ValueError):
         raise IndicatorError("D524", f"year range {year_from!r}-{year_to!r} is not two years",
                              hint="give --from and --to, e.g. --from 2009 --to 2019") from None
+    from .bounds import YEAR_MAX, YEAR_MIN
+
+    for name, year in (("year_from", year_from), ("year_to", year_to)):
+        if not YEAR_MIN <= year <= YEAR_MAX:  # one row per year: the range bounds the panel's size
+            raise IndicatorError("D534", f"{name} {year} is outside {YEAR_MIN}..{YEAR_MAX}",
+                                 hint=f"give years from {YEAR_MIN} to {YEAR_MAX}")
     if year_from > year_to:
         raise IndicatorError("D524", f"year range {year_from}-{year_to} is empty", hint="--from must not exceed --to")
     return year_from, year_to

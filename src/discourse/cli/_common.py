@@ -9,6 +9,7 @@ import click
 import pandas as pd
 
 from ..corpus import Corpus
+from ._bounds import YEAR
 
 __all__ = ["db_option", "format_option", "open_corpus", "emit", "filter_options"]
 
@@ -64,8 +65,8 @@ def _check_countries(ctx, param, value):
 
 def filter_options(f):
     """The document filters shared by docs list, kwic, timeline, score and export."""
-    f = click.option("--year-to", type=int, default=None, help="Last year to include.")(f)
-    f = click.option("--year-from", type=int, default=None, help="First year to include.")(f)
+    f = click.option("--year-to", type=YEAR, default=None, help="Last year to include.")(f)
+    f = click.option("--year-from", type=YEAR, default=None, help="First year to include.")(f)
     f = click.option("--country", default=None, callback=_check_countries,
                      help="ISO 3166-1 alpha-3 code(s), comma-separated (e.g. AZE).")(f)
     f = click.option("--type", "doc_type", default=None, callback=_check_types,

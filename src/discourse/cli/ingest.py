@@ -8,6 +8,7 @@ import time
 import click
 import pandas as pd
 
+from ._bounds import LINES
 from ._common import db_option, emit, filter_options, format_option, open_corpus
 
 __all__ = ["COMMANDS", "Progress"]
@@ -77,11 +78,11 @@ class Progress:
 @click.option("--dry-run", is_flag=True, help="Show what would be added or updated; write nothing.")
 @click.option("--workers", type=click.IntRange(0, 64), default=2, show_default=True,
               help="Parser processes (0: parse in this process, without isolation).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(0.1, 86400), default=60.0, show_default=True,
               help="Seconds allowed per file.")
-@click.option("--max-pages", type=click.IntRange(min=1), default=2000, show_default=True,
+@click.option("--max-pages", type=click.IntRange(1, 1_000_000), default=2000, show_default=True,
               help="Pages read per PDF at most.")
-@click.option("--memory-mb", type=click.IntRange(min=64), default=2048, show_default=True,
+@click.option("--memory-mb", type=click.IntRange(64, 1 << 20), default=2048, show_default=True,
               help="Memory a parser process may use for one file.")
 @click.option("--no-recursive", is_flag=True, help="Do not walk sub-folders.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Report progress on stderr.")
@@ -187,7 +188,7 @@ def docs_list(doc_type, country, year_from, year_to, columns, db, fmt) -> None:
 
 @docs.command("show")
 @click.argument("doc_id")
-@click.option("--lines", type=click.IntRange(min=0), default=8, show_default=True,
+@click.option("--lines", type=LINES, default=8, show_default=True,
               help="Lines of text to show from the start of the document.")
 @db_option
 @format_option

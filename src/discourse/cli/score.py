@@ -9,6 +9,7 @@ import click
 
 from ..export import DEFAULT_OUT, documents_table, matches_table, scores_table, timeline_table, write_csv
 from ..score import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
+from ._bounds import MIN_HITS, PER, REPLICATES, ROLLING, SEED
 from ._common import db_option, emit, filter_options, open_corpus
 
 __all__ = ["COMMANDS"]
@@ -23,7 +24,7 @@ def _lexicon_option(f):
 def _score_options(f):
     """Period and bootstrap options shared by `score` and `export scores`."""
     options = [
-        click.option("--rolling", type=click.IntRange(min=1), default=None,
+        click.option("--rolling", type=ROLLING, default=None,
                      help="With --level year: a trailing window of N years (row Y pools Y-N+1..Y)."),
         click.option("--windows", default=None,
                      help='Custom periods for --level window, e.g. "2009-2012,2013-2016".'),
@@ -32,14 +33,14 @@ def _score_options(f):
                      help="One series per value of this document field."),
         click.option("--weighting", type=click.Choice(["words", "equal"]), default="words", show_default=True,
                      help="words: pool the hits of a period's documents; equal: mean of document scores."),
-        click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True,
+        click.option("--seed", type=SEED, default=DEFAULT_SEED, show_default=True,
                      help="Seed of the bootstrap (recorded in the sidecar)."),
         click.option("--ci-level", "--level-ci", "ci_level", type=click.FloatRange(0, 1, min_open=True,
                      max_open=True), default=DEFAULT_LEVEL, show_default=True,
                      help="Confidence level of the intervals."),
-        click.option("--replicates", type=click.IntRange(min=1), default=DEFAULT_REPLICATES, show_default=True,
+        click.option("--replicates", type=REPLICATES, default=DEFAULT_REPLICATES, show_default=True,
                      help="Bootstrap replicates."),
-        click.option("--min-hits", type=click.IntRange(min=0), default=DEFAULT_MIN_HITS, show_default=True,
+        click.option("--min-hits", type=MIN_HITS, default=DEFAULT_MIN_HITS, show_default=True,
                      help="Rows with fewer counted hits are flagged low_evidence and get no score."),
     ]
     for option in reversed(options):
@@ -171,7 +172,7 @@ def export_matches(lexicon_path, target, doc_type, country, year_from, year_to, 
 @click.argument("terms", nargs=-1, required=True)
 @click.option("--by", type=click.Choice(["year", "month", "doc_type", "speaker", "country"]), default="year",
               show_default=True, help="Period or grouping of the rows.")
-@click.option("--per", type=click.IntRange(min=1), default=10000, show_default=True, help="Rate per this many words.")
+@click.option("--per", type=PER, default=10000, show_default=True, help="Rate per this many words.")
 @_lexicon_option
 @filter_options
 @_out_options

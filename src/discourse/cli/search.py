@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ._bounds import LIMIT, PER, WORKERS
 from ._common import db_option, emit, filter_options, format_option, open_corpus
 
 __all__ = ["COMMANDS"]
@@ -26,7 +27,7 @@ def _filters(doc_type, country, year_from, year_to) -> dict:
 
 
 def _kwic_options(f):
-    f = click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many lines.")(f)
+    f = click.option("--limit", type=LIMIT, default=None, help="At most this many lines.")(f)
     f = click.option("--window", type=click.IntRange(0, 20), default=8, show_default=True,
                      help="Words of context on each side.")(f)
     return f
@@ -62,7 +63,7 @@ def kwic_command(terms, window, limit, negated, doc_type, country, year_from, ye
 @click.argument("terms", nargs=-1, required=True)
 @click.option("--by", type=click.Choice(["year", "month", "doc_type", "speaker", "country"]), default="year",
               show_default=True, help="Period (or group) to count by.")
-@click.option("--per", type=click.IntRange(min=1), default=10000, show_default=True, help="Rates per this many words.")
+@click.option("--per", type=PER, default=10000, show_default=True, help="Rates per this many words.")
 @filter_options
 @_lexicon_options
 @db_option
@@ -107,7 +108,7 @@ def search_command(phrase, window, limit, doc_type, country, year_from, year_to,
 @click.command("match")
 @filter_options
 @_lexicon_options
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Processes to match with.")
+@click.option("--workers", type=WORKERS, default=2, show_default=True, help="Processes to match with.")
 @db_option
 @format_option
 def match_command(doc_type, country, year_from, year_to, lexicon_path, target, workers, db, fmt):
