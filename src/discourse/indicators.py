@@ -306,7 +306,9 @@ def read_indicator_file(
         if missing:
             parts.append(f"missing column(s) {', '.join(missing)}")
         if len(set(header)) != len(header):
-            parts.append("repeated column name(s)")
+            from .inputs import duplicate_columns
+
+            parts.append(f"repeated column name(s) {', '.join(duplicate_columns(header))}")
         raise IndicatorError("D502", f"{path}: line 1: {'; '.join(parts)}",
                              hint=f"the columns are {', '.join(REQUIRED_COLUMNS)} and optionally {', '.join(OPTIONAL_COLUMNS)}")
     problems: list[tuple[str, int, str]] = []
@@ -382,7 +384,9 @@ def read_indicator_file(
                 "file": path.name, "line": line, "origin": "user",
             })
     if problems:
-        lines = "\n".join(f"  line {line}: {msg}" for _, line, msg in problems)
+        from .inputs import cap_errors  # 100 MB of bad rows must not become 167 MB of error text
+
+        lines = "\n".join(cap_errors(f"  line {line}: {msg}" for _, line, msg in problems))
         hints = {
             "D506": "give the new indicator's label, unit and direction with --meta FILE.yaml (see docs/indicators.md)",
             "D505": f"use one of the documented units: {', '.join(UNITS)}",

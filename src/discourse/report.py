@@ -44,6 +44,7 @@ import pandas as pd
 from . import __version__
 from .errors import DiscourseError, ReportError
 from .metadata import parse_date
+from .safeio import plain_label  # `$` in a label is text, never mathtext
 
 __all__ = ["build_report", "load_events", "DEFAULT_EVENTS", "SECTIONS"]
 
@@ -96,6 +97,11 @@ def load_events(path: str | os.PathLike | None = None) -> pd.DataFrame:
         with path.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
             header = reader.fieldnames or []
+            from .inputs import duplicate_columns
+
+            if duplicate_columns(header):
+                raise ReportError("D608", f"{path}:1: column(s) {', '.join(duplicate_columns(header))} given twice "
+                                  "in the header", hint="keep one column of each name")
             missing = [c for c in ("date", "label") if c not in header]
             if missing:
                 raise ReportError("D603", f"{path}:1: missing column(s) {', '.join(missing)}",
@@ -340,7 +346,7 @@ def _draw_events(ax, events: pd.DataFrame, lo: int, hi: int, *, labels: bool) ->
         ax.axvline(ev.x, color=colour, linestyle="--", linewidth=0.8, alpha=0.8)
         if labels:
             right = ev.x > hi - 0.25 * (hi - lo + 1)  # labels near the right edge extend to the left
-            ax.annotate(ev.label, xy=(ev.x, 1.0), xycoords=("data", "axes fraction"),
+            ax.annotate(plain_label(ev.label), xy=(ev.x, 1.0), xycoords=("data", "axes fraction"),
                         xytext=(-2 if right else 2, -3 - 9 * row), textcoords="offset points", fontsize=7,
                         color=colour, va="top", ha="right" if right else "left", annotation_clip=True)
     ax.set_ylim(top=ymax)
@@ -374,7 +380,7 @@ def _orientation_figure(data: _Data, lo: int, hi: int, target: str, out: Path) -
                    label="low evidence (too few hits)" if i == 0 else None)
     ax.axhline(0, color="#888888", linewidth=0.8)
     ax.set_ylim(-1.05, 1.05)
-    ax.set_ylabel(f"score  (-1 West ... +1 {target})")
+    ax.set_ylabel(plain_label(f"score  (-1 West ... +1 {target})"))
     _year_axis(ax, lo, hi)
     _draw_events(ax, data.events, lo, hi, labels=True)
     ax.legend(loc="lower left", fontsize=7, frameon=False)
@@ -384,7 +390,7 @@ def _orientation_figure(data: _Data, lo: int, hi: int, target: str, out: Path) -
             continue
         values = years[col].astype(float).fillna(0.0).to_numpy()
         name = target if pole == "target" else pole
-        bx.bar(x, values, bottom=bottom, width=0.7, color=_POLE_COLOURS[pole], label=f"toward {name}"
+        bx.bar(x, values, bottom=bottom, width=0.7, color=_POLE_COLOURS[pole], label=plain_label(f"toward {name}")
                if pole != "hedging" else "hedging", linewidth=0)
         bottom += values
     bx.set_ylabel("counted hits per 10,000 words")
@@ -418,7 +424,8 @@ def _terms_figure(data: _Data, lo: int, hi: int, out: Path) -> _Figure:
                   else _POLE_COLOURS["target"] if pos > 0 else _POLE_COLOURS["hedging"])
         ax.bar(rows["year"], rows["rate_per_10k"], width=0.7, color=colour, linewidth=0)
         where = "direction from its target actor" if needs else f"position {pos:+.1f}"
-        ax.set_title(f"{rows['label'].iloc[0]}  ({where}, {int(rows['count'].sum())} hits)", fontsize=8, loc="left")
+        ax.set_title(plain_label(f"{rows['label'].iloc[0]}  ({where}, {int(rows['count'].sum())} hits)"), fontsize=8,
+                     loc="left")
         _year_axis(ax, lo, hi, narrow=ncols > 1)
         _draw_events(ax, data.events, lo, hi, labels=False)
         ax.tick_params(labelsize=7)
@@ -445,13 +452,13 @@ def _indicators_figure(data: _Data, lo: int, hi: int, target: str, out: Path) ->
                     color="#444444", alpha=0.18, linewidth=0)
     ax.plot(years["year"].astype(float), years["score"].astype(float), color="black", marker="o", markersize=3)
     ax.axhline(0, color="#888888", linewidth=0.8)
-    ax.set_title(f"orientation score (-1 West ... +1 {target})", fontsize=8, loc="left")
+    ax.set_title(plain_label(f"orientation score (-1 West ... +1 {target})"), fontsize=8, loc="left")
     _year_axis(ax, lo, hi)
     _draw_events(ax, data.events, lo, hi, labels=False)
     for ax, col in zip(axes[1:], cols):
         # NaN breaks the line: a year without a value is a gap, not an interpolation.
         ax.plot(frame["year"].astype(float), frame[col].astype(float), color="#1f4e79", marker="o", markersize=3)
-        ax.set_title(data.indicator_labels.get(col, col), fontsize=8, loc="left")
+        ax.set_title(plain_label(data.indicator_labels.get(col, col)), fontsize=8, loc="left")
         _year_axis(ax, lo, hi)
         _draw_events(ax, data.events, lo, hi, labels=False)
         ax.tick_params(labelsize=7)

@@ -32,7 +32,7 @@ from .errors import ScoreError
 
 __all__ = [
     "check_target", "atomic_path", "atomic_open", "write_bytes", "write_text", "write_csv", "write_csv_file",
-    "neutralize_formulas", "is_sqlite_file", "escape_name", "OutputManifest", "FORMULA_START",
+    "neutralize_formulas", "is_sqlite_file", "escape_name", "plain_label", "OutputManifest", "FORMULA_START",
 ]
 
 #: Text cells starting with one of these are prefixed with ``'`` in every CSV (spreadsheet formula injection).
@@ -67,6 +67,9 @@ def check_target(path: str | os.PathLike) -> Path:
         st = os.lstat(path)
     except FileNotFoundError:
         return path
+    except NotADirectoryError:
+        raise ScoreError("D444", f"cannot write {path}: part of its folder ({path.parent}) is a file, not a folder",
+                         hint=_HINT) from None
     except OSError as exc:
         raise ScoreError("D444", f"cannot write {path}: {exc.strerror}", hint=_HINT) from None
     if stat.S_ISLNK(st.st_mode):
@@ -206,6 +209,15 @@ def escape_name(value) -> str:
         else:
             out.append(ch.encode("unicode_escape").decode("ascii"))
     return "".join(out)
+
+
+def plain_label(value) -> str:
+    """Text drawn by matplotlib exactly as given: ``$`` escaped, so it is never read as mathtext.
+
+    >>> print(plain_label("$5 bn deal $x$"))
+    \\$5 bn deal \\$x\\$
+    """
+    return str(value).replace("$", "\\$")
 
 
 class OutputManifest:

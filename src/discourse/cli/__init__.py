@@ -73,4 +73,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _entry() -> None:  # pragma: no cover
-    sys.exit(main())
+    from .._entry import main as _main  # Ctrl-C -> 130 (the console script itself is discourse._entry:main)
+
+    _main()

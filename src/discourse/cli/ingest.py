@@ -85,12 +85,14 @@ class Progress:
 @click.option("--memory-mb", type=click.IntRange(64, 1 << 20), default=2048, show_default=True,
               help="Memory a parser process may use for one file.")
 @click.option("--no-recursive", is_flag=True, help="Do not walk sub-folders.")
+@click.option("--allow-outside", is_flag=True,
+              help="Read manifest paths outside the manifest's folder and links in a folder to outside files.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Report progress on stderr.")
 @db_option
 @format_option
 def ingest_command(paths, manifest, doc_type, date, speaker, speaker_post, country, language, title, source_url,
-                   password, dry_run, workers, timeout, max_pages, memory_mb, no_recursive, progress, db,
-                   fmt) -> None:
+                   password, dry_run, workers, timeout, max_pages, memory_mb, no_recursive, allow_outside, progress,
+                   db, fmt) -> None:
     """Store PDF, HTML, text and DOCX files with their metadata (idempotent: re-running adds nothing new).
 
     \b
@@ -122,7 +124,8 @@ def ingest_command(paths, manifest, doc_type, date, speaker, speaker_post, count
     bar = Progress("files", enabled=progress)
     try:
         report = ingest(corpus, list(paths), manifest=manifest, meta=meta, dry_run=dry_run, password=password,
-                        limits=limits, workers=workers, progress=bar, recursive=not no_recursive)
+                        limits=limits, workers=workers, progress=bar, recursive=not no_recursive,
+                        allow_outside=allow_outside)
     finally:
         bar.close()
         corpus.close()
@@ -130,12 +133,14 @@ def ingest_command(paths, manifest, doc_type, date, speaker, speaker_post, count
     if fmt == "table":
         prefix = "dry run, nothing written: would have " if dry_run else ""
         click.echo(prefix + ", ".join(f"{k} {v}" for k, v in counts.items()) + f" ({report.seconds:.1f} s)")
+        from ..safeio import escape_name  # a file name with a newline must not fake a line of the summary
+
         for source, code, message in report.failed:
-            click.echo(f"failed: {source}: [{code}] {_cause(source, message)}")
+            click.echo(f"failed: {escape_name(source)}: [{code}] {escape_name(_cause(source, message))}")
             if source in report.hints:
-                click.echo(f"  hint: {report.hints[source]}")
+                click.echo(f"  hint: {escape_name(report.hints[source])}")
         for source, reason in report.skipped:
-            click.echo(f"skipped: {source}: {reason}")
+            click.echo(f"skipped: {escape_name(source)}: {escape_name(reason)}")
     else:
         emit(report.to_frame(), fmt)
     if report.failed:

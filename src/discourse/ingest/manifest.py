@@ -211,12 +211,13 @@ def _check_columns(path: Path, columns, line: int) -> None:
                           hint="name each file in a `path` column, relative to the manifest", reason="bad_manifest")
 
 
-def load_manifest(path: str | Path) -> dict[str, tuple[DocumentMeta, str]]:
+def load_manifest(path: str | Path, *, allow_outside: bool = False) -> dict[str, tuple[DocumentMeta, str]]:
     """Read and validate a manifest; return ``{resolved file path: (metadata, "name line N")}``.
 
     Every row is validated (:func:`~discourse.metadata.validate_metadata`) with ``where`` naming the manifest
-    and line; an unknown column, a row whose file does not exist or the same file twice is an
-    :class:`~discourse.errors.IngestError` naming the line. Nothing is ingested from a manifest with an error.
+    and line; an unknown column (or one given twice), a row whose file does not exist, a path that leaves the
+    manifest's folder (``../x.txt``, an absolute path, a symbolic link to an outside file; unless
+    ``allow_outside``) or the same file twice is an :class:`~discourse.errors.IngestError` naming the line. Nothing is ingested from a manifest with an error.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "a.txt").write_text("Hello.")
@@ -249,7 +250,12 @@ def load_manifest(path: str | Path) -> dict[str, tuple[DocumentMeta, str]]:
         if name is None:
             raise IngestError("D103", f"{where}: the path cell is empty", hint="name the file this row describes, "
                               "relative to the manifest's folder", reason="bad_manifest")
-        target = (base / name).resolve()
+        from ..inputs import contained_path
+
+        target, outside = contained_path(base, name, allow_outside=allow_outside)
+        if outside:  # ../x.txt, /etc/passwd or a link to an outside file: never read unless allowed
+            raise IngestError("D191", f"{where}: {outside}", hint="name files inside the manifest's folder, or pass "
+                              "allow_outside=True (--allow-outside) to read them", reason="bad_manifest")
         if not target.is_file():
             raise IngestError("D104", f"{where}: file {name!r} does not exist (looked in {base})",
                               hint="paths are relative to the manifest's folder", reason="bad_manifest")

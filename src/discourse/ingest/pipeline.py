@@ -479,7 +479,8 @@ def _store_files(store) -> set[str]:
     return {base + suffix for suffix in ("", "-wal", "-shm", "-journal")}
 
 
-def collect_files(paths: Iterable, *, recursive: bool = True, exclude: set[str] = frozenset()):
+def collect_files(paths: Iterable, *, recursive: bool = True, exclude: set[str] = frozenset(),
+                  allow_outside: bool = False):
     """Expand files and folders into ``(resolved path, explicit)`` pairs, sorted, and the entries skipped.
 
     Folders are walked (recursively unless ``recursive`` is False); hidden files and folders (names starting
@@ -514,6 +515,11 @@ def collect_files(paths: Iterable, *, recursive: bool = True, exclude: set[str] 
                     continue
                 full = Path(root) / name
                 key = str(full.resolve())
+                if full.is_symlink() and not allow_outside and not Path(key).is_relative_to(p.resolve()):
+                    extra.append(Failure(str(full), "D192", f"{full}: a symbolic link to {key}, outside the folder "
+                                         f"{given}", "outside", "ingest the file by its own path, or copy it into "
+                                         "the folder"))
+                    continue
                 if key in seen or key in exclude or not full.is_file():
                     continue
                 seen.add(key)
@@ -564,6 +570,7 @@ def ingest(
     workers: int = 2,
     progress: Callable[[int, int | None], None] | None = None,
     recursive: bool = True,
+    allow_outside: bool = False,
 ) -> IngestReport:
     """Ingest files and folders (PDF, HTML, text, DOCX) into the corpus; return what happened to each.
 
@@ -588,6 +595,9 @@ def ingest(
         Password for encrypted PDFs; never logged or stored.
     recursive:
         Walk sub-folders of the folders given.
+    allow_outside:
+        Read manifest rows whose path leaves the manifest's folder, and symbolic links in a walked folder that
+        point outside it (both refused by default).
 
     >>> from discourse import Corpus
     >>> import tempfile, pathlib
@@ -602,7 +612,7 @@ def ingest(
     paths = list(paths)
     store = getattr(corpus, "store", corpus)
     cli_layer = validated_layer(meta, "command-line options")
-    rows = load_manifest(manifest) if manifest is not None else {}
+    rows = load_manifest(manifest, allow_outside=allow_outside) if manifest is not None else {}
     if not paths:
         if not rows:
             raise IngestError("D100", "nothing to ingest: no paths given and no manifest rows",
@@ -611,7 +621,7 @@ def ingest(
     exclude = _store_files(store)
     if manifest is not None:
         exclude.add(str(Path(manifest).resolve()))
-    files, extra = collect_files(paths, recursive=recursive, exclude=exclude)
+    files, extra = collect_files(paths, recursive=recursive, exclude=exclude, allow_outside=allow_outside)
 
     def overrides(path: str) -> DocumentMeta:
         layer = name_metadata(path)
