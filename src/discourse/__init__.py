@@ -26,10 +26,10 @@ import importlib
 
 __version__ = "0.1.0"
 
-from .corpus import Corpus
 from .errors import DiscourseError
 
 _LAZY = {
+    "Corpus": "discourse.corpus",  # lazy too: `import discourse` stays light (Ctrl-C at start-up is caught)
     "load_lexicon": "discourse.lexicon",
     "match_corpus": "discourse.match",
     "hits": "discourse.match",
@@ -40,7 +40,7 @@ _LAZY = {
     "build_report": "discourse.report",
 }
 
-__all__ = ["Corpus", "DiscourseError", "__version__", *_LAZY]
+__all__ = ["DiscourseError", "__version__", *_LAZY]
 
 
 def __getattr__(name: str):

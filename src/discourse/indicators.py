@@ -386,7 +386,7 @@ def read_indicator_file(
     if problems:
         from .inputs import cap_errors  # 100 MB of bad rows must not become 167 MB of error text
 
-        lines = "\n".join(cap_errors(f"  line {line}: {msg}" for _, line, msg in problems))
+        lines = "\n".join("  " + m for m in cap_errors(f"line {line}: {msg}" for _, line, msg in problems))
         hints = {
             "D506": "give the new indicator's label, unit and direction with --meta FILE.yaml (see docs/indicators.md)",
             "D505": f"use one of the documented units: {', '.join(UNITS)}",
