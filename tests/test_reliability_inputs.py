@@ -332,3 +332,20 @@ def test_many_bad_indicator_rows_give_a_capped_error(store, tmp_path, capsys):
     assert "4999 problem(s), nothing stored" in err
     assert err.count("duplicate of line 2") == 20 and "  ... and 4,979 more errors" in err
     assert len(err) < 4000
+
+
+# -- text files: a guess or a repair is flagged ---------------------------------------------------------------
+def test_utf8_text_with_a_few_invalid_bytes_stays_utf8_and_is_flagged():
+    from discourse.ingest.document import SourceItem
+    from discourse.ingest.text import read_text
+
+    text = "Партнёрство и café: the Euro-Atlantic course."
+    data = text.encode("utf-8")
+    cut = data.index("café".encode()) + 3
+    damaged = data[:cut] + b"\xff\xfe" + data[cut:]  # three valid UTF-8 letters, two invalid bytes
+    doc = read_text(SourceItem("a.txt", damaged, "text"))
+    assert doc.text.startswith("Партнёрство и caf") and "\ufffd" in doc.text
+    assert doc.quality_flags == frozenset({"invalid_bytes"})
+    guessed = read_text(SourceItem("b.txt", "Партнёрство и сотрудничество".encode("cp1251"), "text"))
+    assert guessed.text == "Партнёрство и сотрудничество"
+    assert guessed.quality_flags == frozenset({"encoding_guessed"})

@@ -22,6 +22,8 @@ QUALITY_FLAGS = (
     "unmapped_glyphs",  # glyphs without a Unicode mapping were dropped; see unmapped_share
     "rotated",          # rotated pages or text
     "duplicate_glyphs", # doubled glyphs (fake bold) were removed
+    "encoding_guessed", # a text file that is not UTF-8 was read in a guessed legacy encoding
+    "invalid_bytes",    # invalid UTF-8 byte sequences were replaced by U+FFFD
 )
 
 
