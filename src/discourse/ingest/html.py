@@ -127,6 +127,7 @@ def read_html(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
         ``max_html_bytes``: a larger page is refused before it is parsed.
     """
     import lxml
+    import lxml_html_clean  # noqa: F401  trafilatura's cleaner; declared directly (old pips miss lxml's extra)
     import trafilatura
 
     from .readers import assemble
