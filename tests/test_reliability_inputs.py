@@ -349,3 +349,10 @@ def test_utf8_text_with_a_few_invalid_bytes_stays_utf8_and_is_flagged():
     guessed = read_text(SourceItem("b.txt", "Партнёрство и сотрудничество".encode("cp1251"), "text"))
     assert guessed.text == "Партнёрство и сотрудничество"
     assert guessed.quality_flags == frozenset({"encoding_guessed"})
+
+
+def test_a_nul_byte_in_a_yaml_file_is_an_error_naming_the_line(tmp_path):
+    """Found by the CLI fuzz test: PyYAML's reader raised before the loader's own error handling."""
+    lex = tmp_path / "lex.yaml"
+    lex.write_text("name: x\nentries: [a\x00]\n")
+    assert [(p.line, p.message) for p in check_lexicon(lex)] == [(2, "unacceptable character #x0000 (not text)")]

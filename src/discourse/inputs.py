@@ -116,11 +116,15 @@ def compose_yaml(text: str, *, bools: bool = True):
     """The checked node tree of one YAML document (None if empty); raise :class:`YamlProblem`."""
     import yaml
 
-    loader = _loader_class(bools)(text)
+    loader = None
     try:
+        loader = _loader_class(bools)(text)  # the reader refuses NUL and other unprintable characters here
         node = loader.get_single_node()
     except YamlProblem:
         raise
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise YamlProblem(line, f"unacceptable character #x{exc.character:04x} (not text)") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -128,7 +132,8 @@ def compose_yaml(text: str, *, bools: bool = True):
     except RecursionError:
         raise YamlProblem(1, "nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is not None:
         _check(node)
     return node
