@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from discourse import Corpus
 from discourse.lexicon import load_lexicon
 from discourse.match import kwic, match_text, search
-from discourse.normalize import fold, fts_query
 from discourse.timeline import timeline
 
 from _small_store import add
@@ -85,6 +84,8 @@ def test_issue_examples_are_found_by_search(phrase, text):
 @given(word=st.text(alphabet="eеёiıİIEЁ", min_size=1, max_size=12))
 def test_fts_query_spells_every_folded_variant(word):
     import sqlite3
+
+    from discourse.normalize import fold, fts_query
 
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE VIRTUAL TABLE f USING fts5(t, tokenize=\"unicode61 remove_diacritics 0\")")

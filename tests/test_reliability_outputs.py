@@ -12,7 +12,6 @@ import sqlite3
 import pytest
 
 from discourse.cli import main
-from discourse.safeio import OutputManifest, check_target, write_text
 
 from _small_store import build
 
@@ -67,9 +66,10 @@ def test_sidecar_on_the_store_is_refused_before_the_table_is_written(store, tmp_
 
 
 def test_a_failed_write_leaves_the_old_file_whole(tmp_path):
+    from discourse.safeio import atomic_open, write_text
+
     path = tmp_path / "a.csv"
     write_text(path, "old\n")
-    from discourse.safeio import atomic_open
 
     with pytest.raises(RuntimeError):
         with atomic_open(path) as fh:
@@ -80,6 +80,8 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path):
 
 
 def test_check_target_refuses_a_folder_and_the_stores_side_files(tmp_path, store):
+    from discourse.safeio import check_target
+
     with pytest.raises(Exception, match=r"\[D441\]"):
         check_target(tmp_path)
     (tmp_path / "store.sqlite-wal").write_bytes(b"")
@@ -88,6 +90,8 @@ def test_check_target_refuses_a_folder_and_the_stores_side_files(tmp_path, store
 
 
 def test_output_manifest_removes_only_its_own_regular_files(tmp_path):
+    from discourse.safeio import OutputManifest
+
     folder = tmp_path / "rep"
     (folder / "docs").mkdir(parents=True)
     (folder / "docs" / "mine.html").write_text("user")
@@ -119,6 +123,13 @@ def test_report_out_keeps_the_users_html_files(store, tmp_path, capsys):
     ["kwic", "Non-Aligned Movement", "--format", "csv"],
 ])
 def test_every_csv_on_stdout_neutralizes_formula_cells(store, capsys, argv):
+    from discourse import Corpus
+
+    from _small_store import add
+
+    with Corpus.open(store) as corpus:  # left contexts that start with formula characters
+        add(corpus, "=cmd|' /C calc'!A0 integration and the Non-Aligned Movement.", date="2016-01-01",
+            title="=1+1")
     assert main(argv) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     cells = [c for row in rows[1:] for c in row]

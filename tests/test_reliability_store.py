@@ -12,7 +12,6 @@ from discourse import Corpus
 from discourse.cli import main
 from discourse.errors import StoreError
 from discourse.store import Store
-from discourse.store.identity import APPLICATION_ID
 
 from _small_store import build
 
@@ -58,6 +57,8 @@ def test_a_database_with_another_application_id_is_refused(tmp_path):
 
 
 def test_new_stores_carry_the_application_id_and_old_ones_get_it_when_written(tmp_path):
+    from discourse.store.identity import APPLICATION_ID
+
     with Store.open(tmp_path / "new.sqlite") as store:
         assert store.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     old = tmp_path / "old.sqlite"
