@@ -13,7 +13,7 @@ import pytest
 
 from discourse import Corpus
 from discourse.cli import main
-from discourse.errors import ConfigError, IndicatorError, IngestError, ScoreError
+from discourse.errors import IndicatorError, IngestError, ScoreError
 from discourse.ingest.manifest import load_manifest
 from discourse.lexicon import check_lexicon
 
@@ -170,7 +170,6 @@ def test_numeric_options_out_of_bounds_are_usage_errors(store, capsys, argv, opt
 
 
 def test_library_bounds(store):
-    from discourse.bounds import check_int
     from discourse.panel import panel
     from discourse.score import scores_table
 
@@ -186,8 +185,10 @@ def test_library_bounds(store):
 
         with pytest.raises(ReportError, match=r"\[D606\] year_to 9999999 is not a year from 1800 to 2200"):
             build_report(corpus, "rep", year_to=9_999_999)
-    with pytest.raises(ConfigError, match=r"\[D015\] year must be a whole number, got 2015.7"):
-        check_int("year", 2015.7, 1800, 2200)
+    from discourse.bounds import whole_number
+
+    assert [whole_number(v) for v in ("2015", "2015.0", "2015.7", "inf", "1e30", "nan")] == [
+        2015, 2015, None, None, None, None]
 
 
 # -- outputs and labels -------------------------------------------------------------------------------------

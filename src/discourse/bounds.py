@@ -2,20 +2,17 @@
 
 Years and dates lie within :data:`YEAR_MIN`..:data:`YEAR_MAX` everywhere (metadata, filters, the panel, the
 report); the other limits keep a single command's work bounded (memory and time). The CLI turns them into
-click ranges (a usage error naming the option, exit status 2); the library checks them with
-:func:`check_int`, :func:`check_year` and :func:`check_number`, which raise :class:`~discourse.errors.ConfigError`.
-
-Error codes: D014 a value out of its bounds, D015 not a whole number (``2015.7``, ``inf``, ``1e30``).
+click ranges (``cli/_bounds.py``: a usage error naming the option, exit status 2); the library functions
+check the ones they take (panel D534, report D606/D607, scores D446/D447). :func:`whole_number` reads a
+metadata number without rounding or overflowing (``2015.7``, ``inf``, ``1e30`` are not whole numbers).
 """
 
 from __future__ import annotations
 
 import math
 
-from .errors import ConfigError
-
 __all__ = ["YEAR_MIN", "YEAR_MAX", "MAX_REPLICATES", "MAX_ROLLING", "MAX_PER", "MAX_LIMIT", "MAX_WORKERS",
-           "MAX_SEED", "MAX_MIN_HITS", "MAX_SHOWN", "MAX_ERRORS_SHOWN", "check_int", "check_year", "whole_number"]
+           "MAX_SEED", "MAX_MIN_HITS", "MAX_SHOWN", "whole_number"]
 
 YEAR_MIN, YEAR_MAX = 1800, 2200
 MAX_REPLICATES = 20_000        # bootstrap replicates (memory grows with replicates x documents)
@@ -26,31 +23,6 @@ MAX_WORKERS = 64
 MAX_SEED = 2**63 - 1
 MAX_MIN_HITS = 1_000_000_000
 MAX_SHOWN = 1_000              # entries with a timeline, evidence lines per year, lines of text shown
-MAX_ERRORS_SHOWN = 20          # errors listed one by one before "... and N more"
-
-
-def check_int(name: str, value, lo: int, hi: int) -> int:
-    """``value`` as an int within ``lo..hi``, else :class:`ConfigError` naming the parameter.
-
-    >>> check_int("replicates", 1000, 1, MAX_REPLICATES)
-    1000
-    >>> check_int("replicates", 10**8, 1, MAX_REPLICATES)
-    Traceback (most recent call last):
-    ...
-    discourse.errors.ConfigError: [D014] replicates 100000000 is outside 1..20000 (hint: ...)
-    """
-    number = whole_number(value)
-    if number is None:
-        raise ConfigError("D015", f"{name} must be a whole number, got {value!r}", hint=f"give a whole number "
-                          f"from {lo} to {hi}")
-    if not lo <= number <= hi:
-        raise ConfigError("D014", f"{name} {number} is outside {lo}..{hi}", hint=f"give a value from {lo} to {hi}")
-    return number
-
-
-def check_year(name: str, value) -> int:
-    """A year within :data:`YEAR_MIN`..:data:`YEAR_MAX`."""
-    return check_int(name, value, YEAR_MIN, YEAR_MAX)
 
 
 def whole_number(value) -> int | None:
