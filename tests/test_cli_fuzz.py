@@ -5,7 +5,7 @@ The click app is called in-process on a small store; hypothesis draws the comman
 given and their values (huge, negative, fractional, infinite and NaN numbers; strings with `$`, newlines,
 formula characters, path climbing, Azerbaijani and Russian letters; hostile files: YAML alias bombs, recursive
 aliases and custom tags, binary data, CSVs with duplicated headers and impossible dates, the store itself, a
-folder, /dev/null, a link to an outside file). Commands never touch the network (fetch reads a local path).
+folder, /dev/null, a FIFO, a link to an outside file). Commands never touch the network (fetch reads a local path).
 """
 
 from __future__ import annotations
@@ -76,6 +76,8 @@ def _files(folder: Path, store: Path) -> dict[str, str]:
     f["dir"] = str(folder / "dir")
     f["store"] = str(store)
     f["devnull"] = "/dev/null"
+    os.mkfifo(folder / "pipe")  # read as a manifest, lexicon or indicator file it must be refused, not waited on
+    f["fifo"] = str(folder / "pipe")
     f["missing"] = str(folder / "missing.csv")
     f["folder"] = str(folder)
     f["new.csv"] = str(folder / "new.csv")

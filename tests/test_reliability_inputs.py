@@ -357,3 +357,25 @@ def test_a_nul_byte_in_a_yaml_file_is_an_error_naming_the_line(tmp_path):
     lex = tmp_path / "lex.yaml"
     lex.write_text("name: x\nentries: [a\x00]\n")
     assert [(p.line, p.message) for p in check_lexicon(lex)] == [(2, "unacceptable character #x0000 (not text)")]
+
+
+def test_a_fifo_given_as_an_input_file_is_refused_instead_of_blocking(tmp_path, capsys):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    (tmp_path / "a.txt").write_text("Illustrative text.")
+    with pytest.raises(IngestError, match=r"\[D101\] cannot read manifest .*pipe.yaml: not a regular file"):
+        load_manifest(fifo)
+    from discourse.errors import LexiconError
+
+    with pytest.raises(LexiconError, match=r"\[D301\] cannot read .*pipe.yaml: .*not a regular file"):
+        check_lexicon(fifo)
+    from discourse.indicators import read_indicator_file, read_metadata
+
+    with pytest.raises(IndicatorError, match=r"\[D501\] .*pipe.yaml: cannot read \(not a regular file"):
+        read_metadata(fifo)
+    with pytest.raises(IndicatorError, match=r"\[D501\] .*pipe.yaml: cannot read \(not a regular file"):
+        read_indicator_file(fifo)
+    code, out, err = _run(capsys, ["ingest", str(fifo), str(tmp_path / "a.txt"), "--workers", "0",
+                                   "--db", str(tmp_path / "s.sqlite")])
+    assert code == 1 and "added 1" in out
+    assert f"failed: {fifo}: [D193] not a regular file or folder (a FIFO, device or socket)" in out

@@ -192,14 +192,16 @@ def read_metadata(path: str | os.PathLike) -> dict[str, dict]:
     ``description`` and a ``source`` block (name, url, published, retrieved, cited_in, transcribed).
     """
     path = Path(path)
-    from .inputs import YamlProblem, load_yaml
+    from .inputs import YamlProblem, load_yaml, read_regular_bytes
 
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))[1]  # aliases, tags and values checked
+        data = load_yaml(read_regular_bytes(path).decode("utf-8"))[1]  # aliases, tags and values checked
     except FileNotFoundError:
         raise IndicatorError("D501", f"{path}: no such metadata file", hint="check the path") from None
     except IsADirectoryError:
         raise IndicatorError("D501", f"{path}: a folder, not a metadata file", hint="check the path") from None
+    except OSError as exc:
+        raise IndicatorError("D501", f"{path}: cannot read ({exc.strerror})", hint="check the path") from None
     except UnicodeDecodeError as exc:
         raise _meta_error(path, f"not a readable YAML file ({type(exc).__name__})") from None
     except YamlProblem as exc:
@@ -282,8 +284,10 @@ def read_indicator_file(
     path = Path(path)
     metadata = metadata or {}
     known = known or {}
+    from .inputs import read_regular_bytes
+
     try:
-        raw = path.read_bytes()
+        raw = read_regular_bytes(path)  # a FIFO or device is refused, never waited on
     except FileNotFoundError:
         raise IndicatorError("D501", f"{path}: no such file", hint="check the path") from None
     except OSError as exc:

@@ -13,6 +13,7 @@ A low-level module (imports only :mod:`discourse.errors`; PyYAML inside the func
 * :func:`contained_path` refuses a path that leaves a folder (``../x.txt``, an absolute path, a symbolic link
   to an outside file) unless the caller allows it.
 * :func:`cap_errors` keeps the first :data:`MAX_ERRORS_SHOWN` messages and counts the rest.
+* :func:`read_regular_bytes` reads an input file, refusing a FIFO or a device without blocking on it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import os
 from pathlib import Path
 
 __all__ = ["YamlProblem", "load_yaml", "compose_yaml", "duplicate_columns", "contained_path", "cap_errors",
+           "read_regular_bytes",
            "MAX_ALIASES", "MAX_NODES", "MAX_ERRORS_SHOWN"]
 
 MAX_ALIASES = 100       # aliases (*name) per document
@@ -164,6 +166,31 @@ def load_yaml(text: str, *, bools: bool = True):
         raise YamlProblem(1, "nested too deeply") from None
     finally:
         constructor.dispose()
+
+
+def read_regular_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of a regular file; a folder, FIFO, device or socket raises :class:`OSError` (never blocks).
+
+    The file is opened without blocking and checked with ``fstat`` before it is read, so a FIFO given as a
+    manifest, lexicon or indicator file is refused instead of hanging the command.
+    """
+    import errno
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, device or socket)", str(path))
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=True) as fh:
+            fd = -1
+            return fh.read()
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 def duplicate_columns(header) -> list[str]:

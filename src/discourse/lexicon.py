@@ -239,8 +239,10 @@ class _Located:
 
 def _read_yaml(path: Path) -> tuple[Any, _Located]:
     loc = _Located(str(path))
+    from .inputs import read_regular_bytes
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_bytes(path).decode("utf-8")  # a FIFO or device is refused, never waited on
     except FileNotFoundError:
         raise LexiconError("D301", f"lexicon file {path} does not exist",
                            hint="give the path of a YAML lexicon, e.g. models/lexicons/orientation.yaml") from None

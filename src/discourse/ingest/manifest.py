@@ -227,8 +227,10 @@ def load_manifest(path: str | Path, *, allow_outside: bool = False) -> dict[str,
     ('speech', 2015, 'm.csv line 2')
     """
     path = Path(path)
+    from ..inputs import read_regular_bytes
+
     try:
-        raw = path.read_bytes()
+        raw = read_regular_bytes(path)  # a FIFO or device is refused, never waited on
     except OSError as exc:
         raise IngestError("D101", f"cannot read manifest {path}: {exc.strerror}", hint="check the manifest's path "
                           "and permissions", reason="bad_manifest") from None

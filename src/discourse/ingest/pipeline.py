@@ -507,6 +507,10 @@ def collect_files(paths: Iterable, *, recursive: bool = True, exclude: set[str] 
                 seen.add(key)
                 files.append((key, True))
             continue
+        if not p.is_dir():  # a FIFO, device or socket named on the command line: never opened
+            extra.append(Failure(str(given), "D193", f"{given}: not a regular file or folder (a FIFO, device or "
+                                 "socket)", "not_a_file", "name a file or a folder"))
+            continue
         found = []
         for root, dirs, names in os.walk(p, followlinks=False):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if recursive else []
