@@ -143,6 +143,11 @@ def _c_outside(t):
             str(t / "s.sqlite"), "--workers", "0", "--no-progress"]
 
 
+def _c_fifo_manifest(t):
+    os.mkfifo(t / "m.csv")
+    return ["ingest", "--manifest", str(t / "m.csv"), "--db", str(t / "s.sqlite"), "--workers", "0"]
+
+
 def _c_dup_header(t):
     return _manifest(t, "path,year,year\na.txt,2015,2016\n")
 
@@ -193,6 +198,7 @@ CASES = [
     ("unbounded work", "`export scores --rolling 99999999`", _c_rolling),
     ("weak spots", "manifest path `../outside.txt`", _c_outside),
     ("weak spots", "manifest header with `year` twice", _c_dup_header),
+    ("unbounded work", "a FIFO given as the manifest (would block)", _c_fifo_manifest),
     ("weak spots", "file name with a newline and a fake summary line", _c_newline_name),
     ("weak spots", "5,000 duplicate indicator rows (error text capped)", _c_many_errors),
     ("tracebacks", "`panel --out` an existing text file", _c_panel_out_file),
