@@ -12,7 +12,10 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/project"
-cp -r pyproject.toml README.md src "$work/project/"   # build outside the checkout (no build/ or egg-info here)
+# build outside the checkout (no build/ or egg-info here), with the data the wheel ships (setup.py copies it)
+cp -r pyproject.toml README.md setup.py MANIFEST.in src models "$work/project/"
+mkdir "$work/project/corpus"
+cp -r corpus/indicators corpus/events.csv "$work/project/corpus/"
 /usr/bin/python3 -m venv "$work/venv"
 echo "pip of Debian's venv: $("$work/venv/bin/python" -m pip --version)"
 "$work/venv/bin/python" -m pip install --quiet "$work/project"
