@@ -1,6 +1,6 @@
 """Is this SQLite file a discourse store? Checked before anything is created, migrated or read.
 
-A discourse store carries SQLite's ``PRAGMA application_id`` :data:`APPLICATION_ID` (set by schema migration 2).
+A discourse store carries SQLite's ``PRAGMA application_id`` :data:`APPLICATION_ID` (set by schema migration 6).
 A store made before that migration is recognized by its schema version and its own tables (``meta``,
 ``documents``, ``texts``), and gets the id when it is next opened for writing. A new, empty database becomes a
 store; any other SQLite file (another application's database) is refused before a single byte is changed.
@@ -32,8 +32,8 @@ def check_identity(conn: sqlite3.Connection, path: Path, *, readonly: bool) -> s
     if app == 0 and not tables and version == 0:
         if readonly:
             raise StoreError("D214", f"{path} is an empty database, not a discourse store",
-                             hint="ingest documents into it first (`discourse ingest PATH --db ...`), or point --db "
-                             "at an existing store")
+                             hint="ingest documents into it first (`discourse ingest PATH --db ...`), or open "
+                             "an existing store")
         return "empty"
     if app == 0 and version >= 1 and _OWN_TABLES <= set(tables):
         return "store"  # made before the application id existed
