@@ -740,7 +740,14 @@ def phrase_hits(corpus, phrase: str, where: str, params: list) -> list[tuple]:
     pattern = Pattern("en", "phrase", phrase.strip())
     rx = re.compile(_pattern_regex(pattern))
     store = corpus.store
-    if _sql.fts_pending(store.conn):
+    if getattr(store, "readonly", False):  # a read-only store searches the index as it is (the explorer)
+        if not _sql.fts_exists(store.conn):
+            from .errors import ExploreError  # only the explorer opens a store read-only
+
+            raise ExploreError("D855", f"{store.path} has no full-text index yet and is open read-only",
+                               hint="run `discourse search WORD` once on the store (or start `discourse explore` "
+                               "without --no-refresh) to build the index")
+    elif _sql.fts_pending(store.conn):
         with store.write() as conn:
             _sql.ensure_fts(conn)
     out = []
@@ -870,6 +877,8 @@ def search(corpus, phrases: Sequence[str] | str, *, window: int = 8, limit: int 
 
 def _ensure(corpus, lexicon: Lexicon, entries: Sequence[Entry], progress, workers: int, doc_filters: dict) -> None:
     """Match the needed entries in the documents in scope if the cache misses any (progress bar if long)."""
+    if getattr(corpus.store, "readonly", False):  # a read-only store answers from the cache as it is
+        return
     where, params = _docs.document_filter_sql(**doc_filters)
     with corpus.store.read() as conn:
         pending = _sql.pending_documents(conn, [e.hash for e in entries], where, params)

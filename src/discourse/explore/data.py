@@ -1,0 +1,421 @@
+"""What the explorer shows, read from a store opened read-only: no web code here.
+
+Every function takes an :class:`Explorer` (a read-only :class:`~discourse.Corpus`, a lexicon and an events
+file) and returns plain data (DataFrames, dicts) that ``app.py`` renders. Each query runs in one short read
+transaction (:meth:`discourse.store.Store.read`), so a batch ingesting into the same store (WAL) is never
+blocked and the explorer never sees half a document.
+
+Hits come from the match cache as it is: documents stored after the cache was last brought up to date (for
+example by a batch ingesting now) are counted in :func:`status` as *not yet matched* and have no hits until
+``discourse match`` (or a restart of ``discourse explore``) matches them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DiscourseError, ExploreError
+from ..store import documents as _docs
+from ..store import matches as _sql
+
+__all__ = [
+    "Explorer", "KWIC_COLUMNS", "status", "status_cached", "countries", "year_scores", "year_hits", "kwic", "kwic_facets",
+    "document", "timeline", "indicators", "events", "entry_choices", "check_country", "check_year",
+]
+
+#: Columns of the KWIC table (and its CSV download), in order; ``stance``/``cue``/``target_inferred`` appear
+#: only when the store's matches carry them (the stance stage).
+KWIC_COLUMNS = ["doc_id", "date", "year", "country", "doc_type", "language", "title", "page", "start", "end",
+                "entry_id", "label", "pole", "counted", "stance", "cue", "negated", "negation_cue", "target",
+                "target_group", "target_inferred", "left", "hit", "right"]
+_OPTIONAL = ("stance", "cue", "target_inferred")
+_COUNTRY = re.compile(r"^[A-Za-z]{2,3}$")
+WINDOW = 12  # words of context on each side in the KWIC panel
+
+
+@dataclass
+class Explorer:
+    """A read-only corpus with the lexicon and key events the explorer shows.
+
+    ``seed``, ``replicates``, ``level`` and ``min_hits`` are the scoring parameters (the defaults of
+    ``discourse export scores``), so the explorer's yearly scores equal the exported ones.
+    """
+
+    corpus: object
+    lexicon: object
+    events_path: Path | None = None
+    seed: int = 20240924
+    replicates: int = 1000
+    level: float = 0.95
+    min_hits: int = 5
+    _cache: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def store(self):
+        return self.corpus.store
+
+    @property
+    def entry_hashes(self) -> list[str]:
+        return [e.hash for e in self.lexicon.entries]
+
+    def entries(self) -> pd.DataFrame:
+        from ..score import entries_frame
+
+        key = ("entries", self.lexicon.hash)
+        if key not in self._cache:
+            self._cache[key] = entries_frame(self.lexicon)
+        return self._cache[key]
+
+    def state(self) -> tuple:
+        """A cheap fingerprint of what the store holds: documents and match runs (cache key for scores)."""
+        with self.store.read() as conn:
+            return conn.execute("SELECT (SELECT COUNT(*) FROM documents), (SELECT COALESCE(MAX(rowid), 0) FROM "
+                                "documents), (SELECT COALESCE(MAX(run_id), 0) FROM match_runs), "
+                                "(SELECT COUNT(*) FROM match_run_docs)").fetchone()
+
+    def cached(self, key: tuple, compute):
+        """``compute()`` memoized under ``key`` and the store's state (recomputed when the store changes)."""
+        full = (key, self.state())
+        with self._lock:
+            if full in self._cache:
+                return self._cache[full]
+        value = compute()
+        with self._lock:
+            stale = [k for k in self._cache if isinstance(k, tuple) and len(k) == 2 and k[0] == key and k != full]
+            for k in stale:
+                del self._cache[k]
+            self._cache[full] = value
+        return value
+
+
+# -- parameters ---------------------------------------------------------------------------------------------
+def check_country(value: str | None) -> str | None:
+    """An ISO 3166-1 alpha-3 code (or EU), upper-cased; D851 otherwise."""
+    if value is None or value == "":
+        return None
+    if not _COUNTRY.match(value):
+        raise ExploreError("D851", f"country {value!r} is not a three-letter code",
+                           hint="use an ISO 3166-1 alpha-3 code such as AZE (or EU)")
+    return value.upper()
+
+
+def check_year(value: str | int | None, name: str = "year") -> int | None:
+    """A year as an integer; D851 otherwise."""
+    if value is None or value == "":
+        return None
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        raise ExploreError("D851", f"{name} {value!r} is not a year", hint="give a year such as 2015") from None
+    if not 0 < year < 10000:
+        raise ExploreError("D851", f"{name} {value!r} is out of range", hint="give a year such as 2015")
+    return year
+
+
+# -- the store ------------------------------------------------------------------------------------------------
+def status(ex: Explorer) -> dict:
+    """Documents, documents not yet matched with the current lexicon, and whether the full-text index is current."""
+    with ex.store.read() as conn:
+        n_docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        pending = _sql.pending_documents(conn, ex.entry_hashes, "", [])
+        fts = _sql.fts_exists(conn)
+        fts_current = fts and not _sql.fts_pending(conn)
+    return {"documents": int(n_docs), "unmatched": len(pending), "fts": fts, "fts_current": fts_current,
+            "lexicon": ex.lexicon.name, "lexicon_hash": ex.lexicon.hash}
+
+
+def status_cached(ex: Explorer) -> dict:
+    """:func:`status`, recomputed only when the store's documents or match runs change."""
+    return ex.cached(("status",), lambda: status(ex))
+
+
+def countries(ex: Explorer) -> pd.DataFrame:
+    """country, n_docs, first, last: every country with documents, most documents first."""
+    with ex.store.read() as conn:
+        rows = conn.execute("SELECT country, COUNT(*), MIN(year), MAX(year) FROM documents WHERE country IS NOT NULL "
+                            "GROUP BY country ORDER BY COUNT(*) DESC, country").fetchall()
+    return pd.DataFrame(rows, columns=["country", "n_docs", "first", "last"])
+
+
+def _hits(ex: Explorer, **filters) -> pd.DataFrame:
+    """The cached hits of the lexicon in the filtered documents, with their document's metadata, as read."""
+    where, params = _docs.document_filter_sql(**filters)
+    with ex.store.read() as conn:
+        have = {r[1] for r in conn.execute("PRAGMA table_info(matches)")}
+        columns = list(_sql.MATCH_COLUMNS) + [c for c in _OPTIONAL if c in have and c not in _sql.MATCH_COLUMNS]
+        cols, rows = _sql.hit_rows(conn, ex.entry_hashes, where, params, columns=columns)
+        meta = {}
+        ids = sorted({r[0] for r in rows})
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            for r in conn.execute(f"SELECT id, title, language FROM documents WHERE id IN ({', '.join('?' * len(part))})",
+                                  part):
+                meta[r[0]] = (r[1], r[2])
+    frame = pd.DataFrame.from_records(rows, columns=cols)
+    frame["negated"] = frame["negated"].astype(bool)
+    frame["title"] = [meta.get(d, (None, None))[0] for d in frame["doc_id"]]
+    frame["doc_language"] = [meta.get(d, (None, None))[1] for d in frame["doc_id"]]
+    return frame
+
+
+def _counted(ex: Explorer, hits: pd.DataFrame) -> pd.DataFrame:
+    """Hits with the scoring's pole, effective position and counted flag (``discourse.score.count_hits``)."""
+    from ..score import count_hits
+
+    out = count_hits(hits, ex.entries())
+    labels = ex.entries().set_index("entry_id")["label"].to_dict()
+    out["label"] = [labels.get(e, e) for e in out["entry_id"]]
+    return out
+
+
+def year_scores(ex: Explorer, country: str | None) -> pd.DataFrame:
+    """The yearly orientation scores of a country (all countries pooled when None), as ``export scores``.
+
+    Columns as :func:`discourse.score.score_periods` (year, score, ci_low, ci_high, n_hits, n_west, n_target,
+    n_hedging, n_docs, low_evidence, ...).
+    """
+    def compute():
+        from ..score import score_periods
+
+        filters = {"country": country} if country else {}
+        documents = ex.corpus.documents(**filters)
+        documents = documents[documents["year"].notna()]
+        hits = _hits(ex, **filters)
+        return score_periods(hits, documents, ex.entries(), by="year", seed=ex.seed, level=ex.level,
+                             replicates=ex.replicates, min_hits=ex.min_hits)
+
+    return ex.cached(("years", country), compute)
+
+
+def year_hits(ex: Explorer, country: str | None, year: int) -> pd.DataFrame:
+    """Every cached hit of one year (and country) with pole, counted flag, label and document metadata."""
+    filters = {"year_from": year, "year_to": year}
+    if country:
+        filters["country"] = country
+    return ex.cached(("year_hits", country, year), lambda: _counted(ex, _hits(ex, **filters)))
+
+
+def _words(context: str, side: str, n: int) -> str:
+    """At most ``n`` whole words of a stored context next to the hit (the word cut at the outer edge dropped)."""
+    from ..match import CONTEXT_CHARS
+
+    context = context or ""
+    words = context.split()
+    if len(context) >= CONTEXT_CHARS and words:
+        if side == "left" and not context[0].isspace():
+            words = words[1:]
+        elif side == "right" and not context[-1].isspace():
+            words = words[:-1]
+    return " ".join(words[-n:] if side == "left" else words[:n])
+
+
+def kwic(ex: Explorer, country: str | None, year: int, *, entry: str | None = None, stance: str | None = None,
+         language: str | None = None, doc_type: str | None = None, show: str = "counted") -> pd.DataFrame:
+    """The KWIC lines of a year: by default the hits the year's score counts (``show="all"``: every hit).
+
+    Filters keep the lines whose entry id, stance, language (of the hit) or document type equals the value.
+    """
+    if show not in ("counted", "all"):
+        raise ExploreError("D851", f"show {show!r} is not counted or all", hint="use show=counted or show=all")
+    frame = year_hits(ex, country, year)
+    mask = pd.Series(True, index=frame.index)
+    if show == "counted":
+        mask &= frame["counted"].astype(bool)
+    for col, value in (("entry_id", entry), ("language", language), ("doc_type", doc_type)):
+        if value:
+            mask &= frame[col].astype(str) == value
+    if stance:
+        if "stance" not in frame.columns:
+            raise ExploreError("D851", f"stance {stance!r}: this store's hits carry no stance",
+                               hint="match the store with a discourse version that records stance, or drop the filter")
+        mask &= frame["stance"].astype(str) == stance
+    sel = frame.loc[mask]
+    out = pd.DataFrame({
+        "doc_id": sel["doc_id"], "date": sel["date"], "year": sel["year"], "country": sel["country"],
+        "doc_type": sel["doc_type"], "language": sel["language"], "title": sel["title"], "page": sel["page"],
+        "start": sel["start"], "end": sel["end"], "entry_id": sel["entry_id"], "label": sel["label"],
+        "pole": sel["pole"], "counted": sel["counted"].astype(bool),
+        "stance": sel["stance"] if "stance" in sel.columns else None,
+        "cue": sel["cue"] if "cue" in sel.columns else None,
+        "negated": sel["negated"].astype(bool), "negation_cue": sel["negation_cue"], "target": sel["target"],
+        "target_group": sel["target_group"],
+        "target_inferred": sel["target_inferred"] if "target_inferred" in sel.columns else None,
+        "left": [_words(x, "left", WINDOW) for x in sel["left_context"]],
+        "hit": [" ".join(str(x).split()) for x in sel["surface"]],
+        "right": [_words(x, "right", WINDOW) for x in sel["right_context"]],
+    }, columns=KWIC_COLUMNS)
+    present = [c for c in KWIC_COLUMNS if c not in _OPTIONAL or c in frame.columns]
+    return out[present].reset_index(drop=True)
+
+
+def kwic_facets(ex: Explorer, country: str | None, year: int, show: str = "counted") -> dict:
+    """The values the KWIC filters offer for a year: entries (id, label, n), stances, languages, document types."""
+    frame = year_hits(ex, country, year)
+    if show == "counted":
+        frame = frame.loc[frame["counted"].astype(bool)]
+
+    def values(col):
+        if col not in frame.columns:
+            return []
+        counts = frame[col].dropna().astype(str).value_counts()
+        return sorted(((v, int(n)) for v, n in counts.items()), key=lambda t: t[0])
+
+    labels = ex.entries().set_index("entry_id")["label"].to_dict()
+    return {"entry": [(v, labels.get(v, v), n) for v, n in values("entry_id")], "stance": values("stance"),
+            "language": values("language"), "doc_type": values("doc_type"), "has_stance": "stance" in frame.columns}
+
+
+# -- one document ---------------------------------------------------------------------------------------------
+def document(ex: Explorer, doc_id: str) -> dict:
+    """A document's metadata, its hits (with pole) and its text split into pages of plain and marked segments."""
+    with ex.store.read() as conn:
+        try:
+            record = _docs.get_document(conn, doc_id)
+        except DiscourseError:
+            record = None
+        if record is None:
+            raise ExploreError("D852", f"no document with id {doc_id!r} in {ex.store.path}",
+                               hint="follow a link from the overview or a KWIC line")
+        text = _docs.document_text(conn, record["id"]) or ""
+        starts = _docs.page_starts(conn, record["id"]) or [0]
+    hits = _counted(ex, _hits(ex, ids=[record["id"]]))
+    hits = hits.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
+    return {"meta": record, "hits": hits, "pages": _pages(text, starts, hits), "n_chars": len(text)}
+
+
+def _pages(text: str, starts: list[int], hits: pd.DataFrame) -> list[dict]:
+    """The text split at the page starts; each page a list of segments ``{text, hit}`` (hit: the hit's row)."""
+    bounds = [*starts[1:], len(text)]
+    marks, last_end = [], -1
+    for h in hits.itertuples(index=False):
+        if h.start < last_end:  # overlapping hits (never produced by the matcher): keep the first
+            continue
+        marks.append(h)
+        last_end = h.end
+    pages, k = [], 0
+    for number, (lo, hi) in enumerate(zip(starts, bounds), start=1):
+        segments, pos = [], lo
+        while k < len(marks) and marks[k].start < hi:
+            h = marks[k]
+            s, e = max(h.start, lo), min(h.end, hi)
+            if s > pos:
+                segments.append({"text": text[pos:s], "hit": None})
+            segments.append({"text": text[s:e], "hit": h})
+            pos = e
+            if h.end <= hi:
+                k += 1
+            else:
+                break
+        if pos < hi:
+            segments.append({"text": text[pos:hi], "hit": None})
+        pages.append({"number": number, "segments": segments})
+    return pages
+
+
+# -- term timelines -------------------------------------------------------------------------------------------
+def timeline(ex: Explorer, terms: list[str], countries: list[str], per: int = 10_000) -> pd.DataFrame:
+    """Counts and rates per year of entries or free phrases in each country (``discourse.timeline``).
+
+    Free phrases are searched with the store's full-text index as it is (never rebuilt here).
+    Columns: country, year, term, count, rate_per_10k, n_docs, n_words.
+    """
+    from ..timeline import rate_column, timeline as _timeline
+
+    if not terms:
+        raise ExploreError("D854", "no term to draw", hint="tick an entry or type a phrase")
+    if not countries:
+        raise ExploreError("D854", "no country to compare", hint="choose at least one country")
+    if any(ex.lexicon.resolve(t) is None for t in terms):
+        with ex.store.read() as conn:
+            if not _sql.fts_exists(conn):
+                raise ExploreError("D855", f"{ex.store.path} has no full-text index yet, so phrases cannot be searched",
+                                   hint="start `discourse explore` without --no-refresh (it builds the index), "
+                                   "or run `discourse search WORD` once")
+    parts = []
+    for country in countries:
+        key = ("timeline", tuple(terms), country, per)
+        frame = ex.cached(key, lambda c=country: _timeline(ex.corpus, terms, ex.lexicon, by="year", per=per,
+                                                             progress=False, country=c))
+        frame = frame.copy()
+        frame.insert(0, "country", country)
+        parts.append(frame)
+    rate = rate_column(per)
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return out[["country", "year", "term", "count", rate, "n_docs", "n_words"]]
+
+
+def entry_choices(ex: Explorer) -> list[dict]:
+    """The lexicon's entries for the term picker: id, label, category, position."""
+    return [{"id": e.id, "label": e.label, "category": e.category, "position": e.position}
+            for e in ex.lexicon.entries]
+
+
+# -- indicators and events --------------------------------------------------------------------------------------
+def indicators(ex: Explorer, country: str, year_from: int | None = None, year_to: int | None = None) -> tuple[pd.DataFrame, str | None]:
+    """Tidy indicator values of a country (with labels), or an empty frame and a note saying why there are none."""
+    from ..indicators import indicator_metadata, indicator_values
+
+    cols = ["indicator", "label", "partner", "year", "value", "unit", "direction", "source"]
+
+    def compute():
+        try:
+            values = indicator_values(ex.corpus, country=country, year_from=year_from, year_to=year_to)
+            meta = indicator_metadata(ex.corpus).set_index("indicator")
+        except DiscourseError as exc:
+            return pd.DataFrame(columns=cols), f"Indicators unavailable: {exc.message}"
+        except Exception as exc:  # a read-only store whose shipped indicators were never loaded
+            import sqlite3
+
+            if isinstance(exc, sqlite3.Error):
+                return pd.DataFrame(columns=cols), ("The shipped indicators are not loaded in this store "
+                                                   "(start discourse explore without --no-refresh).")
+            raise
+        if values.empty:
+            return pd.DataFrame(columns=cols), f"No indicator has values for {country}."
+        values = values.copy()
+        values["label"] = [str(meta["label"].get(i, i)) for i in values["indicator"]]
+        values["direction"] = [int(meta["direction"].get(i, 0)) for i in values["indicator"]]
+        values["partner"] = values["partner"].fillna("")
+        return values[cols].reset_index(drop=True), None
+
+    return ex.cached(("indicators", country, year_from, year_to), compute)
+
+
+def events(ex: Explorer) -> tuple[pd.DataFrame, str | None]:
+    """Key events (``discourse.report.load_events``) from the explorer's events file, or a note."""
+    from ..report import load_events
+
+    if ex.events_path is None:
+        return pd.DataFrame(columns=["date", "end_date", "label", "kind", "source", "x", "x_end"]), "No events file."
+    return ex.cached(("events", str(ex.events_path)), lambda: (load_events(ex.events_path), None))
+
+
+def default_events_path(db_path: Path) -> Path | None:
+    """``corpus/events.csv`` under the working directory, beside the store, or the project's shipped file."""
+    from ..report import DEFAULT_EVENTS, _SHIPPED_EVENTS
+
+    for p in (DEFAULT_EVENTS, Path(db_path).parent / "events.csv", _SHIPPED_EVENTS):
+        if p.is_file():
+            return p
+    return None
+
+
+def number(value, digits: int = 3) -> str:
+    """A cell for display: blank for missing, integers without decimals, floats with ``digits`` decimals."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, (int,)) or (hasattr(value, "is_integer") and float(value).is_integer() and abs(value) < 1e15):
+        return f"{int(value)}"
+    try:
+        return f"{float(value):.{digits}f}"
+    except (TypeError, ValueError):
+        return str(value)
