@@ -162,19 +162,24 @@ def create_app(db: str | Path | None = None, *, corpus=None, lexicon=None, event
         evs, events_note = D.events(ex)
         context = {"countries": countries.to_dict("records"), "country": country, "years": [],
                    "specs": {}, "events": [], "events_note": events_note, "indicator_note": None,
-                   "indicator_series": 0, "nav": "overview"}
+                   "indicator_series": 0, "indicator_left_out": 0, "nav": "overview"}
         if len(years):
             lo, hi = int(years["year"].min()), int(years["year"].max())
             inds, note = D.indicators(ex, country, lo, hi)
             context["specs"]["score"] = charts.score_chart(years, evs, lo, hi, lexicon.target)
             context["specs"]["poles"] = charts.pole_chart(years, lo, hi, lexicon.target)
-            if len(inds):
-                context["specs"]["indicators"] = charts.indicator_chart(inds, lo, hi)
-                context["indicator_series"] = int(inds.groupby(["indicator", "partner"]).ngroups)
+            shown, left_out = D.indicator_series(inds)
+            if len(shown):
+                context["specs"]["indicators"] = charts.indicator_chart(shown, lo, hi)
+                context["indicator_series"] = int(shown.groupby(["indicator", "partner"]).ngroups)
+                context["indicator_left_out"] = left_out
+            elif len(inds):
+                note = f"No indicator of {country} has values in three or more of these years (see the CSV)."
             context["indicator_note"] = note
             context["years"] = years.to_dict("records")
             context["lo"], context["hi"] = lo, hi
             context["events"] = [e for e in evs.to_dict("records") if lo - 0.5 <= e["x"] <= hi + 0.5]
+        context["has_indicators"] = bool(context["specs"].get("indicators")) or context["indicator_left_out"] > 0
         return render(request, "overview.html.j2", **context)
 
     def kwic_params(request):

@@ -131,7 +131,7 @@ def pole_chart(years: pd.DataFrame, lo: int, hi: int, target: str) -> dict:
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": "container", "height": 110,
         "autosize": {"type": "fit-x", "contains": "padding"},
         "data": {"values": rows},
-        "mark": {"type": "bar", "cursor": "pointer", "width": {"band": 0.8}},
+        "mark": {"type": "bar", "cursor": "pointer", "width": max(2, min(24, 640 // max(1, hi - lo + 2)))},
         "encoding": {
             "x": {**_x(lo, hi), "bin": None},
             "y": {"field": "hits", "type": "quantitative", "stack": "zero", "title": "counted hits"},
@@ -158,8 +158,8 @@ def indicator_chart(values: pd.DataFrame, lo: int, hi: int) -> dict:
     for r in _records(values, ["indicator", "label", "partner", "year", "value", "unit"]):
         if r["value"] is None:
             continue
-        name = r["label"] + (f" [{r['partner']}]" if r["partner"] and r["partner"] not in r["label"] else "")
-        rows.append({**r, "series": name[:60]})
+        name = (f"{r['partner']}: " if r["partner"] else "") + r["label"]
+        rows.append({**r, "series": name if len(name) <= 70 else name[:69] + "…"})
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "data": {"values": rows},

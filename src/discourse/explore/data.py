@@ -121,14 +121,31 @@ def check_year(value: str | int | None, name: str = "year") -> int | None:
 
 # -- the store ------------------------------------------------------------------------------------------------
 def status(ex: Explorer) -> dict:
-    """Documents, documents not yet matched with the current lexicon, and whether the full-text index is current."""
+    """Documents, documents not yet matched with the current lexicon, and whether the full-text index exists."""
     with ex.store.read() as conn:
         n_docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        pending = _sql.pending_documents(conn, ex.entry_hashes, "", [])
+        unmatched = _unmatched(conn, ex.entry_hashes)
         fts = _sql.fts_exists(conn)
-        fts_current = fts and not _sql.fts_pending(conn)
-    return {"documents": int(n_docs), "unmatched": len(pending), "fts": fts, "fts_current": fts_current,
+    return {"documents": int(n_docs), "unmatched": unmatched, "fts": fts,
             "lexicon": ex.lexicon.name, "lexicon_hash": ex.lexicon.hash}
+
+
+def _unmatched(conn, hashes: list[str]) -> int:
+    """Documents that miss some of the entry hashes in the match cache (as ``pending_documents``, faster: the
+    few runs' entry sets are read once and united per document in Python)."""
+    wanted = set(hashes)
+    runs: dict[int, set] = {}
+    for run_id, h in conn.execute("SELECT run_id, entry_hash FROM match_run_entries"):
+        if h in wanted:
+            runs.setdefault(run_id, set()).add(h)
+    covered: dict[str, set] = {}
+    for doc_id, run_id in conn.execute("SELECT doc_id, run_id FROM match_run_docs"):
+        got = runs.get(run_id)
+        if got:
+            covered.setdefault(doc_id, set()).update(got)
+    complete = sum(1 for v in covered.values() if v >= wanted)
+    n_docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    return int(n_docs - complete)
 
 
 def status_cached(ex: Explorer) -> dict:
@@ -419,3 +436,21 @@ def number(value, digits: int = 3) -> str:
         return f"{float(value):.{digits}f}"
     except (TypeError, ValueError):
         return str(value)
+
+
+def indicator_series(values: pd.DataFrame, limit: int = 12, min_years: int = 3) -> tuple[pd.DataFrame, int]:
+    """The indicator series worth a small multiple: at least ``min_years`` years with a value; directed ones
+    first (they say something about alignment), then by years covered; at most ``limit``. Returns the rows of
+    the chosen series and the number of series left out."""
+    if values.empty:
+        return values, 0
+    keys = []
+    for (ind, partner), grp in values.groupby(["indicator", "partner"], sort=True):
+        n = int(grp["value"].notna().sum())
+        if n >= min_years:
+            keys.append((int(grp["direction"].iloc[0]) == 0, -n, ind, partner))
+    keys.sort()
+    chosen = {(k[2], k[3]) for k in keys[:limit]}
+    total = values.groupby(["indicator", "partner"]).ngroups
+    mask = [(i, p) in chosen for i, p in zip(values["indicator"], values["partner"])]
+    return values.loc[mask], total - len(chosen)

@@ -35,7 +35,7 @@
       el.dataset.drawn = "1";
       var spec = JSON.parse(src.textContent);
       vegaEmbed(el, spec, {
-        renderer: "svg", actions: { export: true, source: false, compiled: false, editor: false },
+        renderer: "svg", actions: false,
         ast: true, expr: vega.expressionInterpreter, defaultStyle: false,
         tooltip: { theme: "light", disableDefaultStyle: true }
       }).then(function (result) {

@@ -1,0 +1,371 @@
+"""The explorer's routes with Starlette's test client: overview, KWIC and its filters, document view, term
+timelines, CSV downloads, CSRF and host refusal, escaping, read-only store, serving during an ingest, CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from lxml import html as LH
+
+from discourse import Corpus
+from discourse.errors import ExploreError
+from discourse.explore import create_app
+from discourse.explore.app import CSP
+from discourse.export import matches_table
+from discourse.score import period_scores
+from discourse.timeline import timeline
+from _explore_demo import EVENTS, HOSTILE_EVENT, HOSTILE_TITLE, add, build_demo, build_hostile
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    db = build_demo(tmp_path_factory.mktemp("explore") / "demo.sqlite")
+    with Corpus.open(db) as corpus:
+        matches = matches_table(corpus).frame
+        years = period_scores(corpus, country="AZE")
+    return {"db": db, "matches": matches, "years": years}
+
+
+@pytest.fixture(scope="module")
+def client(demo):
+    from starlette.testclient import TestClient
+
+    app = create_app(demo["db"], events=EVENTS, allowed_hosts=["testserver"])
+    with TestClient(app) as c:
+        yield c
+
+
+def _doc(response):
+    return LH.fromstring(response.text)
+
+
+def _csv(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.text)))
+
+
+def _spec(page, name: str) -> dict:
+    node = page.get_element_by_id(f"spec-{name}")
+    return json.loads(node.text)
+
+
+# -- overview -----------------------------------------------------------------------------------------------
+def test_root_redirects_to_the_country_with_most_documents(client):
+    r = client.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/?country=AZE"
+
+
+def test_overview_years_equal_the_exported_scores(client, demo):
+    r = client.get("/?country=AZE")
+    assert r.status_code == 200
+    assert r.headers["content-security-policy"] == CSP
+    page = _doc(r)
+    rows = page.xpath("//table[@class='years']/tbody/tr")
+    years = demo["years"]
+    assert [int(tr.xpath(".//button[@class='year']")[0].text) for tr in rows] == years["year"].tolist()
+    hits = [int(tr.xpath("./td")[3].text_content()) for tr in rows]
+    assert hits == years["n_hits"].tolist()
+    scores = [tr.xpath("./td")[1].text_content().strip() for tr in rows]
+    assert scores == [("" if s != s else f"{s:.3f}".rstrip("0").rstrip(".") if float(s).is_integer() else f"{s:.3f}")
+                      for s in years["score"]]
+    spec = _spec(page, "score")
+    data = {d["year"]: d for d in spec["data"]["values"]}
+    for y in years.itertuples():
+        assert data[y.year]["n_hits"] == y.n_hits
+        assert data[y.year]["low_evidence"] == bool(y.low_evidence)
+        if not y.low_evidence:
+            assert data[y.year]["score"] == pytest.approx(y.score) and data[y.year]["ci_low"] == pytest.approx(y.ci_low)
+    events = [layer for layer in spec["layer"] if "data" in layer]
+    assert [e["label"] for e in events[0]["data"]["values"]][:2] == ["Munich speech (Russia)", "National Security Concept"]
+    poles = _spec(page, "poles")["data"]["values"]
+    assert sum(p["hits"] for p in poles) == int(years["n_hits"].sum())
+    assert _spec(page, "indicators")["data"]["values"], "AZE has shipped indicators"
+    # nothing is fetched from elsewhere: every script and style is served here
+    for attr in page.xpath("//script/@src | //link/@href | //img/@src"):
+        assert attr.startswith("/static/") or attr == "data:,", attr
+
+
+def test_years_csv_and_indicators_csv(client, demo):
+    rows = _csv(client.get("/years.csv?country=AZE"))
+    assert [int(r["year"]) for r in rows] == demo["years"]["year"].tolist()
+    assert [int(r["n_hits"]) for r in rows] == demo["years"]["n_hits"].tolist()
+    r = client.get("/indicators.csv?country=AZE")
+    assert r.headers["content-disposition"] == 'attachment; filename="indicators_AZE.csv"'
+    inds = _csv(r)
+    assert inds and set(inds[0]) >= {"indicator", "partner", "year", "value"}
+    assert {r["indicator"] for r in inds} >= {"arms_imports_russia_share"}
+
+
+def test_bad_parameters_are_d851(client):
+    for url in ("/?country=Azerbaijan", "/kwic?country=AZE&year=abc", "/kwic?country=AZE", "/?country=ZZZ",
+                "/kwic?country=AZE&year=2015&show=some", "/timeline?term=cis&country=AZE&per=7"):
+        r = client.get(url)
+        assert r.status_code == 400, url
+        assert "Error [D851]" in r.text, url
+
+
+# -- KWIC -----------------------------------------------------------------------------------------------------
+def _kwic_rows(response):
+    return _doc(response).xpath("//table[@class='kwic']/tbody/tr")
+
+
+def test_kwic_rows_are_the_years_counted_hits(client, demo):
+    m = demo["matches"]
+    for year in (2007, 2015, 2018):
+        sel = m[(m["year"] == year) & (m["country"] == "AZE")]
+        r = client.get(f"/kwic?country=AZE&year={year}", headers={"HX-Request": "true"})
+        assert r.status_code == 200 and "<html" not in r.text  # an htmx fragment
+        rows = _kwic_rows(r)
+        counted = sel[sel["counted"]]
+        assert len(rows) == len(counted) == int(demo["years"].set_index("year").loc[year, "n_hits"])
+        got = [(tr.get("data-href").split("/doc/")[1], tr.xpath(".//mark")[0].text) for tr in rows]
+        assert got == [(f"{d}#hit-{s}", " ".join(t.split())) for d, s, t in zip(counted["doc_id"], counted["start"], counted["surface"])]
+        assert [tr.get("class").split()[1] for tr in rows] == [f"pole-{p}" for p in counted["pole"]]
+        everything = _kwic_rows(client.get(f"/kwic?country=AZE&year={year}&show=all"))
+        assert len(everything) == len(sel)
+
+
+def test_kwic_filters(client, demo):
+    m = demo["matches"]
+    sel = m[(m["year"] == 2015) & m["counted"]]
+    entry = sel["entry_id"].value_counts().index[0]
+    rows = _kwic_rows(client.get(f"/kwic?country=AZE&year=2015&entry={entry}"))
+    assert len(rows) == int((sel["entry_id"] == entry).sum())
+    assert {tr.xpath("./td")[2].get("title") for tr in rows} == {entry}
+    assert len(_kwic_rows(client.get("/kwic?country=AZE&year=2015&language=en"))) == len(sel)
+    assert len(_kwic_rows(client.get("/kwic?country=AZE&year=2015&language=ru"))) == 0
+    assert len(_kwic_rows(client.get("/kwic?country=AZE&year=2015&doc_type=speech"))) == len(sel)
+    r = client.get("/kwic?country=AZE&year=2015&doc_type=interview")
+    assert len(_kwic_rows(r)) == 0 and "No counted hits with these filters in 2015." in r.text
+    # the filter form offers the entries found that year, with their counts
+    options = _doc(client.get("/kwic?country=AZE&year=2015")).xpath("//select[@name='entry']/option/@value")
+    assert options[1:] == sorted(sel["entry_id"].unique())
+
+
+def test_kwic_stance_filter_lists_the_stances_found(client, demo):
+    page = _doc(client.get("/kwic?country=AZE&year=2015"))
+    stances = page.xpath("//select[@name='stance']/option/@value")[1:]
+    if "stance" in demo["matches"].columns:  # the stance stage records a stance per hit
+        sel = demo["matches"][(demo["matches"]["year"] == 2015) & demo["matches"]["counted"]]
+        assert stances == sorted(sel["stance"].dropna().unique())
+        first = stances[0]
+        assert len(_kwic_rows(client.get(f"/kwic?country=AZE&year=2015&stance={first}"))) == int((sel["stance"] == first).sum())
+    else:
+        assert stances == [] and page.xpath("//select[@name='stance']/@disabled")
+        r = client.get("/kwic?country=AZE&year=2015&stance=reject")
+        assert r.status_code == 400 and "Error [D851]" in r.text
+
+
+def test_kwic_csv_equals_the_panel(client, demo):
+    r = client.get("/kwic.csv?country=AZE&year=2015&show=all")
+    assert r.headers["content-type"].startswith("text/csv")
+    rows = _csv(r)
+    sel = demo["matches"][(demo["matches"]["year"] == 2015)]
+    assert [(x["doc_id"], int(x["start"]), x["entry_id"], x["pole"]) for x in rows] == list(
+        zip(sel["doc_id"], sel["start"], sel["entry_id"], sel["pole"]))
+    assert list(rows[0])[:6] == ["doc_id", "date", "year", "country", "doc_type", "language"]
+
+
+# -- document ---------------------------------------------------------------------------------------------------
+def test_document_view_marks_every_hit(client, demo):
+    m = demo["matches"]
+    doc_id = m[m["year"] == 2015]["doc_id"].iloc[0]
+    hits = m[m["doc_id"] == doc_id]
+    r = client.get(f"/doc/{doc_id}")
+    assert r.status_code == 200
+    page = _doc(r)
+    marks = page.xpath("//article//mark")
+    assert [mk.get("id") for mk in marks] == [f"hit-{s}" for s in hits["start"]]
+    assert [" ".join(mk.text.split()) for mk in marks] == [" ".join(s.split()) for s in hits["surface"]]
+    assert page.xpath("//section[@class='page']/@id") == ["page-1"]
+    meta = {tr.xpath("./th")[0].text: tr.xpath("./td")[0].text_content() for tr in page.xpath("//table[@class='meta']/tr")}
+    assert meta["id"] == doc_id and meta["date"] == "2015-11-20" and meta["country"] == "AZE"
+    rows = _csv(client.get(f"/doc/{doc_id}/hits.csv"))
+    assert [int(x["start"]) for x in rows] == hits["start"].tolist()
+    r = client.get("/doc/0000000000000000")
+    assert r.status_code == 404 and "Error [D852]" in r.text
+
+
+def test_document_pages_of_a_pdf(client, demo):
+    m = demo["matches"]
+    pdf = m[m["doc_id"].isin(m.loc[m["page"] > 1, "doc_id"])]
+    if pdf.empty:
+        pytest.fail("the demo corpus has a multi-page PDF with hits on page 2 or later")
+    doc_id = pdf["doc_id"].iloc[0]
+    page = _doc(client.get(f"/doc/{doc_id}"))
+    for hit in pdf[pdf["doc_id"] == doc_id].itertuples():
+        mark = page.get_element_by_id(f"hit-{hit.start}")
+        section = mark.xpath("ancestor::section[@class='page']")[0]
+        assert section.get("id") == f"page-{hit.page}"
+
+
+# -- term timelines ----------------------------------------------------------------------------------------------
+def test_timeline_builder_entries_and_phrases(client, demo):
+    r = client.get("/timeline?term=cis&term=non_aligned_movement&country=AZE&country=RUS")
+    assert r.status_code == 200
+    page = _doc(r)
+    rows = [[td.text_content() for td in tr.xpath("./td")] for tr in page.xpath("//table[@class='timeline']/tbody/tr")]
+    with Corpus.open(demo["db"]) as corpus:
+        expected = []
+        for country in ("AZE", "RUS"):
+            frame = timeline(corpus, ["cis", "non_aligned_movement"], country=country)
+            expected += [[country, str(y), t, str(c)] for y, t, c in zip(frame["year"], frame["term"], frame["count"])]
+        phrase = timeline(corpus, ["integration into"], country="AZE")
+    assert [r[:4] for r in rows] == expected
+    spec = _spec(page, "timeline")
+    assert {d["country"] for d in spec["data"]["values"]} == {"AZE", "RUS"}
+    got = _csv(client.get("/timeline.csv?term=cis&term=non_aligned_movement&country=AZE&country=RUS"))
+    assert [[x["country"], x["year"], x["term"], x["count"]] for x in got] == expected
+    # a free phrase, searched with the full-text index
+    got = _csv(client.get("/timeline.csv?phrase=integration+into&country=AZE"))
+    assert [int(x["count"]) for x in got] == phrase["count"].tolist() and sum(phrase["count"]) >= 1
+    # htmx asks for the result only
+    r = client.get("/timeline?term=cis&country=AZE", headers={"HX-Request": "true"})
+    assert "<html" not in r.text and 'id="spec-timeline"' in r.text
+    r = client.get("/timeline?country=AZE")
+    assert "Tick one or more entries" in r.text
+
+
+def test_timeline_limits(client):
+    terms = "&".join(f"term=t{i}" for i in range(9))
+    r = client.get(f"/timeline?{terms}&country=AZE")
+    assert r.status_code == 400 and "Error [D851]" in r.text
+    r = client.get("/timeline.csv?term=cis")
+    assert r.status_code == 400 and "Error [D854]" in r.text
+
+
+# -- safety ------------------------------------------------------------------------------------------------------
+def test_post_without_csrf_token_is_refused(client):
+    for headers, data in (({}, {}), ({"X-CSRF-Token": "wrong"}, {}), ({}, {"csrf_token": "wrong"})):
+        r = client.post("/code", headers=headers, data=data)
+        assert r.status_code == 403 and "Error [D853]" in r.text
+    token = client.app.state.csrf_token
+    page = client.get("/?country=AZE").text
+    assert f'<meta name="csrf-token" content="{token}">' in page
+    r = client.post("/code", headers={"X-CSRF-Token": token}, data={})
+    assert r.status_code != 403
+
+
+def test_other_hosts_are_refused(client):
+    r = client.get("/?country=AZE", headers={"Host": "attacker.example"})
+    assert r.status_code == 400 and "Error [D857]" in r.text
+    assert r.headers["content-security-policy"] == CSP
+
+
+def test_static_files_are_served_with_the_csp(client):
+    for name in ("vendor/htmx.min.js", "vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js",
+                 "vendor/vega-interpreter.min.js", "explore.js", "explore.css"):
+        r = client.get(f"/static/{name}")
+        assert r.status_code == 200 and len(r.content) > 1000, name
+        assert r.headers["content-security-policy"] == CSP
+
+
+def test_store_is_read_only(client):
+    store = client.app.state.explorer.store
+    assert store.readonly
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        store.conn.execute("CREATE TABLE intruder (x)")
+
+
+def test_hostile_title_text_and_event_are_escaped(tmp_path):
+    from starlette.testclient import TestClient
+
+    db, events, doc_id = build_hostile(tmp_path)
+    app = create_app(db, events=events, allowed_hosts=["testserver"])
+    with TestClient(app) as c:
+        pages = {url: c.get(url) for url in ("/?country=AZE", "/kwic?country=AZE&year=2015&show=all", f"/doc/{doc_id}",
+                                              "/kwic?country=AZE&year=2015")}
+        for url, r in pages.items():
+            assert r.status_code == 200, url
+            assert "<script>alert" not in r.text and "<img src=x" not in r.text and "</script><" not in r.text, url
+        assert "&lt;script&gt;alert(&#34;text&#34;)&lt;/script&gt;" in pages[f"/doc/{doc_id}"].text
+        assert "Speech &lt;/script&gt;&lt;script&gt;alert(&#34;title&#34;)" in pages[f"/doc/{doc_id}"].text
+        overview = _doc(pages["/?country=AZE"])
+        assert [e.text for e in overview.xpath("//table[@class='events']/tbody/tr/td[3]")] == [HOSTILE_EVENT]
+        raw = pages["/?country=AZE"].text
+        assert "\\u003c/script\\u003e\\u003cscript\\u003ealert" in raw  # the event label inside the chart's JSON
+        spec = _spec(overview, "score")
+        assert [l for l in spec["layer"] if "data" in l][0]["data"]["values"][0]["label"] == HOSTILE_EVENT
+        titles = _doc(pages["/kwic?country=AZE&year=2015&show=all"]).xpath("//td[@class='doc']/a/@title")
+        assert titles and set(titles) == {HOSTILE_TITLE}
+        # the CSV of the KWIC neutralizes the formula that starts a context
+        rows = _csv(c.get("/kwic.csv?country=AZE&year=2015&show=all"))
+        assert rows[0]["left"].startswith("'=HYPERLINK(")
+        assert rows[0]["title"] == HOSTILE_TITLE
+
+
+def test_serves_while_a_batch_writes(tmp_path):
+    """A writer holding the store (WAL) does not block the explorer; its document shows once committed."""
+    from starlette.testclient import TestClient
+
+    db, events, _ = build_hostile(tmp_path)
+    app = create_app(db, events=events, allowed_hosts=["testserver"])
+    writer = Corpus.open(db)
+    try:
+        with TestClient(app) as c:
+            assert 'title="stored after' not in c.get("/?country=AZE").text
+            with writer.store.write():
+                add(writer, "Euro-Atlantic integration again.", date="2016-01-01")
+                t0 = time.perf_counter()
+                r = c.get("/?country=AZE")
+                assert r.status_code == 200 and time.perf_counter() - t0 < 10
+                assert re.search(r"\b1 document\b", r.text)  # the uncommitted document is not seen
+            r = c.get("/?country=AZE")
+            assert re.search(r"\b2 documents\b", r.text) and "1 not yet matched" in r.text
+            assert [int(tr.xpath(".//button")[0].text) for tr in _doc(r).xpath("//table[@class='years']/tbody/tr")] == [2015, 2016]
+    finally:
+        writer.close()
+
+
+def test_no_store_is_d850(tmp_path):
+    with pytest.raises(ExploreError) as err:
+        create_app(tmp_path / "none.sqlite")
+    assert err.value.code == "D850"
+
+
+# -- command line ----------------------------------------------------------------------------------------------
+def _start(args, env=None):
+    cmd = [sys.executable, "-c", "import sys; from discourse.cli import main; sys.exit(main(sys.argv[1:]))", *args]
+    environ = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environ)
+
+
+def test_cli_prints_the_url_and_serves(demo):
+    import httpx
+
+    proc = _start(["explore", "--db", str(demo["db"]), "--port", "0", "--no-refresh"])
+    try:
+        line = proc.stdout.readline()
+        m = re.match(r"discourse explorer on (http://127\.0\.0\.1:(\d+)/)", line)
+        assert m, line
+        r = httpx.get(m.group(1) + "?country=AZE", timeout=30)
+        assert r.status_code == 200 and r.headers["content-security-policy"] == CSP
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_cli_warns_on_another_host(demo):
+    import httpx
+
+    proc = _start(["explore", "--db", str(demo["db"]), "--host", "0.0.0.0", "--no-refresh"])
+    try:
+        line = proc.stdout.readline()
+        port = re.match(r"discourse explorer on http://0\.0\.0\.0:(\d+)/", line).group(1)
+        r = httpx.get(f"http://127.0.0.1:{port}/?country=AZE", timeout=30)
+        assert r.status_code == 200
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert "Warning: listening on 0.0.0.0" in err
