@@ -56,8 +56,7 @@ def _csv(response) -> list[dict]:
 
 
 def _spec(page, name: str) -> dict:
-    node = page.get_element_by_id(f"spec-{name}")
-    return json.loads(node.text)
+    return json.loads(page.get_element_by_id(f"chart-{name}").get("data-vl"))
 
 
 # -- overview -----------------------------------------------------------------------------------------------
@@ -232,7 +231,7 @@ def test_timeline_builder_entries_and_phrases(client, demo):
     assert [int(x["count"]) for x in got] == phrase["count"].tolist() and sum(phrase["count"]) >= 1
     # htmx asks for the result only
     r = client.get("/timeline?term=cis&country=AZE", headers={"HX-Request": "true"})
-    assert "<html" not in r.text and 'id="spec-timeline"' in r.text
+    assert "<html" not in r.text and 'id="chart-timeline" data-vl="' in r.text
     r = client.get("/timeline?country=AZE")
     assert "Tick one or more entries" in r.text
 
@@ -294,7 +293,7 @@ def test_hostile_title_text_and_event_are_escaped(tmp_path):
         overview = _doc(pages["/?country=AZE"])
         assert [e.text for e in overview.xpath("//table[@class='events']/tbody/tr/td[3]")] == [HOSTILE_EVENT]
         raw = pages["/?country=AZE"].text
-        assert "\\u003c/script\\u003e\\u003cscript\\u003ealert" in raw  # the event label inside the chart's JSON
+        assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(\\&#34;event\\&#34;)" in raw  # the event label in the chart's JSON
         spec = _spec(overview, "score")
         assert [l for l in spec["layer"] if "data" in l][0]["data"]["values"][0]["label"] == HOSTILE_EVENT
         titles = _doc(pages["/kwic?country=AZE&year=2015&show=all"]).xpath("//td[@class='doc']/a/@title")

@@ -1,7 +1,7 @@
 """Vega-Lite specifications of the explorer's charts (plain dicts; data inline, nothing fetched).
 
-A chart is embedded in the page as JSON inside ``<script type="application/json">`` (see :func:`embed_json`),
-read by ``static/explore.js`` and drawn by vega-embed with Vega's expression interpreter (no ``eval``, so
+A chart is embedded in the page as JSON in the ``data-vl`` attribute of its element (see :func:`embed_json`;
+Jinja2 escapes it for the attribute), read by ``static/explore.js`` and drawn by vega-embed with Vega's expression interpreter (no ``eval``, so
 the page's Content-Security-Policy needs no ``unsafe-eval``).
 """
 
@@ -36,8 +36,9 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
 
 
 def embed_json(spec: dict) -> str:
-    """JSON for a ``<script type="application/json">`` block: ``<``, ``>``, ``&`` and line separators escaped,
-    so no text in the data can close the script element or be read as markup."""
+    """JSON for embedding in a page: ``<``, ``>``, ``&`` and line separators escaped as ``\\uXXXX``, so no
+    text in the data can read as markup wherever the JSON is put (the templates put it, autoescaped, in an
+    attribute)."""
     text = json.dumps(spec, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
@@ -195,7 +196,7 @@ def timeline_chart(frame: pd.DataFrame, rate: str) -> dict:
                   "header": {"labelFontSize": 12, "labelAnchor": "start", "labelFontWeight": "bold"}},
         "columns": 1,
         "spec": {
-            "width": 760, "height": 150,
+            "width": 1000, "height": 150,
             "mark": {"type": "line", "point": {"size": 22}, "strokeWidth": 1.6},
             "encoding": {
                 "x": _x(lo, hi, None),

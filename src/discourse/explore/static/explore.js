@@ -28,12 +28,10 @@
 
   function drawCharts(root) {
     if (typeof vegaEmbed === "undefined") return;
-    (root || document).querySelectorAll("div.chart[data-spec]").forEach(function (el) {
+    (root || document).querySelectorAll("div.chart[data-vl]").forEach(function (el) {
       if (el.dataset.drawn) return;
-      var src = document.getElementById(el.dataset.spec);
-      if (!src) return;
       el.dataset.drawn = "1";
-      var spec = JSON.parse(src.textContent);
+      var spec = JSON.parse(el.dataset.vl);
       vegaEmbed(el, spec, {
         renderer: "svg", actions: false,
         ast: true, expr: vega.expressionInterpreter, defaultStyle: false,
