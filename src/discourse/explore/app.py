@@ -197,15 +197,14 @@ def create_app(db: str | Path | None = None, *, corpus=None, lexicon=None, event
         rows = D.kwic(ex, p["country"], p["year"], entry=p["entry"], stance=p["stance"], language=p["language"],
                       doc_type=p["doc_type"], show=p["show"])
         facets = D.kwic_facets(ex, p["country"], p["year"], p["show"])
-        total = int(D.kwic(ex, p["country"], p["year"], show=p["show"]).shape[0])
         query = {k: v for k, v in p.items() if v is not None}
-        return render(request, "kwic.html.j2" if fragment(request) else "kwic_page.html.j2", rows=rows.to_dict("records"),
-                      p=p, facets=facets, total=total, query=query, nav="overview")
+        return render(request, "kwic.html.j2" if fragment(request) else "kwic_page.html.j2", rows=rows,
+                      p=p, facets=facets, total=facets["total"], query=query, nav="overview")
 
     def kwic_csv(request: Request):
         p = kwic_params(request)
-        rows = D.kwic(ex, p["country"], p["year"], entry=p["entry"], stance=p["stance"], language=p["language"],
-                      doc_type=p["doc_type"], show=p["show"])
+        rows = D.kwic_frame(ex, p["country"], p["year"], entry=p["entry"], stance=p["stance"],
+                            language=p["language"], doc_type=p["doc_type"], show=p["show"])
         return _csv_response(rows, f"kwic_{p['country'] or 'all'}_{p['year']}.csv")
 
     def years_csv(request: Request):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,8 @@ from ..store import documents as _docs
 from ..store import matches as _sql
 
 __all__ = [
-    "Explorer", "KWIC_COLUMNS", "status", "status_cached", "countries", "year_scores", "year_hits", "kwic", "kwic_facets",
+    "Explorer", "KWIC_COLUMNS", "status", "status_cached", "countries", "year_scores", "year_hits", "kwic", "kwic_frame",
+    "kwic_columns", "kwic_facets",
     "document", "timeline", "indicators", "events", "entry_choices", "check_country", "check_year",
 ]
 
@@ -37,6 +39,7 @@ KWIC_COLUMNS = ["doc_id", "date", "year", "country", "doc_type", "language", "ti
 _OPTIONAL = ("stance", "cue", "target_inferred")
 _COUNTRY = re.compile(r"^[A-Za-z]{2,3}$")
 WINDOW = 12  # words of context on each side in the KWIC panel
+CACHE_SIZE = 512  # results kept per explorer (scores of a country, hits of a year, timelines, ...)
 
 
 @dataclass
@@ -54,8 +57,9 @@ class Explorer:
     replicates: int = 1000
     level: float = 0.95
     min_hits: int = 5
-    _cache: dict = field(default_factory=dict, repr=False)
+    _cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _entries: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def store(self):
@@ -68,10 +72,9 @@ class Explorer:
     def entries(self) -> pd.DataFrame:
         from ..score import entries_frame
 
-        key = ("entries", self.lexicon.hash)
-        if key not in self._cache:
-            self._cache[key] = entries_frame(self.lexicon)
-        return self._cache[key]
+        if self._entries is None:
+            self._entries = entries_frame(self.lexicon)
+        return self._entries
 
     def state(self) -> tuple:
         """A cheap fingerprint of what the store holds: documents and match runs (cache key for scores)."""
@@ -81,17 +84,18 @@ class Explorer:
                                 "(SELECT COUNT(*) FROM match_run_docs)").fetchone()
 
     def cached(self, key: tuple, compute):
-        """``compute()`` memoized under ``key`` and the store's state (recomputed when the store changes)."""
+        """``compute()`` memoized under ``key`` and the store's state (recomputed when the store changes); the
+        least recently used of more than :data:`CACHE_SIZE` results are dropped."""
         full = (key, self.state())
         with self._lock:
             if full in self._cache:
+                self._cache.move_to_end(full)
                 return self._cache[full]
         value = compute()
         with self._lock:
-            stale = [k for k in self._cache if isinstance(k, tuple) and len(k) == 2 and k[0] == key and k != full]
-            for k in stale:
-                del self._cache[k]
             self._cache[full] = value
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
         return value
 
 
@@ -205,18 +209,40 @@ def year_scores(ex: Explorer, country: str | None) -> pd.DataFrame:
         documents = ex.corpus.documents(**filters)
         documents = documents[documents["year"].notna()]
         hits = _hits(ex, **filters)
+        by_year: dict = {}
+        for row in _records(_counted(ex, hits)):  # kept for the KWIC panel of each year
+            by_year.setdefault(row["year"], []).append(row)
+        state = ex.state()
+        with ex._lock:
+            ex._cache[(("country_hits", country), state)] = (state, by_year)
         return score_periods(hits, documents, ex.entries(), by="year", seed=ex.seed, level=ex.level,
                              replicates=ex.replicates, min_hits=ex.min_hits)
 
     return ex.cached(("years", country), compute)
 
 
-def year_hits(ex: Explorer, country: str | None, year: int) -> pd.DataFrame:
-    """Every cached hit of one year (and country) with pole, counted flag, label and document metadata."""
+def year_hits(ex: Explorer, country: str | None, year: int) -> list[dict]:
+    """Every cached hit of one year (and country) with pole, counted flag, label and document metadata, as
+    records in reading order (computed once per year with the scoring's rules, then filtered in Python)."""
     filters = {"year_from": year, "year_to": year}
     if country:
         filters["country"] = country
-    return ex.cached(("year_hits", country, year), lambda: _counted(ex, _hits(ex, **filters)))
+
+    with ex._lock:  # the country's hits, counted when its overview was drawn
+        pooled = next((v for k, v in reversed(ex._cache.items()) if k[0] == ("country_hits", country)), None)
+    if pooled is not None and pooled[0] == ex.state():
+        return pooled[1].get(year, [])
+    return ex.cached(("year_hits", country, year), lambda: _records(_counted(ex, _hits(ex, **filters))))
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with None for missing values (NaN, NA)."""
+    out = frame.to_dict("records")
+    for row in out:
+        for k, v in row.items():
+            if v is pd.NA or (isinstance(v, float) and v != v):
+                row[k] = None
+    return out
 
 
 def _words(context: str, side: str, n: int) -> str:
@@ -233,60 +259,70 @@ def _words(context: str, side: str, n: int) -> str:
     return " ".join(words[-n:] if side == "left" else words[:n])
 
 
-def kwic(ex: Explorer, country: str | None, year: int, *, entry: str | None = None, stance: str | None = None,
-         language: str | None = None, doc_type: str | None = None, show: str = "counted") -> pd.DataFrame:
-    """The KWIC lines of a year: by default the hits the year's score counts (``show="all"``: every hit).
+def kwic_columns(ex: Explorer, country: str | None, year: int) -> list[str]:
+    """:data:`KWIC_COLUMNS` without the stance columns when the store's hits carry none."""
+    have = _match_columns(ex)
+    return [c for c in KWIC_COLUMNS if c not in _OPTIONAL or c in have]
 
-    Filters keep the lines whose entry id, stance, language (of the hit) or document type equals the value.
-    """
+
+def _match_columns(ex: Explorer) -> set[str]:
+    if "_match_columns" not in ex.__dict__:
+        with ex.store.read() as conn:
+            ex.__dict__["_match_columns"] = {r[1] for r in conn.execute("PRAGMA table_info(matches)")}
+    return ex.__dict__["_match_columns"]
+
+
+def kwic(ex: Explorer, country: str | None, year: int, *, entry: str | None = None, stance: str | None = None,
+         language: str | None = None, doc_type: str | None = None, show: str = "counted") -> list[dict]:
+    """The KWIC lines of a year (records with :func:`kwic_columns`): by default the hits the year's score counts
+    (``show="all"``: every hit). Filters keep the lines whose entry id, stance, language (of the hit) or
+    document type equals the value."""
     if show not in ("counted", "all"):
         raise ExploreError("D851", f"show {show!r} is not counted or all", hint="use show=counted or show=all")
-    frame = year_hits(ex, country, year)
-    mask = pd.Series(True, index=frame.index)
-    if show == "counted":
-        mask &= frame["counted"].astype(bool)
-    for col, value in (("entry_id", entry), ("language", language), ("doc_type", doc_type)):
-        if value:
-            mask &= frame[col].astype(str) == value
-    if stance:
-        if "stance" not in frame.columns:
-            raise ExploreError("D851", f"stance {stance!r}: this store's hits carry no stance",
-                               hint="match the store with a discourse version that records stance, or drop the filter")
-        mask &= frame["stance"].astype(str) == stance
-    sel = frame.loc[mask]
-    out = pd.DataFrame({
-        "doc_id": sel["doc_id"], "date": sel["date"], "year": sel["year"], "country": sel["country"],
-        "doc_type": sel["doc_type"], "language": sel["language"], "title": sel["title"], "page": sel["page"],
-        "start": sel["start"], "end": sel["end"], "entry_id": sel["entry_id"], "label": sel["label"],
-        "pole": sel["pole"], "counted": sel["counted"].astype(bool),
-        "stance": sel["stance"] if "stance" in sel.columns else None,
-        "cue": sel["cue"] if "cue" in sel.columns else None,
-        "negated": sel["negated"].astype(bool), "negation_cue": sel["negation_cue"], "target": sel["target"],
-        "target_group": sel["target_group"],
-        "target_inferred": sel["target_inferred"] if "target_inferred" in sel.columns else None,
-        "left": [_words(x, "left", WINDOW) for x in sel["left_context"]],
-        "hit": [" ".join(str(x).split()) for x in sel["surface"]],
-        "right": [_words(x, "right", WINDOW) for x in sel["right_context"]],
-    }, columns=KWIC_COLUMNS)
-    present = [c for c in KWIC_COLUMNS if c not in _OPTIONAL or c in frame.columns]
-    return out[present].reset_index(drop=True)
+    columns = kwic_columns(ex, country, year)
+    if stance and "stance" not in columns:
+        raise ExploreError("D851", f"stance {stance!r}: this store's hits carry no stance",
+                           hint="match the store with a discourse version that records stance, or drop the filter")
+    out = []
+    for h in year_hits(ex, country, year):
+        if show == "counted" and not h["counted"]:
+            continue
+        if (entry and h["entry_id"] != entry) or (language and h["language"] != language) or (
+                doc_type and h["doc_type"] != doc_type) or (stance and h.get("stance") != stance):
+            continue
+        row = {c: h.get(c) for c in columns}
+        row["counted"] = bool(h["counted"])
+        row["negated"] = bool(h["negated"])
+        row["left"] = _words(h["left_context"], "left", WINDOW)
+        row["hit"] = " ".join(str(h["surface"]).split())
+        row["right"] = _words(h["right_context"], "right", WINDOW)
+        out.append(row)
+    return out
+
+
+def kwic_frame(ex: Explorer, country: str | None, year: int, **filters) -> pd.DataFrame:
+    """:func:`kwic` as a DataFrame (for the CSV download)."""
+    return pd.DataFrame(kwic(ex, country, year, **filters), columns=kwic_columns(ex, country, year))
 
 
 def kwic_facets(ex: Explorer, country: str | None, year: int, show: str = "counted") -> dict:
-    """The values the KWIC filters offer for a year: entries (id, label, n), stances, languages, document types."""
-    frame = year_hits(ex, country, year)
-    if show == "counted":
-        frame = frame.loc[frame["counted"].astype(bool)]
+    """The values the KWIC filters offer for a year: entries (id, label, n), stances, languages, document types,
+    and the number of lines without filters."""
+    rows = [h for h in year_hits(ex, country, year) if show != "counted" or h["counted"]]
+    has_stance = "stance" in _match_columns(ex)
 
     def values(col):
-        if col not in frame.columns:
-            return []
-        counts = frame[col].dropna().astype(str).value_counts()
-        return sorted(((v, int(n)) for v, n in counts.items()), key=lambda t: t[0])
+        counts: dict[str, int] = {}
+        for h in rows:
+            v = h.get(col)
+            if v is not None:
+                counts[str(v)] = counts.get(str(v), 0) + 1
+        return sorted(counts.items())
 
-    labels = ex.entries().set_index("entry_id")["label"].to_dict()
-    return {"entry": [(v, labels.get(v, v), n) for v, n in values("entry_id")], "stance": values("stance"),
-            "language": values("language"), "doc_type": values("doc_type"), "has_stance": "stance" in frame.columns}
+    labels = {e.id: e.label for e in ex.lexicon.entries}
+    return {"entry": [(v, labels.get(v, v), n) for v, n in values("entry_id")],
+            "stance": values("stance") if has_stance else [], "language": values("language"),
+            "doc_type": values("doc_type"), "has_stance": has_stance, "total": len(rows)}
 
 
 # -- one document ---------------------------------------------------------------------------------------------
