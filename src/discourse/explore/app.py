@@ -311,12 +311,14 @@ def create_app(db: str | Path | None = None, *, corpus=None, lexicon=None, event
             name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
             name = name.lower()
 
+            static_file = scope.get("path", "").startswith("/static/")
+
             async def send_headers(message):
                 if message["type"] == "http.response.start":
                     extra = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
                              (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
                              (b"cross-origin-resource-policy", b"same-origin"),
-                             (b"cache-control", b"no-store")]
+                             (b"cache-control", b"max-age=3600" if static_file else b"no-store")]
                     message = {**message, "headers": list(message.get("headers", [])) + extra}
                 await send(message)
 

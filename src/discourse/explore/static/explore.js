@@ -26,9 +26,23 @@
     if (row) row.classList.add("current");
   }
 
+  var lazy = ("IntersectionObserver" in window) ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      if (e.isIntersecting) { lazy.unobserve(e.target); drawChart(e.target); }
+    });
+  }, { rootMargin: "200px" }) : null;
+
   function drawCharts(root) {
     if (typeof vegaEmbed === "undefined") return;
     (root || document).querySelectorAll("div.chart[data-vl]").forEach(function (el) {
+      if (el.dataset.drawn) return;
+      if (el.dataset.lazy !== undefined && lazy) { lazy.observe(el); return; }  /* below the fold: when seen */
+      drawChart(el);
+    });
+  }
+
+  function drawChart(el) {
+    {
       if (el.dataset.drawn) return;
       el.dataset.drawn = "1";
       var spec = JSON.parse(el.dataset.vl);
@@ -47,7 +61,7 @@
         el.classList.add("failed");
         el.textContent = "The chart could not be drawn: " + err;
       });
-    });
+    }
   }
 
   function wire(root) {
