@@ -19,7 +19,9 @@ from ..errors import DiscourseError
 __all__ = ["cli", "main"]
 
 # Stage modules, in the order of the data flow; each defines COMMANDS.
-_MODULES = ("ingest", "fetch", "lexicon", "search", "score", "indicators", "report", "explore")
+_MODULES = ("ingest", "fetch", "lexicon", "search", "score", "indicators", "report")
+_MODULES += ("validate",)  # discourse validate sample|import|report (cli/validate.py)
+_MODULES += ("explore",)  # discourse explore (cli/explore.py)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
