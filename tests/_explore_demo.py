@@ -53,3 +53,12 @@ def build_hostile(base: Path) -> tuple[Path, Path, str]:
     events.write_text('date,end_date,label,kind,source\n2015-03-01,,"' + HOSTILE_EVENT.replace('"', '""') + '",war,\n',
                       encoding="utf-8")
     return db, events, doc
+
+
+def copy_store(src: Path, dst: Path) -> Path:
+    """A consistent copy of a store (SQLite's backup API, WAL included)."""
+    import sqlite3
+
+    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+        a.backup(b)
+    return dst

@@ -24,7 +24,7 @@ from discourse.explore.app import CSP
 from discourse.export import matches_table
 from discourse.score import period_scores
 from discourse.timeline import timeline
-from _explore_demo import EVENTS, HOSTILE_EVENT, HOSTILE_TITLE, add, build_demo, build_hostile
+from _explore_demo import EVENTS, HOSTILE_EVENT, HOSTILE_TITLE, add, build_demo, build_hostile, copy_store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -253,7 +253,7 @@ def test_post_without_csrf_token_is_refused(client):
     page = client.get("/?country=AZE").text
     assert f'<meta name="csrf-token" content="{token}">' in page
     r = client.post("/code", headers={"X-CSRF-Token": token}, data={})
-    assert r.status_code != 403
+    assert r.status_code == 400 and "Error [D858]" in r.text  # past the token check: no coder, no sample
 
 
 def test_other_hosts_are_refused(client):
@@ -368,3 +368,60 @@ def test_cli_warns_on_another_host(demo):
         proc.terminate()
         _, err = proc.communicate(timeout=20)
     assert "Warning: listening on 0.0.0.0" in err
+
+
+# -- coding ------------------------------------------------------------------------------------------------------
+def test_coding_view_writes_codes_the_validation_report_reads(demo, tmp_path):
+    from starlette.testclient import TestClient
+
+    from discourse.validate import codes_frame, report, sample
+
+    db = copy_store(demo["db"], tmp_path / "coding.sqlite")
+    with Corpus.open(db) as corpus:
+        drawn = sample(corpus, per_entry=1, seed=7)
+    ids = sorted(drawn.loc[drawn["sample_kind"] == "hit", "sample_id"])
+    app = create_app(db, events=EVENTS, allowed_hosts=["testserver"])
+    assert app.state.explorer.store.readonly
+    token = app.state.csrf_token
+    with TestClient(app) as c:
+        page = _doc(c.get("/code?coder=tester"))
+        assert page.xpath("//input[@name='sample_id']/@value") == [ids[0]]
+        assert f"0 of {len(ids)} lines coded by tester" in page.text_content()
+        mark = page.xpath("//div[@class='sentence']/mark")[0].text
+        first = drawn.set_index("sample_id").loc[ids[0]]
+        assert mark == first["sentence"].split("[[")[1].split("]]")[0]
+        r = c.post("/code", data={"csrf_token": token, "coder": "tester", "sample_id": ids[0], "code_sense": "no",
+                                  "code_stance": "mention", "note": "=not a formula"}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/code?coder=tester&saved=" + ids[0])
+        page = _doc(c.get(r.headers["location"]))
+        assert page.xpath("//input[@name='sample_id']/@value") == [ids[1]]
+        assert f"1 of {len(ids)} lines coded by tester" in page.text_content()
+        # coding again replaces; a value outside the codebook is the importer's D705; no code at all is D858
+        r = c.post("/code", headers={"X-CSRF-Token": token}, data={"coder": "tester", "sample_id": ids[0],
+                                                                   "code_sense": "yes", "code_stance": "reject"})
+        assert r.status_code == 200
+        r = c.post("/code", headers={"X-CSRF-Token": token}, data={"coder": "tester", "sample_id": ids[1],
+                                                                   "code_stance": "maybe"})
+        assert r.status_code == 400 and "Error [D705]" in r.text
+        r = c.post("/code", headers={"X-CSRF-Token": token}, data={"coder": "tester", "sample_id": ids[1]})
+        assert r.status_code == 400 and "Error [D858]" in r.text
+        r = c.post("/code", headers={"X-CSRF-Token": token}, data={"coder": "tester", "sample_id": "h-nothing",
+                                                                   "code_sense": "yes"})
+        assert r.status_code == 400 and "Error [D858]" in r.text
+    with Corpus.open(db) as corpus:
+        codes = codes_frame(corpus)
+        assert codes[["sample_id", "coder", "code_sense", "code_stance", "note"]].values.tolist() == [
+            [ids[0], "tester", "yes", "reject", None]]
+        lines = report(corpus)["coded_lines"]
+    row = lines.set_index("sample_id").loc[ids[0]]
+    assert (row["coders"], row["sense"], row["code_stance"]) == ("tester", "yes", "reject")
+
+
+def test_coding_view_without_the_validation_stage(demo):
+    from starlette.testclient import TestClient
+
+    app = create_app(demo["db"], allowed_hosts=["testserver"], codes=None)
+    with TestClient(app) as c:
+        assert 'href="/code"' not in c.get("/?country=AZE").text
+        r = c.get("/code?coder=x")
+        assert r.status_code == 404 and "Error [D856]" in r.text

@@ -12,8 +12,8 @@ stays light.
 Error codes (ExploreError, D850-D869): D850 no store at the path / the address cannot be bound; D851 a bad
 query parameter (country, year, filter); D852 no such document or page; D853 a POST without a valid CSRF
 token; D854 a timeline without terms or countries; D855 phrases need the full-text index, not built yet;
-D856 the coding view needs the validation stage / a bad code; D857 a request for a host other than the
-allowed local names.
+D856 the coding view needs the validation stage; D857 a request for a host other than the allowed local
+names; D858 a code that cannot be stored as sent (no coder, unknown sample, nothing chosen).
 """
 
 from __future__ import annotations

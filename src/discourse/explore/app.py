@@ -91,7 +91,7 @@ def _many(params, name: str, limit: int) -> list[str]:
 
 
 def create_app(db: str | Path | None = None, *, corpus=None, lexicon=None, events: str | Path | None = None,
-               allowed_hosts: Iterable[str] | None = None, codes=None, csrf_token: str | None = None):
+               allowed_hosts: Iterable[str] | None = None, codes="auto", csrf_token: str | None = None):
     """The explorer's ASGI application over the store at ``db`` (opened read-only) or an open ``corpus``.
 
     Parameters

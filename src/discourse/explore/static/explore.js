@@ -100,15 +100,15 @@
     }
     var key = ev.key.toLowerCase();
     var map = form.dataset.keys ? JSON.parse(form.dataset.keys) : {};
-    if (key in map) {
+    if (key === "n" && ev.shiftKey) {
+      var noteField = form.querySelector('[name="note"]');
+      if (noteField) { ev.preventDefault(); noteField.focus(); }
+    } else if (key in map) {
       var input = form.querySelector('input[name="' + map[key][0] + '"][value="' + map[key][1] + '"]');
       if (input) { input.checked = true; ev.preventDefault(); }
     } else if (key === "enter") {
       ev.preventDefault();
       if (form.requestSubmit) form.requestSubmit(); else form.submit();
-    } else if (key === "n" && ev.shiftKey) {
-      var note = form.querySelector('[name="note"]');
-      if (note) { ev.preventDefault(); note.focus(); }
     } else if (key === "s") {
       var skip = document.getElementById("skip");
       if (skip) { ev.preventDefault(); window.location.href = skip.href; }
