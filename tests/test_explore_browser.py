@@ -16,7 +16,7 @@ import pytest
 from discourse import Corpus
 from discourse.explore import create_app, start_in_thread
 from discourse.export import matches_table
-from _explore_demo import EVENTS, build_demo
+from _explore_demo import EVENTS, build_demo, copy_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -43,9 +43,12 @@ def server(tmp_path_factory):
     db = build_demo(tmp_path_factory.mktemp("explore-browser") / "demo.sqlite")
     with Corpus.open(db) as corpus:
         matches = matches_table(corpus).frame
+        from discourse.validate import sample
+
+        drawn = sample(corpus, per_entry=1, seed=11)
     running = start_in_thread(create_app(db, events=EVENTS))
     try:
-        yield {"url": running.url, "matches": matches, "db": db}
+        yield {"url": running.url, "matches": matches, "db": db, "drawn": drawn}
     finally:
         running.stop()
 
@@ -150,3 +153,36 @@ def test_timeline_builder_draws_countries(server, page, tmp_path):
     countries = set(pg.locator("table.timeline tbody tr td:first-child").all_text_contents())
     assert countries == {"AZE", "RUS"}
     pg.screenshot(path=str(tmp_path / "timeline.png"), full_page=True)
+
+
+def test_code_a_line_with_the_keyboard_and_find_it_in_the_validation_report(server, page, tmp_path):
+    from playwright.sync_api import expect
+
+    from discourse.validate import report
+
+    pg, outside, console = page
+    drawn = server["drawn"]
+    ids = sorted(drawn.loc[drawn["sample_kind"] == "hit", "sample_id"])
+    pg.goto(server["url"] + "code?coder=browser")
+    first = pg.locator("input[name='sample_id']").get_attribute("value")
+    assert first == ids[0]
+    pg.locator("body").click(position={"x": 5, "y": 5})
+    pg.keyboard.press("y")
+    pg.keyboard.press("2")
+    pg.keyboard.press("Shift+N")
+    pg.keyboard.type("coded in the browser")
+    pg.keyboard.press("Escape")
+    assert pg.locator("input[name='code_sense'][value='yes']").is_checked()
+    assert pg.locator("input[name='code_stance'][value='reject']").is_checked()
+    pg.screenshot(path=str(tmp_path / "coding.png"), full_page=True)
+    pg.keyboard.press("Enter")
+    expect(pg.locator("p.flash")).to_have_text(f"Saved the code of {first}.")
+    assert pg.locator("input[name='sample_id']").get_attribute("value") == ids[1]
+    pg.wait_for_load_state("load")  # the page's script (deferred) handles the keys
+    pg.keyboard.press("s")  # skip the second line
+    expect(pg.locator("input[name='sample_id']")).to_have_value(ids[2])
+    with Corpus.open(server["db"]) as corpus:
+        lines = report(corpus)["coded_lines"].set_index("sample_id")
+    assert (lines.loc[first, "coders"], lines.loc[first, "sense"], lines.loc[first, "code_stance"]) == (
+        "browser", "yes", "reject")
+    assert ids[1] not in lines.index
