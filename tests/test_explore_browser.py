@@ -129,7 +129,7 @@ def test_overview_click_a_year_lists_its_counted_hits(server, page, tmp_path):
     pg.select_option("#kwic select[name='entry']", entry)
     expect(pg.locator("#kwic table.kwic tbody tr")).to_have_count(
         int(((m["year"] == 2015) & m["counted"] & (m["entry_id"] == entry)).sum()))
-    assert set(pg.locator("#kwic table.kwic tbody tr td:nth-child(3)").evaluate_all("els => els.map(e => e.title)")) == {entry}
+    assert set(pg.locator("#kwic table.kwic tbody tr td.what").evaluate_all("els => els.map(e => e.title)")) == {entry}
     # a line opens its document at the hit
     first = pg.locator("#kwic table.kwic tbody tr").first
     href = first.get_attribute("data-href")

@@ -86,7 +86,14 @@
   document.addEventListener("htmx:configRequest", function (ev) {
     ev.detail.headers["X-CSRF-Token"] = csrfToken();
   });
-  document.addEventListener("htmx:afterSwap", function (ev) { wire(ev.detail.target); });
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    wire(ev.detail.target);
+    var t = ev.detail.target;
+    if (t && t.id === "kwic") {  /* a year clicked far below: bring its hits into view */
+      var box = t.getBoundingClientRect();
+      if (box.top < 0 || box.top > window.innerHeight * 0.6) t.scrollIntoView({ block: "start" });
+    }
+  });
   document.addEventListener("DOMContentLoaded", function () { wire(document); });
 
   /* Coding view: keyboard shortcuts (see the help box on the page). */
