@@ -19,7 +19,7 @@ from ..errors import DiscourseError
 __all__ = ["cli", "main"]
 
 # Stage modules, in the order of the data flow; each defines COMMANDS.
-_MODULES = ("ingest", "fetch", "lexicon", "search", "score", "indicators", "report")
+_MODULES = ("ingest", "fetch", "fetch_web", "lexicon", "search", "score", "indicators", "report")
 _MODULES += ("validate",)  # discourse validate sample|import|report (cli/validate.py)
 _MODULES += ("explore",)  # discourse explore (cli/explore.py)
 

@@ -14,7 +14,7 @@ __all__ = ["COMMANDS"]
 
 @click.group("fetch")
 def fetch() -> None:
-    """Fetch a published corpus into the store."""
+    """Fetch a published corpus, or speeches from the web, into the store."""
 
 
 class _Progress:

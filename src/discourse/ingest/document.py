@@ -22,6 +22,7 @@ QUALITY_FLAGS = (
     "unmapped_glyphs",  # glyphs without a Unicode mapping were dropped; see unmapped_share
     "rotated",          # rotated pages or text
     "duplicate_glyphs", # doubled glyphs (fake bold) were removed
+    "language_uncertain",  # no layer gave the language and its detection was unsure (ingest/language.py)
 )
 
 

@@ -334,8 +334,11 @@ class _Engine:
         def write() -> str:
             if isinstance(outcome, _Known):  # the ledger already holds this path with these bytes
                 return _docs.update_metadata(conn, doc_id, record, dry_run=self.dry_run)
+            defaults = DEFAULTS
+            if outcome.detected_language:  # detected, not stated: a default, never over a stored value
+                defaults = {**DEFAULTS, "language": outcome.detected_language}
             _, status = _docs.upsert_document(
-                conn, record, outcome.text, outcome.page_starts, defaults=DEFAULTS, dry_run=self.dry_run
+                conn, record, outcome.text, outcome.page_starts, defaults=defaults, dry_run=self.dry_run
             )
             if not self.dry_run:
                 _docs.record_source(conn, source, size, raw, doc_id)

@@ -60,6 +60,7 @@ class Parsed:
     quality_flags: str
     unmapped_share: float | None
     warnings: tuple[str, ...] = ()
+    detected_language: str | None = None  # language detected from the text when no layer gave one (a default)
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,14 @@ def parse_item(item: SourceItem, limits: Limits, raw_sha256: str) -> Parsed | Fa
         meta = merge_meta(doc.meta, item.meta)
         meta = validate_metadata(meta, item.source)
         text = doc.text
+        flags, detected = set(doc.quality_flags), None
+        if meta.language is None:  # no layer states the language: detect it (see ingest/language.py)
+            from .language import UNCERTAIN, detect_language
+
+            found = detect_language(text)
+            detected = found.language
+            if not found.sure:
+                flags.add(UNCERTAIN)
         words, sentences = text_counts(text)
         return Parsed(
             source=item.source,
@@ -182,9 +191,10 @@ def parse_item(item: SourceItem, limits: Limits, raw_sha256: str) -> Parsed | Fa
             extractor=doc.extractor,
             extractor_version=doc.extractor_version,
             meta=meta,
-            quality_flags=",".join(sorted(doc.quality_flags)),
+            quality_flags=",".join(sorted(flags)),
             unmapped_share=doc.unmapped_share,
             warnings=tuple(doc.warnings),
+            detected_language=detected,
         )
     except _TimeUp as exc:
         err = timeout_message(item.source, limits.seconds, exc.args[0] if exc.args else None)

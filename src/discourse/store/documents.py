@@ -153,6 +153,11 @@ def _apply_changes(conn, doc_id: str, stored: dict, record: dict, now: str, dry_
         return "unchanged"
     if dry_run:
         return "updated"
+    if "language" in changes:  # a language now stated: the doubt of an earlier detection no longer applies
+        flags = conn.execute("SELECT quality_flags FROM documents WHERE id = ?", (doc_id,)).fetchone()[0] or ""
+        kept = ",".join(f for f in flags.split(",") if f and f != "language_uncertain")
+        if kept != flags:
+            changes["quality_flags"] = kept
     changes["updated_at"] = now
     conn.execute(
         f"UPDATE documents SET {', '.join(f'{c} = ?' for c in changes)} WHERE id = ?",
