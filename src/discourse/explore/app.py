@@ -137,6 +137,12 @@ def create_app(db: str | Path | None = None, *, corpus=None, lexicon=None, event
 
         codes = default_codes()
     env = _templates()
+    for name in ("overview.html.j2", "kwic.html.j2", "kwic_page.html.j2", "document.html.j2", "timeline.html.j2",
+                 "code.html.j2", "error.html.j2"):
+        env.get_template(name)  # compiled now, not on the first request
+    from .. import indicators, report, score, timeline  # noqa: F401 - imported now (the first page is faster)
+
+    D.warm(ex)
     token = csrf_token or secrets.token_urlsafe(32)
     hosts = {h.lower() for h in (allowed_hosts or ALLOWED_HOSTS)}
 
@@ -259,9 +265,11 @@ def create_app(db: str | Path | None = None, *, corpus=None, lexicon=None, event
             else:
                 from ..timeline import rate_column
 
-                context["rows"] = frame.to_dict("records")
+                rows = [(c, int(y), t, int(n), None if r is None or r != r else float(r), int(d), int(w))
+                        for c, y, t, n, r, d, w in frame.itertuples(index=False, name=None)]
+                context["rows"] = rows
                 context["rate"] = rate_column(per)
-                context["spec"] = charts.timeline_chart(frame, rate_column(per))
+                context["spec"] = charts.timeline_chart(rows, rate_column(per))
         name = "timeline_result.html.j2" if fragment(request) else "timeline.html.j2"
         return render(request, name, **context)
 

@@ -184,9 +184,10 @@ def indicator_chart(values: pd.DataFrame, lo: int, hi: int) -> dict:
     }
 
 
-def timeline_chart(frame: pd.DataFrame, rate: str) -> dict:
-    """Rates per year, one panel per term, one line per country."""
-    rows = _records(frame, ["country", "year", "term", "count", rate, "n_docs"])
+def timeline_chart(rows: list[tuple], rate: str) -> dict:
+    """Rates per year, one panel per term, one line per country; ``rows`` are (country, year, term, count,
+    rate, n_docs, n_words) tuples."""
+    rows = [{"country": c, "year": y, "term": t, "count": n, rate: r, "n_docs": d} for c, y, t, n, r, d, _ in rows]
     years = [r["year"] for r in rows if r["year"] is not None]
     lo, hi = (min(years), max(years)) if years else (0, 1)
     return {

@@ -159,10 +159,13 @@ def status_cached(ex: Explorer) -> dict:
 
 def countries(ex: Explorer) -> pd.DataFrame:
     """country, n_docs, first, last: every country with documents, most documents first."""
-    with ex.store.read() as conn:
-        rows = conn.execute("SELECT country, COUNT(*), MIN(year), MAX(year) FROM documents WHERE country IS NOT NULL "
-                            "GROUP BY country ORDER BY COUNT(*) DESC, country").fetchall()
-    return pd.DataFrame(rows, columns=["country", "n_docs", "first", "last"])
+    def compute():
+        with ex.store.read() as conn:
+            rows = conn.execute("SELECT country, COUNT(*), MIN(year), MAX(year) FROM documents WHERE country IS NOT "
+                                "NULL GROUP BY country ORDER BY COUNT(*) DESC, country").fetchall()
+        return pd.DataFrame(rows, columns=["country", "n_docs", "first", "last"])
+
+    return ex.cached(("countries",), compute)
 
 
 def _hits(ex: Explorer, **filters) -> pd.DataFrame:
@@ -420,7 +423,7 @@ def indicators(ex: Explorer, country: str, year_from: int | None = None, year_to
     def compute():
         try:
             values = indicator_values(ex.corpus, country=country, year_from=year_from, year_to=year_to)
-            meta = indicator_metadata(ex.corpus).set_index("indicator")
+            meta = ex.cached(("indicator_metadata",), lambda: indicator_metadata(ex.corpus).set_index("indicator"))
         except DiscourseError as exc:
             return pd.DataFrame(columns=cols), f"Indicators unavailable: {exc.message}"
         except Exception as exc:  # a read-only store whose shipped indicators were never loaded
@@ -448,6 +451,20 @@ def events(ex: Explorer) -> tuple[pd.DataFrame, str | None]:
     if ex.events_path is None:
         return pd.DataFrame(columns=["date", "end_date", "label", "kind", "source", "x", "x_end"]), "No events file."
     return ex.cached(("events", str(ex.events_path)), lambda: (load_events(ex.events_path), None))
+
+
+def warm(ex: Explorer) -> None:
+    """Compute what every page needs once, before the first request: status, countries, events, the indicators'
+    metadata (each cached until the store changes)."""
+    status_cached(ex)
+    countries(ex)
+    events(ex)
+    from ..indicators import indicator_metadata
+
+    try:
+        ex.cached(("indicator_metadata",), lambda: indicator_metadata(ex.corpus).set_index("indicator"))
+    except Exception:  # noqa: BLE001 - only a warm-up: the overview reports what is wrong with the indicators
+        pass
 
 
 def default_events_path(db_path: Path) -> Path | None:
