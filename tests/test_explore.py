@@ -425,3 +425,19 @@ def test_coding_view_without_the_validation_stage(demo):
         assert 'href="/code"' not in c.get("/?country=AZE").text
         r = c.get("/code?coder=x")
         assert r.status_code == 404 and "Error [D856]" in r.text
+
+
+def test_vendored_files_match_their_recorded_versions_and_checksums():
+    import hashlib
+
+    vendor = ROOT / "src" / "discourse" / "explore" / "static" / "vendor"
+    rows = re.findall(r"^\| `([^`]+)` \| ([\w.-]+) \| ([\d.]+) \| ([\w.-]+) \| `([0-9a-f]{16})…` \|$",
+                      (vendor / "VENDOR.md").read_text(encoding="utf-8"), flags=re.M)
+    assert sorted(r[0] for r in rows) == sorted(p.name for p in vendor.glob("*.js"))
+    for name, package, version, licence, digest in rows:
+        if package not in ("vega", "vega-interpreter"):  # those two ship no licence file (see VENDOR.md)
+            assert (vendor / f"{package.split('.')[0]}.LICENSE").is_file(), package
+        data = (vendor / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest()[:16] == digest, name
+    base = (ROOT / "src" / "discourse" / "explore" / "templates" / "base.html.j2").read_text(encoding="utf-8")
+    assert sorted(re.findall(r'src="/static/vendor/([^"]+)"', base)) == sorted(r[0] for r in rows)
