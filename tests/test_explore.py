@@ -441,3 +441,43 @@ def test_vendored_files_match_their_recorded_versions_and_checksums():
         assert hashlib.sha256(data).hexdigest()[:16] == digest, name
     base = (ROOT / "src" / "discourse" / "explore" / "templates" / "base.html.j2").read_text(encoding="utf-8")
     assert sorted(re.findall(r'src="/static/vendor/([^"]+)"', base)) == sorted(r[0] for r in rows)
+
+
+def test_stance_columns_are_shown_and_filtered(demo, tmp_path):
+    """With the stance stage's columns on the matches (added here when this store has none), the KWIC panel lists
+    the stances found, filters by them, and shows stance, cue and inferred targets."""
+    from starlette.testclient import TestClient
+
+    from discourse.lexicon import load_lexicon
+
+    db = copy_store(demo["db"], tmp_path / "stance.sqlite")
+    con = sqlite3.connect(db)
+    have = {r[1] for r in con.execute("PRAGMA table_info(matches)")}
+    for col, kind in (("stance", "TEXT"), ("stance_cue", "TEXT"), ("stance_rule", "TEXT"), ("target_inferred", "INTEGER")):
+        if col not in have:
+            con.execute(f"ALTER TABLE matches ADD COLUMN {col} {kind}")
+    con.execute("UPDATE matches SET stance = CASE WHEN negated = 1 THEN 'reject' ELSE 'mention' END, "
+                "stance_cue = negation_cue, stance_rule = 'test', target_inferred = (start % 2)")
+    con.commit()
+    hashes = [e.hash for e in load_lexicon().entries]
+    marks = ",".join("?" * len(hashes))
+    expected = dict(con.execute(
+        f"SELECT m.stance, COUNT(*) FROM matches m JOIN documents d ON d.id = m.doc_id WHERE d.year = 2015 AND "
+        f"d.country = 'AZE' AND m.entry_hash IN ({marks}) GROUP BY m.stance", hashes).fetchall())
+    con.close()
+    assert set(expected) == {"reject", "mention"}  # 2015 has negated hits ("no need for integration") and others
+    app = create_app(db, events=EVENTS, allowed_hosts=["testserver"])
+    with TestClient(app) as c:
+        page = _doc(c.get("/kwic?country=AZE&year=2015&show=all"))
+        options = page.xpath("//select[@name='stance']/option")
+        assert [(o.get("value"), o.text) for o in options[1:]] == [(k, f"{k} ({n})") for k, n in sorted(expected.items())]
+        for stance, n in expected.items():
+            rows = _kwic_rows(c.get(f"/kwic?country=AZE&year=2015&show=all&stance={stance}"))
+            assert len(rows) == n
+            assert {tr.xpath(".//span[@class='stance']")[0].text for tr in rows} == {stance}
+        rejected = _kwic_rows(c.get("/kwic?country=AZE&year=2015&show=all&stance=reject"))
+        cue = rejected[0].xpath(".//td[@class='what']//span[starts-with(@title, 'cue')]")[0]
+        assert cue.get("title") == "cue, rule test" and cue.text.startswith("“") and cue.text.endswith("”")
+        rows = _csv(c.get("/kwic.csv?country=AZE&year=2015&show=all"))
+        assert {"stance", "stance_cue", "stance_rule", "target_inferred"} <= set(rows[0])
+        assert sorted({r["stance"] for r in rows}) == sorted(expected)

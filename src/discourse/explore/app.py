@@ -233,8 +233,8 @@ def create_app(db: str | Path | None = None, *, corpus=None, lexicon=None, event
         doc = D.document(ex, request.path_params["doc_id"])
         hits = doc["hits"]
         cols = [c for c in ("doc_id", "entry_id", "label", "start", "end", "page", "surface", "language", "pole",
-                            "counted", "eff_position", "stance", "cue", "negated", "negation_cue", "target",
-                            "target_group", "target_inferred") if c in hits.columns]
+                            "counted", "eff_position", "stance", "stance_cue", "stance_rule", "negated",
+                            "negation_cue", "target", "target_group", "target_inferred") if c in hits.columns]
         return _csv_response(hits[cols], f"hits_{doc['meta']['id']}.csv")
 
     def timeline_params(request):

@@ -31,12 +31,12 @@ __all__ = [
     "document", "timeline", "indicators", "events", "entry_choices", "check_country", "check_year",
 ]
 
-#: Columns of the KWIC table (and its CSV download), in order; ``stance``/``cue``/``target_inferred`` appear
-#: only when the store's matches carry them (the stance stage).
+#: Columns of the KWIC table (and its CSV download), in order; ``stance``, ``stance_cue``, ``stance_rule`` and
+#: ``target_inferred`` appear only when the store's matches carry them (the stance stage, stance-v1).
 KWIC_COLUMNS = ["doc_id", "date", "year", "country", "doc_type", "language", "title", "page", "start", "end",
-                "entry_id", "label", "pole", "counted", "stance", "cue", "negated", "negation_cue", "target",
-                "target_group", "target_inferred", "left", "hit", "right"]
-_OPTIONAL = ("stance", "cue", "target_inferred")
+                "entry_id", "label", "pole", "counted", "stance", "stance_cue", "stance_rule", "negated",
+                "negation_cue", "target", "target_group", "target_inferred", "left", "hit", "right"]
+_OPTIONAL = ("stance", "stance_cue", "stance_rule", "target_inferred")
 _COUNTRY = re.compile(r"^[A-Za-z]{2,3}$")
 WINDOW = 12  # words of context on each side in the KWIC panel
 CACHE_SIZE = 512  # results kept per explorer (scores of a country, hits of a year, timelines, ...)
