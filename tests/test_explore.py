@@ -481,3 +481,39 @@ def test_stance_columns_are_shown_and_filtered(demo, tmp_path):
         rows = _csv(c.get("/kwic.csv?country=AZE&year=2015&show=all"))
         assert {"stance", "stance_cue", "stance_rule", "target_inferred"} <= set(rows[0])
         assert sorted({r["stance"] for r in rows}) == sorted(expected)
+
+
+def test_scaling_model_series_is_drawn_when_a_model_is_fitted(demo, monkeypatch):
+    """The overview draws a fitted model's yearly series (from discourse.scaling's model_year_series, replaced
+    here by a fixed series) and lets the user choose among the fitted models."""
+    import pandas as pd
+    from starlette.testclient import TestClient
+
+    from discourse.explore import data as D
+
+    series = pd.DataFrame({"year": [2007, 2015], "score": [-0.8, 0.4], "ci_low": [-1.1, 0.1], "ci_high": [-0.5, 0.7]})
+    series.attrs["kind"] = "lss"
+    asked = []
+
+    def fake_series(ex, name, country, lo, hi):
+        asked.append((name, country, lo, hi))
+        return (series, None) if name == "orient" else (None, f"Model {name}: <cannot> score")
+
+    monkeypatch.setattr(D, "scaling_models", lambda ex: ["orient", "other"])
+    monkeypatch.setattr(D, "model_series", fake_series)
+    app = create_app(demo["db"], events=EVENTS, allowed_hosts=["testserver"])
+    with TestClient(app) as c:
+        page = _doc(c.get("/?country=AZE"))
+        assert page.xpath("//select[@name='model']/option/@value") == ["orient", "other"]
+        spec = _spec(page, "model")
+        assert [(d["year"], d["score"], d["ci_low"]) for d in spec["data"]["values"]] == [(2007, -0.8, -1.1), (2015, 0.4, 0.1)]
+        assert spec["encoding"]["y"]["title"].startswith("orient (lss)")
+        r = c.get("/?country=AZE&model=other")
+        assert "Model other: &lt;cannot&gt; score" in r.text and 'id="chart-model"' not in r.text
+        r = c.get("/?country=AZE&model=none")
+        assert r.status_code == 400 and "Error [D851]" in r.text
+    assert asked == [("orient", "AZE", 2005, 2020), ("other", "AZE", 2005, 2020)]
+
+
+def test_no_fitted_model_no_model_section(client):
+    assert "Scaling model" not in client.get("/?country=AZE").text  # no model fitted beside the demo store

@@ -168,12 +168,24 @@ def create_app(db: str | Path | None = None, *, corpus=None, lexicon=None, event
         evs, events_note = D.events(ex)
         context = {"countries": countries.to_dict("records"), "country": country, "years": [],
                    "specs": {}, "events": [], "events_note": events_note, "indicator_note": None,
-                   "indicator_series": 0, "indicator_left_out": 0, "nav": "overview"}
+                   "indicator_series": 0, "indicator_left_out": 0, "nav": "overview",
+                   "models": [], "model": None, "model_note": None}
         if len(years):
             lo, hi = int(years["year"].min()), int(years["year"].max())
             inds, note = D.indicators(ex, country, lo, hi)
             context["specs"]["score"] = charts.score_chart(years, evs, lo, hi, lexicon.target)
             context["specs"]["poles"] = charts.pole_chart(years, lo, hi, lexicon.target)
+            models = D.scaling_models(ex)
+            if models:
+                chosen = _one(request.query_params, "model") or models[0]
+                if chosen not in models:
+                    raise ExploreError("D851", f"no fitted scaling model {chosen!r}",
+                                       hint="fitted models: " + ", ".join(models))
+                series, model_note = D.model_series(ex, chosen, country, lo, hi)
+                context.update(models=models, model=chosen, model_note=model_note)
+                if series is not None and len(series):
+                    context["specs"]["model"] = charts.model_chart(series, lo, hi, chosen, series.attrs.get("kind", ""),
+                                                                   lexicon.target)
             shown, left_out = D.indicator_series(inds)
             if len(shown):
                 context["specs"]["indicators"] = charts.indicator_chart(shown, lo, hi)

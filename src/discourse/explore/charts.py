@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-__all__ = ["score_chart", "pole_chart", "indicator_chart", "timeline_chart", "embed_json"]
+__all__ = ["score_chart", "pole_chart", "indicator_chart", "timeline_chart", "model_chart", "embed_json"]
 
 POLE_COLOURS = {"west": "#1f6fb4", "hedging": "#8a8a8a", "target": "#c62a2a"}
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
@@ -211,5 +211,29 @@ def timeline_chart(rows: list[tuple], rate: str) -> dict:
             },
         },
         "resolve": {"scale": {"y": "independent"}},
+        "config": _config(),
+    }
+
+
+def model_chart(series: pd.DataFrame, lo: int, hi: int, name: str, kind: str, target: str) -> dict:
+    """A fitted scaling model's yearly series with its interval (its own scale: higher = toward the target)."""
+    rows = _records(series, ["year", "score", "ci_low", "ci_high"])
+    rows = [r for r in rows if r["score"] is not None]
+    tooltip = [{"field": "year", "type": "quantitative", "format": "d"},
+               {"field": "score", "type": "quantitative", "format": ".3f"},
+               {"field": "ci_low", "type": "quantitative", "format": ".3f", "title": "interval low"},
+               {"field": "ci_high", "type": "quantitative", "format": ".3f", "title": "interval high"}]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": "container", "height": 130,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": rows},
+        "encoding": {"x": _x(lo, hi, None),
+                     "y": {"type": "quantitative", "title": f"{name} ({kind}) · {target} →", "scale": {"zero": False}}},
+        "layer": [
+            {"mark": {"type": "errorbar", "color": "#7a6a9a"},
+             "encoding": {"y": {"field": "ci_low", "type": "quantitative"}, "y2": {"field": "ci_high"}}},
+            {"mark": {"type": "line", "color": "#5b4b8a", "point": {"filled": True, "size": 40, "cursor": "pointer"}},
+             "encoding": {"y": {"field": "score", "type": "quantitative"}, "tooltip": tooltip}},
+        ],
         "config": _config(),
     }

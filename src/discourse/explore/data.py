@@ -507,3 +507,44 @@ def indicator_series(values: pd.DataFrame, limit: int = 12, min_years: int = 3) 
     total = values.groupby(["indicator", "partner"]).ngroups
     mask = [(i, p) in chosen for i, p in zip(values["indicator"], values["partner"])]
     return values.loc[mask], total - len(chosen)
+
+
+# -- scaling models (the scaling stage, when installed) --------------------------------------------------------------
+def scaling_models(ex: Explorer) -> list[str]:
+    """Names of the scaling models fitted beside the store (``discourse.scaling``), or [] when that stage is
+    not installed or no model was fitted."""
+    try:
+        from ..scaling.models import models_dir
+    except ImportError:
+        return []
+    try:
+        folder = models_dir(ex.corpus)
+    except DiscourseError:
+        return []
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.json") if (folder / f"{p.stem}.npz").is_file())
+
+
+def model_series(ex: Explorer, name: str, country: str, year_from: int, year_to: int) -> tuple[pd.DataFrame | None, str | None]:
+    """The yearly series of a fitted model for a country (year, score, ci_low, ci_high) and its kind, or None
+    and a note saying why there is none."""
+    import sqlite3
+
+    def compute():
+        from ..scaling.models import model_year_series
+
+        try:
+            frame = model_year_series(ex.corpus, name, country, year_from, year_to, seed=ex.seed,
+                                      ci_level=ex.level, replicates=ex.replicates)
+        except DiscourseError as exc:
+            return None, f"Model {name}: {exc.message}"
+        except sqlite3.OperationalError as exc:  # it would have to store tokens: the explorer only reads
+            return None, (f"Model {name} cannot score {country}'s documents from a read-only store ({exc}); run "
+                          f"`discourse export scores --model {name} --country {country}` once, then reload.")
+        out = pd.DataFrame({"year": frame.index.to_numpy(dtype="int64"), "score": frame["model_score"].to_numpy(),
+                            "ci_low": frame["model_ci_low"].to_numpy(), "ci_high": frame["model_ci_high"].to_numpy()})
+        out.attrs["kind"] = (frame.attrs.get("model") or {}).get("kind", "")
+        return out, None
+
+    return ex.cached(("model", name, country, year_from, year_to), compute)
