@@ -107,7 +107,7 @@ def _open(db: str):
 
 def stage_full(args: dict) -> dict:
     """(a): fetch (ingest) + match + score into a fresh store, each step timed."""
-    from discourse.ingest.ungdc import fetch_ungdc
+    from discourse.ingest.ungdc_fetch import fetch_ungdc
     from discourse.lexicon import load_lexicon
     from discourse.match import match_corpus
     from discourse.score import document_scores

@@ -16,7 +16,7 @@ import pytest
 from discourse.cli import main
 from discourse.export import documents_table, matches_table
 from discourse.lexicon import load_lexicon
-from discourse.score import document_scores, period_scores, run_scores, write_scores
+from discourse.score import document_scores, period_scores, write_scores
 
 TEXTS = {
     # west -1 (w 1), west -1 (w 1), hedging 0 (w 1): score -2/3, W 2, R 0
@@ -86,7 +86,7 @@ def test_cli_export_and_sidecar_and_reproducibility(scored, tmp_path, capsys):
     assert side["lexicon_hash"] == load_lexicon().hash
     assert side["corpus_snapshot"]["n_documents"] == 3
     assert side["parameters"]["filters"] == {"country": "AZE"}
-    assert side["rule_versions"]["scoring"] == "score-v1" and side["rule_versions"]["negation"] == "negation-v2"
+    assert side["rule_versions"]["scoring"] == "score-v2" and side["rule_versions"]["negation"] == "negation-v2"
     assert main(["export", "matches", "--db", db, "--out", str(tmp_path / "m.csv")]) == 0
     assert len(pd.read_csv(tmp_path / "m.csv")) == 6
     assert json.loads((tmp_path / "m.csv.json").read_text())["kind"] == "matches"
@@ -96,8 +96,8 @@ def test_cli_export_and_sidecar_and_reproducibility(scored, tmp_path, capsys):
     assert docs["year"].tolist() == [2010, 2011] and "sha256" in docs.columns and "text" not in docs.columns
 
 
-def test_write_scores_and_run_scores(scored, tmp_path):
-    path = run_scores(scored, tmp_path / "out", min_hits=1, replicates=100)
+def test_write_scores(scored, tmp_path):
+    path = write_scores(scored, tmp_path / "out" / "orientation_scores.csv", min_hits=1, replicates=100)
     assert path == tmp_path / "out" / "orientation_scores.csv"
     assert pd.read_csv(path)["year"].tolist() == [2009, 2010, 2011]
     assert json.loads((tmp_path / "out" / "orientation_scores.csv.json").read_text())["kind"] == "year_scores"

@@ -205,11 +205,30 @@ def test_stale_entry_hash_is_refused():
     assert info.value.message == "hit in document docA was matched with an older version of entry 'eaeu'"
 
 
-def test_hits_in_more_sentences_than_counted_still_resample():
-    docs = DOCUMENTS.assign(sentences=[1, 1, 0])  # sentence counter disagrees with the matcher's sentences
-    frame = score_documents(HITS, docs, ENTRIES, min_hits=1, replicates=100)
-    a = frame.set_index("id").loc["docA"]
-    assert a["ci_low"] <= a["score"] <= a["ci_high"]
+def test_percentile_interval_is_never_widened():
+    """An estimate outside its percentile interval keeps the interval and is flagged (docs/scoring.md)."""
+    from discourse.score import _flag_outside, _interval
+
+    reps = np.array([0.0, 0.1, 0.2, 0.3, 0.4, np.nan])
+    assert _interval(reps, 0.9, 0.5) == (pytest.approx(0.1), pytest.approx(0.3))  # was widened to (0.1, 0.9)
+    assert _interval(reps, 0.2, 0.5) == (pytest.approx(0.1), pytest.approx(0.3))
+    frame = pd.DataFrame({"score": [0.9, 0.2, np.nan], "ci_low": [0.1, 0.1, np.nan], "ci_high": [0.3, 0.3, np.nan],
+                          "ratio": [-1.0, 0.3, np.nan], "ratio_ci_low": [-0.5, 0.3, np.nan],
+                          "ratio_ci_high": [0.5, 0.3, np.nan], "logit": [0.0, 2.0, np.nan],
+                          "logit_ci_low": [0.0, 1.0, np.nan], "logit_ci_high": [1.0, 1.5, np.nan]})
+    _flag_outside(frame)
+    assert frame["outside_ci"].tolist() == [True, False, False]
+    assert frame["ratio_outside_ci"].tolist() == [True, False, False]
+    assert frame["logit_outside_ci"].tolist() == [False, True, False]
+
+
+def test_outside_flags_agree_with_the_intervals():
+    for frame in (score_documents(HITS, DOCUMENTS, ENTRIES, min_hits=1, replicates=200),
+                  score_periods(HITS, DOCUMENTS, ENTRIES, min_hits=1, replicates=200, weighting="equal")):
+        for prefix, col in (("", "score"), ("ratio_", "ratio"), ("logit_", "logit")):
+            inside = (frame[prefix + "ci_low"] <= frame[col]) & (frame[col] <= frame[prefix + "ci_high"])
+            has = frame[[col, prefix + "ci_low"]].notna().all(axis=1)
+            assert (frame[prefix + "outside_ci"] == (has & ~inside)).all()
 
 
 def test_needs_target_mapping_from_the_lexicon():

@@ -9,6 +9,8 @@ import pytest
 
 from discourse.cli import main
 
+pytestmark = pytest.mark.slow  # reads the UN General Debate sample: a full-sample test
+
 
 @pytest.mark.slow
 def test_aze_year_export_has_every_year_with_interval_or_flag(ungdc_sample, corpus, capsys):

@@ -27,21 +27,27 @@ from typing import Any, Iterable
 import yaml
 
 from .errors import LexiconError
+from .lexicon_io import LANGUAGES, Problem, _Located, _read_yaml, fold  # re-exported: the lexicon's public names
+from .nlp import has_lemma_table
+from .regex_guard import backtracking_risk
+from .resources import shipped
 
 __all__ = [
     "Lexicon", "Entry", "Pattern", "Actor", "Problem", "load_lexicon", "check_lexicon", "fold",
     "DEFAULT_LEXICON", "DEFAULT_ACTORS", "DEFAULT_TARGET", "RULES", "LANGUAGES", "MODES",
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_LEXICON = ROOT / "models" / "lexicons" / "orientation.yaml"
-DEFAULT_ACTORS = ROOT / "models" / "lexicons" / "actors.yaml"
+DEFAULT_LEXICON = shipped("models/lexicons/orientation.yaml")  # inside the wheel, or the checkout's models/
+DEFAULT_ACTORS = shipped("models/lexicons/actors.yaml")
 DEFAULT_TARGET = "russia"
 
-LANGUAGES = ("en", "az", "ru")
 MODES = ("phrase", "lemma", "stem", "regex", "suffix")
 SUFFIX_LANGS = ("az",)  # the suffix rule (morph.py) is Azerbaijani
 ON_NEGATION = ("flip", "drop", "keep")
+ENTRY_KINDS = ("term", "organization")
+# What a hit of each stance means for scores (docs/scoring.md): ``on_reject`` is ``on_negation`` under a new name.
+STANCE_RULES = ("on_question", "on_reported", "on_doubt", "on_mention")
+STANCE_DEFAULTS = {"on_question": "drop", "on_reported": "drop", "on_doubt": "drop", "on_mention": "drop"}
 ROLES = ("target", "target_led")  # computed from the target setting; blocs come from actors.yaml
 
 # Versioned rule names (spaCy style): a change of behaviour gets a new name, and every entry hash includes them,
@@ -50,38 +56,14 @@ RULES = {
     "match": "match-v1",          # candidate scan: folding, hyphen/space/line-break tolerance, longest wins
     "sentences": "sentences-v1",  # sentence boundaries used for the clause and the target scope
     "negation": "negation-v2",    # cue lists per language, within the clause of the hit (v2: a joined hyphen is no break)
-    "target": "target-v1",        # nearest gazetteer actor in the same sentence
+    "target": "target-v2",        # nearest gazetteer actor in the sentence, else in the two before (v2: inferred)
+    "stance": "stance-v1",        # support/reject/doubt/question/reported/mention from the cues of stance_cues.yaml
     "lemma": "lookup-lemma-v1",   # spacy-lookups-data lookup tables, on the lower-cased form
     "lemma_ru": "pymorphy3-v1",   # Russian lemmas from pymorphy3 (morph.py)
     "suffix_az": "az-suffix-v1",  # the Azerbaijani suffix rule: harmony and buffer consonants (morph.py)
 }
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-
-# -- folding: the case-insensitive view used for matching ----------------------------------------------------
-_POST = (("ı", "i"), ("ё", "е"), ("’", "'"), ("‘", "'"), ("ʼ", "'"), ("‐", "-"), ("‑", "-"), ("‒", "-"),
-         ("ә", "ə"))  # Cyrillic schwa typed inside Latin Azerbaijani words (docs/lexicon-az-ru.md)
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` for matching, keeping its length (so offsets stay valid).
-
-    Azerbaijani dotted and dotless i fold together, Cyrillic ә folds to Latin ə, Russian ё folds to е,
-    typographic apostrophes and hyphens fold to ASCII.
-
-    >>> fold("İNTEQRASİYA Партнёрство Euro‑Atlantic")
-    'inteqrasiya партнерство euro-atlantic'
-    """
-    if "İ" in text:
-        text = text.replace("İ", "i")
-    out = text.lower()
-    if len(out) != len(text):  # a character whose lower case is longer (rare): fold one by one
-        out = "".join((ch.lower() or ch)[0] for ch in text)
-    for a, b in _POST:  # str.replace is fast; translate() with a dict is not
-        if a in out:
-            out = out.replace(a, b)
-    return out
-
 
 # -- data classes --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -116,6 +98,16 @@ class Entry:
     rationale: str
     hash: str = ""
     line: int = 0
+    kind: str = "term"
+    on_question: str = "drop"
+    on_reported: str = "drop"
+    on_doubt: str = "drop"
+    on_mention: str = "drop"
+
+    @property
+    def on_reject(self) -> str:
+        """What a rejected hit means for scores (the same setting as ``on_negation``)."""
+        return self.on_negation
 
     def position_for(self, target_group: str | None) -> float | None:
         """The position a hit takes given the target group found in its sentence (None: unattributed).
@@ -133,7 +125,8 @@ class Entry:
             "id": self.id, "label": self.label, "category": self.category, "position": self.position,
             "weight": self.weight, "on_negation": self.on_negation, "needs_target": self.needs_target,
             "target_positions": dict(self.target_positions), "rationale": self.rationale,
-            "patterns": [p.as_dict() for p in self.patterns],
+            "patterns": [p.as_dict() for p in self.patterns], "kind": self.kind,
+            **{k: getattr(self, k) for k in STANCE_RULES},
         }
 
 
@@ -154,18 +147,6 @@ class Actor:
                 "group": self.group, "patterns": [p.as_dict() for p in self.patterns]}
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One validation problem: file, 1-based line, message."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
 @dataclass
 class Lexicon:
     """A validated lexicon bound to a target power and a gazetteer."""
@@ -178,6 +159,8 @@ class Lexicon:
     hash: str
     rules: dict = field(default_factory=lambda: dict(RULES))
     actors_path: str = ""
+    stance_cues: str = ""       # path of the stance cue file (stance_cues.yaml beside the lexicon, else the shipped one)
+    stance_cues_hash: str = ""
 
     def __post_init__(self):
         self._by_key: dict[str, Entry] = {}
@@ -211,85 +194,29 @@ class Lexicon:
 
     def content(self) -> dict:
         """Canonical content (what the lexicon hash covers)."""
-        return {"name": self.name, "target": self.target, "rules": self.rules,
+        return {"name": self.name, "target": self.target, "rules": self.rules, "stance_cues": self.stance_cues_hash,
                 "entries": [e.content() for e in self.entries], "actors": [a.content() for a in self.actors]}
 
     def to_frame(self):
         """The entries as a DataFrame (one row per entry), as `discourse lexicon show` prints them."""
-        import pandas as pd
+        import pandas as pd  # deferred: heavy; `import discourse.cli` must stay light
 
         rows = []
         for e in self.entries:
             langs = sorted({p.lang for p in e.patterns}, key=LANGUAGES.index)
             rows.append({
                 "id": e.id, "label": e.label, "category": e.category, "position": e.position, "weight": e.weight,
-                "on_negation": e.on_negation,
+                "on_negation": e.on_negation, "kind": e.kind,
+                **{k: getattr(e, k) for k in STANCE_RULES},
                 "needs_target": ", ".join(f"{g}:{v:+g}" for g, v in e.target_positions) if e.needs_target else "",
                 "languages": ",".join(langs), "patterns": len(e.patterns), "hash": e.hash, "rationale": e.rationale,
             })
-        return pd.DataFrame(rows, columns=["id", "label", "category", "position", "weight", "on_negation",
-                                           "needs_target", "languages", "patterns", "hash", "rationale"])
-
-
-# -- YAML with line numbers ----------------------------------------------------------------------------------
-class _Located:
-    """Plain Python values from a composed YAML tree, with the 1-based line of every node by path."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self.lines: dict[tuple, int] = {}
-        self.problems: list[Problem] = []
-
-    def convert(self, node, where: tuple = ()) -> Any:
-        self.lines[where] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            out: dict = {}
-            for key_node, value_node in node.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-                if key in out:
-                    self.problems.append(Problem(self.path, key_node.start_mark.line + 1, f"duplicate key {key!r}"))
-                out[key] = self.convert(value_node, where + (key,))
-                self.lines.setdefault(where + (key, "__key__"), key_node.start_mark.line + 1)
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.convert(child, where + (i,)) for i, child in enumerate(node.value)]
-        # scalars: let PyYAML's resolver decide the type (int, float, bool, null, str)
-        if node.tag == "tag:yaml.org,2002:str":
-            return node.value
-        return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
-
-    def line(self, where: tuple) -> int:
-        while where and where not in self.lines:
-            where = where[:-1]
-        return self.lines.get(where, 1)
-
-
-def _read_yaml(path: Path) -> tuple[Any, _Located]:
-    loc = _Located(str(path))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LexiconError("D301", f"lexicon file {path} does not exist",
-                           hint="give the path of a YAML lexicon, e.g. models/lexicons/orientation.yaml") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LexiconError("D301", f"cannot read {path}: {exc}", hint="save the lexicon as UTF-8 text") from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        loc.problems.append(Problem(str(path), line, f"YAML syntax error: {getattr(exc, 'problem', exc)}"))
-        return None, loc
-    if node is None:
-        loc.problems.append(Problem(str(path), 1, "the file is empty"))
-        return None, loc
-    return loc.convert(node), loc
+        return pd.DataFrame(rows, columns=["id", "label", "category", "position", "weight", "on_negation", "kind",
+                                           *STANCE_RULES, "needs_target", "languages", "patterns", "hash", "rationale"])
 
 
 # -- validation (the one place) ------------------------------------------------------------------------------
 def _lemma_languages() -> set[str]:
-    from .nlp import has_lemma_table
-
     return {lang for lang in LANGUAGES if has_lemma_table(lang)}
 
 
@@ -335,6 +262,12 @@ def _patterns(value, where: tuple, loc: _Located, owner: str, lemma_langs: set[s
                     re.compile(text)
                 except re.error as exc:
                     loc.problems.append(Problem(loc.path, loc.line(wi), f"{owner}: invalid regex {text!r}: {exc}"))
+                    continue
+                risk = backtracking_risk(text)
+                if risk:
+                    loc.problems.append(Problem(loc.path, loc.line(wi), f"{owner}: regex {text!r} can backtrack for "
+                                                f"minutes ({risk}); use one quantifier, a possessive one (x*+) or an "
+                                                "atomic group (?>...)"))
                     continue
             if mode == "suffix" and lang not in SUFFIX_LANGS:
                 loc.problems.append(Problem(loc.path, loc.line(wi), f"{owner}: suffix mode is the Azerbaijani suffix rule and cannot be used for {lang!r}; use lemma or stem mode"))
@@ -391,15 +324,15 @@ def _validate_entries(data, loc: _Located, group_names: set[str]) -> list[dict]:
     if not isinstance(data, dict):
         loc.problems.append(Problem(loc.path, 1, "a lexicon must be a mapping with `name` and `entries`"))
         return entries
-    unknown_top = sorted(set(data) - {"name", "version", "description", "target", "actors", "entries"})
+    unknown_top = sorted(set(data) - {"name", "version", "description", "target", "actors", "stance_cues", "entries"})
     if unknown_top:
-        loc.problems.append(Problem(loc.path, loc.line((unknown_top[0], "__key__")), f"unknown top-level field(s) {', '.join(unknown_top)}; valid: name, version, description, target, actors, entries"))
+        loc.problems.append(Problem(loc.path, loc.line((unknown_top[0], "__key__")), f"unknown top-level field(s) {', '.join(unknown_top)}; valid: name, version, description, target, actors, stance_cues, entries"))
     if not isinstance(data.get("entries"), list) or not data["entries"]:
         loc.problems.append(Problem(loc.path, loc.line(("entries",)), "`entries` must be a non-empty list"))
         return entries
     lemma_langs = _lemma_languages()
-    required = ("id", "label", "category", "weight", "on_negation", "patterns", "rationale")
-    allowed = set(required) | {"position", "needs_target"}
+    required = ("id", "label", "category", "weight", "patterns", "rationale")
+    allowed = set(required) | {"position", "needs_target", "on_negation", "on_reject", "kind", *STANCE_RULES}
     ids: set[str] = set()
     labels: dict[str, str] = {}
     for i, item in enumerate(data["entries"]):
@@ -444,9 +377,20 @@ def _validate_entries(data, loc: _Located, group_names: set[str]) -> list[dict]:
         if "weight" in item and (isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10):
             loc.problems.append(Problem(loc.path, loc.line(w + ("weight",)), f"{name}: weight must be a number in (0, 10], got {weight!r}"))
             ok = False
-        neg = item.get("on_negation")
-        if "on_negation" in item and neg not in ON_NEGATION:
-            loc.problems.append(Problem(loc.path, loc.line(w + ("on_negation",)), f"{name}: on_negation must be one of {', '.join(ON_NEGATION)}, got {neg!r}"))
+        neg = item.get("on_negation", item.get("on_reject"))
+        if "on_negation" not in item and "on_reject" not in item:
+            loc.problems.append(Problem(loc.path, line, f"{name}: missing field 'on_reject' (or its older name 'on_negation')"))
+            ok = False
+        for key in ("on_negation", "on_reject", *STANCE_RULES):
+            if key in item and item[key] not in ON_NEGATION:
+                loc.problems.append(Problem(loc.path, loc.line(w + (key,)), f"{name}: {key} must be one of {', '.join(ON_NEGATION)}, got {item[key]!r}"))
+                ok = False
+        if "on_negation" in item and "on_reject" in item and item["on_negation"] != item["on_reject"]:
+            loc.problems.append(Problem(loc.path, loc.line(w + ("on_reject",)), f"{name}: on_reject ({item['on_reject']!r}) and on_negation ({item['on_negation']!r}) are the same setting and disagree; keep one"))
+            ok = False
+        kind = item.get("kind", "term")
+        if kind not in ENTRY_KINDS:
+            loc.problems.append(Problem(loc.path, loc.line(w + ("kind",)), f"{name}: kind must be one of {', '.join(ENTRY_KINDS)}, got {kind!r}"))
             ok = False
         rationale = item.get("rationale")
         if "rationale" in item and (not isinstance(rationale, str) or not rationale.strip() or "\n" in rationale.strip()):
@@ -485,7 +429,8 @@ def _validate_entries(data, loc: _Located, group_names: set[str]) -> list[dict]:
                 "id": eid, "label": label.strip(), "category": cat, "position": float(position), "weight": float(weight),
                 "on_negation": neg, "needs_target": bool(target_positions),
                 "target_positions": tuple(sorted(target_positions.items())), "patterns": tuple(pats),
-                "rationale": rationale.strip(), "line": line,
+                "rationale": rationale.strip(), "line": line, "kind": kind,
+                **{k: item.get(k, STANCE_DEFAULTS[k]) for k in STANCE_RULES},
             })
     return entries
 
@@ -497,6 +442,17 @@ def _actors_path(data, lexicon_path: Path, actors: str | Path | None) -> Path:
     if isinstance(name, str):
         return (lexicon_path.parent / name).resolve()
     return DEFAULT_ACTORS
+
+
+def _stance_cues_path(data, lexicon_path: Path) -> Path:
+    """The lexicon's ``stance_cues`` file (relative to it), else ``stance_cues.yaml`` beside it, else the shipped one."""
+    from .stance import DEFAULT_CUES
+
+    name = data.get("stance_cues") if isinstance(data, dict) else None
+    if isinstance(name, str):
+        return (lexicon_path.parent / name).resolve()
+    beside = lexicon_path.parent / "stance_cues.yaml"
+    return beside.resolve() if beside.exists() else DEFAULT_CUES
 
 
 def _groups(actors: list[dict], blocs: Iterable[str]) -> set[str]:
@@ -521,7 +477,13 @@ def check_lexicon(path: str | Path | None = None, *, actors: str | Path | None =
     target = data.get("target", DEFAULT_TARGET) if isinstance(data, dict) else DEFAULT_TARGET
     if actor_list and target not in {a["id"] for a in actor_list}:
         loc.problems.append(Problem(loc.path, loc.line(("target",)), f"target {target!r} is not an actor in {apath}"))
-    return sorted(aloc.problems, key=lambda p: p.line) + sorted(loc.problems, key=lambda p: p.line)
+    from .stance import check_cues  # the stance module sits above this one
+
+    try:
+        cue_problems = check_cues(_stance_cues_path(data, path))
+    except LexiconError as exc:
+        cue_problems = [Problem(str(_stance_cues_path(data, path)), 1, exc.message)]
+    return sorted(aloc.problems, key=lambda p: p.line) + sorted(loc.problems, key=lambda p: p.line) + cue_problems
 
 
 def _sha(obj) -> str:
@@ -555,6 +517,9 @@ def load_lexicon(path: str | Path | None = None, *, target: str | None = None, a
     problems = sorted(aloc.problems, key=lambda p: p.line) + sorted(loc.problems, key=lambda p: p.line)
     if problems:
         _raise(problems, path)
+    from .stance import load_cues  # the stance module sits above this one (it uses fold and the YAML reader)
+
+    cues = load_cues(_stance_cues_path(data, path))
     target = target or data.get("target") or DEFAULT_TARGET
     by_id = {a["id"]: a for a in actor_list}
     if target not in by_id:
@@ -575,10 +540,12 @@ def load_lexicon(path: str | Path | None = None, *, target: str | None = None, a
     built_entries = []
     for e in entries:
         entry = Entry(**e)
-        h = _sha({"entry": entry.content(), "gazetteer": gazetteer_hash, "target": target, "rules": RULES})
+        h = _sha({"entry": entry.content(), "gazetteer": gazetteer_hash, "target": target, "rules": RULES,
+                  "stance_cues": cues.hash})
         built_entries.append(Entry(**{**e, "hash": h}))
     lex = Lexicon(name=str(data.get("name") or path.stem), path=str(path), target=target,
-                  entries=tuple(built_entries), actors=tuple(built_actors), hash="", actors_path=str(apath))
+                  entries=tuple(built_entries), actors=tuple(built_actors), hash="", actors_path=str(apath),
+                  stance_cues=cues.path, stance_cues_hash=cues.hash)
     lex.hash = _sha(lex.content())
     return lex
 

@@ -29,14 +29,19 @@ from typing import Callable, Iterable, Sequence
 import pandas as pd
 
 from .errors import LexiconError
-from .lexicon import LANGUAGES, Actor, Entry, Lexicon, Pattern, fold, load_lexicon
+from .lexicon import LANGUAGES, RULES, Actor, Entry, Lexicon, Pattern, fold, load_lexicon
 from .morph import az_verifier, az_word_regex
 from .nlp import Pipeline, forms_of, get_pipeline
+from . import stance as _stance
+from .normalize import sentence_starts
+from .regex_guard import GuardedRegex, start_document
 from .store import documents as _docs
 from .store import matches as _sql
 
-__all__ = ["Hit", "match_text", "match_corpus", "hits", "kwic", "search", "resolve_terms", "phrase_hits", "CONTEXT_CHARS"]
+__all__ = ["Hit", "match_text", "match_corpus", "hits", "kwic", "search", "resolve_terms", "phrase_hits", "ensure_matched",
+           "CONTEXT_CHARS"]
 
+RULE_VERSIONS = RULES  # the matcher's versioned rules (the report records them)
 CONTEXT_CHARS = 160  # characters of context stored on each side of a hit (KWIC needs no text reads)
 CHUNK_DOCS = 32      # documents per worker task
 WRITE_DOCS = 256     # documents per write transaction (whole documents only)
@@ -75,38 +80,8 @@ def _to_orig(pos: int, vpos: list[int], removed: list[int], end: bool = False) -
     return pos + (removed[i] if i >= 0 else 0)
 
 
-# -- sentences (sentences-v1) ---------------------------------------------------------------------------------
-_ABBREV = ("mr", "mrs", "ms", "dr", "st", "no", "nos", "vol", "art", "para", "paras", "jr", "sr", "messrs", "prof",
-           "gen", "col", "lt", "capt", "rev", "vs", "e.g", "i.e", "u.s", "u.n", "h.e", "etc", "cf", "fig", "op",
-           "гг", "т.е", "т.д", "им", "ст", "см")
-
-
-def _abbrev_lookbehinds() -> str:
-    """Fixed-width lookbehinds (one per length) refusing a full stop after an abbreviation or an initial."""
-    by_len: dict[int, set[str]] = {}
-    for a in _ABBREV:
-        for form in (a, a.capitalize(), a.upper()):
-            by_len.setdefault(len(form), set()).add(re.escape(form))
-    parts = [rf"(?<!\b(?:{'|'.join(sorted(forms))})\.)" for _, forms in sorted(by_len.items())]
-    return "".join(parts) + r"(?<!\b[^\W\d_]\.)"
-
-
-# The first character is matched before the lookbehinds, so they run only at punctuation (fast).
-_SENT_PUNCT = re.compile(r"[.!?…]" + _abbrev_lookbehinds() + r"[.!?…]*[\"'”»)\]]*\s+(?=[\"“«(\[]?[^\W_a-zа-яёəöüğışç])")
-_PARAGRAPH = re.compile(r"\n[ \t]*\n")
-
-
-def _sentences(text: str) -> list[int]:
-    """Sentence start offsets (sentences-v1): terminal punctuation then a capital/digit, or a blank line.
-
-    A full stop after a known abbreviation (Mr., e.g., U.S.) or after a one-letter word (initials) ends nothing.
-    """
-    ends = [m.end() for m in _SENT_PUNCT.finditer(text)]
-    if "\n\n" in text or "\n \n" in text or "\n\t" in text:
-        paras = [m.end() for m in _PARAGRAPH.finditer(text)]
-        if paras:
-            ends = sorted(set(ends) | set(paras))
-    return [0] + ends
+# -- sentences (sentences-v1): one definition for hits and counts, in normalize.py -----------------------------
+_sentences = sentence_starts
 
 
 # -- pattern compilation --------------------------------------------------------------------------------------
@@ -235,13 +210,19 @@ class _Compiled:
                 if p.mode == "suffix":
                     verifiers[len(items)] = az_verifier(p.text)
                 src = _pattern_regex(p)
-                if p.mode == "regex":  # regex patterns see the folded text; (?i:) keeps upper-case literals working
-                    src = f"(?i:{src})"
                 cs = None
-                if p.case_sensitive:
-                    cs = re.compile(p.text if p.mode == "regex" else _pattern_regex(p, folded=False))
+                if p.mode == "regex":  # regex patterns see the folded text; (?i:) keeps upper-case literals working
+                    # user-written: run with a time limit per document (regex_guard), never a hang
+                    owner_name = f"{type(owner).__name__.lower()} {owner.id}"
+                    rx = GuardedRegex(f"(?i:{src})", owner_name, p.text)
+                    if p.case_sensitive:
+                        cs = GuardedRegex(p.text, owner_name, p.text)
+                else:
+                    rx = re.compile(src)
+                    if p.case_sensitive:
+                        cs = re.compile(_pattern_regex(p, folded=False))
                 idx = len(items)
-                items.append((oi, p, re.compile(src), cs))
+                items.append((oi, p, rx, cs))
                 trig = _triggers(p)
                 if trig is None:
                     alone.append(idx)
@@ -416,6 +397,10 @@ class Hit:
     negation_cue: str | None
     target: str | None
     target_group: str | None
+    stance: str = "support"         # stance-v1: support, reject, doubt, question, reported, mention
+    stance_cue: str | None = None   # the cue that decided (folded, as found)
+    stance_rule: str = "default"    # the rule that decided (docs/stance.md)
+    target_inferred: bool = False   # target-v2: the actor comes from one of the two sentences before
 
 
 class _Matcher:
@@ -430,6 +415,7 @@ class _Matcher:
         self.has_lemma = any(p.mode == "lemma" for _, p, _, _ in self.entry_scan.items)
         self._pipeline: Pipeline | None = None
         self._matcher = None
+        self.cues = _stance.load_cues(getattr(lexicon, "stance_cues", "") or None)
 
     @property
     def pipeline(self) -> Pipeline:
@@ -439,6 +425,7 @@ class _Matcher:
 
     def lemma_matcher(self):
         if self._matcher is None:
+            # deferred: spaCy is heavy; only lemma patterns need its Matcher
             from spacy.matcher import Matcher
 
             self._matcher = Matcher(self.pipeline.nlp.vocab)
@@ -454,6 +441,7 @@ class _Matcher:
         ``cache``: {sent_start: (sent_end, offsets, lemmas)} of tokenized sentences, or a callable returning it
         (called only when the text holds a candidate, so documents without one cost no cache read).
         """
+        start_document(doc_id)  # the time budget of the lexicon's regexes on this text
         view, vpos, removed = _view(text)
         folded = fold(view)
         cands = self.entry_scan.find(folded, view)
@@ -467,6 +455,7 @@ class _Matcher:
             si = bisect.bisect_right(starts, c[0]) - 1
             by_sent.setdefault(si, []).append(c)
         out: list[Hit] = []
+        sent_of: list[int] = []
         for si, group in sorted(by_sent.items()):
             s0 = starts[si]
             s1 = starts[si + 1] if si + 1 < len(starts) else len(view)
@@ -476,7 +465,7 @@ class _Matcher:
             toks = self._tokens(sent_text, o0, o1, cache, new_tokens, doc_id)
             words, tok_starts, tok_ends = toks.words, toks.starts, toks.ends
             group = self._confirm_lemmas(group, toks, s0)
-            group = _longest(group)
+            group = _stance.one_mention(_longest(group), view)
             actors = None
             for s, e, oi, p in group:
                 entry = self.entries[oi]
@@ -486,9 +475,30 @@ class _Matcher:
                 if actors is None:
                     actors = _longest(self.actor_scan.find(folded, view, s0, s1))
                 target, tgroup = self._target(actors, s, e)
+                inferred = False
+                if target is None:  # target-v2: the actor of the nearest of the two sentences before
+                    target, tgroup = self._target_before(folded, view, starts, si)
+                    inferred = target is not None
+                st = _stance.decide(self.lang, sent_text, s - s0, e - s0, negation_cue=cue,
+                                    organization=entry.kind == "organization", cues=self.cues)
                 so, eo = _to_orig(s, vpos, removed), _to_orig(e, vpos, removed, end=True)
-                out.append(Hit(entry.id, entry.hash, so, eo, o0, o1, text[so:eo], cue is not None, cue, target, tgroup))
+                out.append(Hit(entry.id, entry.hash, so, eo, o0, o1, text[so:eo], cue is not None, cue, target, tgroup,
+                               st.stance, st.cue, st.rule, inferred))
+                sent_of.append(si)
+        _stance.link_pronouns(self.lang, out, sent_of, view, starts, self.cues)
         return out
+
+    def _target_before(self, folded: str, view: str, starts: list[int], si: int) -> tuple[str | None, str | None]:
+        """The last actor of the nearest of the two sentences before sentence ``si`` in its paragraph (target-v2)."""
+        for k in (si - 1, si - 2):
+            if k < 0 or _stance.paragraph_break(view, starts[k], starts[si]):
+                break
+            k1 = starts[k + 1] if k + 1 < len(starts) else len(view)
+            actors = _longest(self.actor_scan.find(folded, view, starts[k], k1))
+            if actors:
+                actor = self.actors[max(actors, key=lambda a: (a[1], a[0]))[2]]
+                return actor.id, actor.group
+        return None, None
 
     def _tokens(self, sent_text: str, o0: int, o1: int, cache, new_tokens, doc_id):
         pipe = self.pipeline
@@ -574,11 +584,9 @@ def _matchers(lexicon: Lexicon, entry_ids: tuple[str, ...]) -> _Matchers:
 
 def _run_chunk(db_path: str | None, conn, lexicon: Lexicon, entry_ids: tuple[str, ...], doc_ids: list[str]):
     """Match a chunk of documents; returns (doc -> n_hits, hit rows, new token rows, n_tokenized). Reads only."""
-    import sqlite3
-
     own = conn is None
     if own:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=120)
+        conn = _sql.connect_readonly(db_path)
     try:
         matchers = _matchers(lexicon, entry_ids)
         doc_hits: dict[str, int] = {}
@@ -598,7 +606,7 @@ def _run_chunk(db_path: str | None, conn, lexicon: Lexicon, entry_ids: tuple[str
                 right = text[h.end:h.end + CONTEXT_CHARS]
                 rows.append((doc_id, h.entry_hash, h.entry_id, h.start, h.end, h.sent_start, h.sent_end,
                              _docs.page_of(pages, h.start), h.surface, lang, int(h.negated), h.negation_cue, h.target,
-                             h.target_group, left, right))
+                             h.target_group, left, right, h.stance, h.stance_cue, h.stance_rule, int(h.target_inferred)))
         return doc_hits, rows, tokens
     finally:
         if own:
@@ -658,7 +666,7 @@ def match_corpus(corpus, lexicon: Lexicon | None = None, *, workers: int = 2, pr
     total = len(pending)
     bar = None
     if progress is True:
-        from tqdm import tqdm
+        from tqdm import tqdm  # deferred: only a progress bar needs it
 
         bar = tqdm(total=total, unit="doc", desc="matching", leave=False)
     done = 0
@@ -694,7 +702,7 @@ def match_corpus(corpus, lexicon: Lexicon | None = None, *, workers: int = 2, pr
         else:
             if len(doc_ids) * len(entries) >= PRELOAD_WORK:  # much to tokenize: build spaCy once, before forking
                 with store.read() as conn:
-                    langs = [r[0] for r in conn.execute("SELECT DISTINCT language FROM documents")]
+                    langs = _docs.languages(conn)
                 for lang in langs:
                     if lang in LANGUAGES:
                         _matchers(lexicon, entry_ids).get(lang).pipeline.nlp
@@ -720,8 +728,8 @@ def hits(corpus, lexicon: Lexicon | None = None, *, entries: Iterable[str] | Non
     """One row per hit of the lexicon in the filtered documents (the cache is brought up to date first).
 
     Columns: doc_id, entry_id, entry_hash, start, end, sent_start, sent_end, page, surface, language, negated,
-    negation_cue, target, target_group, left_context, right_context, and the document's year, date, country,
-    doc_type, speaker, post_category, words.
+    negation_cue, target, target_group, left_context, right_context, stance, stance_cue, stance_rule,
+    target_inferred, and the document's year, date, country, doc_type, speaker, post_category, words.
     """
     lexicon = lexicon or load_lexicon()
     chosen = [lexicon.entry(e) for e in entries] if entries is not None else list(lexicon.entries)
@@ -731,6 +739,7 @@ def hits(corpus, lexicon: Lexicon | None = None, *, entries: Iterable[str] | Non
         cols, rows = _sql.hit_rows(conn, [e.hash for e in chosen], where, params)
     frame = pd.DataFrame.from_records(rows, columns=cols)
     frame["negated"] = frame["negated"].astype(bool)
+    frame["target_inferred"] = frame["target_inferred"].astype(bool)
     frame["year"] = frame["year"].astype("Int64")
     order = ["doc_id", "entry_id", "entry_hash"] + [c for c in cols if c not in ("doc_id", "entry_id", "entry_hash")]
     return frame[order]
@@ -766,13 +775,7 @@ def phrase_hits(corpus, phrase: str, where: str, params: list) -> list[tuple]:
     out = []
     with store.read() as conn:
         docs = _sql.fts_documents(conn, [fold(w) for w in words], where, params)
-        meta = {}
-        if docs:
-            ids = [d[0] for d in docs]
-            for i in range(0, len(ids), 500):
-                part = ids[i:i + 500]
-                for r in conn.execute(f"SELECT id, date, year, country FROM documents WHERE id IN ({', '.join('?' * len(part))})", part):
-                    meta[r[0]] = r[1:]
+        meta = _docs.dates_of(conn, [d[0] for d in docs]) if docs else {}
     for doc_id, lang, text, page_csv in docs:
         view, vpos, removed = _view(text)
         folded = fold(view)
@@ -795,12 +798,12 @@ def phrase_hits(corpus, phrase: str, where: str, params: list) -> list[tuple]:
 
 
 KWIC_COLUMNS = ["doc_id", "date", "year", "country", "page", "term", "entry_id", "left", "hit", "right", "negated",
-                "negation_cue", "target", "target_group", "start"]
+                "negation_cue", "stance", "stance_cue", "stance_rule", "target", "target_group", "target_inferred", "start"]
 
 
 def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, window: int = 8,
          negated: str | None = None, limit: int | None = None, progress=None, workers: int = 2,
-         phrases: bool = False, **doc_filters) -> pd.DataFrame:
+         phrases: bool = False, stance: Sequence[str] | str | None = None, **doc_filters) -> pd.DataFrame:
     """Keyword in context for lexicon entries (id, label or category) or free phrases.
 
     Parameters
@@ -815,6 +818,9 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
         At most this many rows (after ordering by year, date, country, document, offset).
     phrases:
         Treat every term as a free phrase, even one that names a lexicon entry (see :func:`search`).
+    stance:
+        Only hits of these stances (stance-v1: support, reject, doubt, question, reported, mention); free
+        phrases have no stance and are left out when a stance is asked for.
     doc_filters:
         doc_type, country, year_from, year_to, ... as in :func:`discourse.store.documents.document_filter_sql`.
 
@@ -825,26 +831,33 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
     if isinstance(terms, str):
         terms = [terms]
     if negated not in (None, "only", "exclude"):
-        raise LexiconError("D312", f"--negated must be only or exclude, not {negated!r}", hint="use --negated only or --negated exclude")
+        raise LexiconError("D312", f"negated must be 'only', 'exclude' or None, not {negated!r}",
+                           hint="pass negated='only' or negated='exclude', or leave it out")
     window = max(0, min(int(window), 20))
+    stances = [stance] if isinstance(stance, str) else list(stance) if stance else None
+    bad = sorted(set(stances or []) - set(_stance.STANCES))
+    if bad:
+        raise LexiconError("D322", f"unknown stance(s) {', '.join(map(repr, bad))}",
+                           hint=f"a stance is one of {', '.join(_stance.STANCES)}")
     lexicon = lexicon or load_lexicon()
     where, params = _docs.document_filter_sql(**doc_filters)
     resolved = [(t, None) for t in terms] if phrases else resolve_terms(lexicon, terms)
     needed = [e for _, es in resolved if es for e in es]
     if needed:
-        _ensure(corpus, lexicon, needed, progress, workers, doc_filters)
+        ensure_matched(corpus, lexicon, needed, progress, workers, doc_filters)
     rows: list[tuple] = []
     for term, entries in resolved:
         with corpus.store.read() as conn:
             if entries:
-                found = _sql.kwic_rows(conn, [e.hash for e in entries], where, params, negated=negated, limit=limit)
+                found = _sql.kwic_rows(conn, [e.hash for e in entries], where, params, negated=negated, limit=limit,
+                                       stances=stances)
             else:
                 found = []
         if not entries:
             found = phrase_hits(corpus, term, where, params)
-            if negated == "only":
+            if negated == "only" or stances:
                 found = []
-        rows.extend((term, r) for r in found)
+        rows.extend((term, tuple(r) + (None,) * (18 - len(r))) for r in found)  # free phrases have no stance
     if rows:
         cols = list(zip(*(r for _, r in rows)))
         frame = pd.DataFrame({
@@ -853,8 +866,9 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
             "left": [" ".join(_whole_words(x, "left")[-window:]) if window else "" for x in cols[5]],
             "hit": [" ".join(x.split()) for x in cols[6]],
             "right": [" ".join(_whole_words(x, "right")[:window]) if window else "" for x in cols[7]],
-            "negated": [bool(x) for x in cols[8]], "negation_cue": cols[9], "target": cols[10],
-            "target_group": cols[11], "start": cols[13],
+            "negated": [bool(x) for x in cols[8]], "negation_cue": cols[9], "stance": cols[14], "stance_cue": cols[15],
+            "stance_rule": cols[16], "target": cols[10], "target_group": cols[11],
+            "target_inferred": [None if x is None else bool(x) for x in cols[17]], "start": cols[13],
         }, columns=KWIC_COLUMNS)
     else:
         frame = pd.DataFrame({c: [] for c in KWIC_COLUMNS}, columns=KWIC_COLUMNS)
@@ -888,7 +902,8 @@ def search(corpus, phrases: Sequence[str] | str, *, window: int = 8, limit: int 
     return kwic(corpus, phrases, window=window, limit=limit, phrases=True, **doc_filters)
 
 
-def _ensure(corpus, lexicon: Lexicon, entries: Sequence[Entry], progress, workers: int, doc_filters: dict) -> None:
+def ensure_matched(corpus, lexicon: Lexicon, entries: Sequence[Entry], progress, workers: int,
+                   doc_filters: dict) -> None:
     """Match the needed entries in the documents in scope if the cache misses any (progress bar if long)."""
     if getattr(corpus.store, "readonly", False):  # a read-only store answers from the cache as it is
         return

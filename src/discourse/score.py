@@ -32,14 +32,18 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from . import match as _match
+from .defaults import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
 from .errors import ScoreError
+from .lexicon import load_lexicon
+from .provenance import SCORING_RULES, provenance
+from .tables import Table
 
 __all__ = [
     "SCORING_RULES",
@@ -57,16 +61,11 @@ __all__ = [
     "period_scores",
     "scores_table",
     "write_scores",
-    "run_scores",
     "ScoresTable",
 ]
 
-#: Version of the counting and scoring rules; recorded in every export's sidecar.
-SCORING_RULES = "score-v1"
-DEFAULT_SEED = 20240924
-DEFAULT_REPLICATES = 1000
-DEFAULT_LEVEL = 0.95
-DEFAULT_MIN_HITS = 5
+# SCORING_RULES, the version of the counting and scoring rules, is registered with the others in provenance.py.
+# DEFAULT_SEED, DEFAULT_REPLICATES, DEFAULT_LEVEL, DEFAULT_MIN_HITS: in defaults.py (shown by the CLI).
 
 #: Actor groups (from the gazetteer) that point a ``needs_target`` entry toward the target power or the West.
 TOWARD_TARGET = ("target", "target_led")
@@ -86,7 +85,7 @@ SCORE_COLUMNS = [
     "W", "R",
     "n_hits", "n_west", "n_target", "n_hedging", "n_unattributed", "n_dropped",
     "rate_per_10k", "west_per_10k", "target_per_10k", "hedging_per_10k",
-    "low_evidence",
+    "low_evidence", "outside_ci", "ratio_outside_ci", "logit_outside_ci",
 ]
 _BLANKED = ["score", "ci_low", "ci_high", "ratio", "ratio_ci_low", "ratio_ci_high", "logit", "logit_ci_low",
             "logit_ci_high"]
@@ -98,15 +97,25 @@ GROUP_COLUMNS = ("doc_type", "speaker", "speaker_post", "post_category", "countr
 # -- parameters ---------------------------------------------------------------------------------------------
 def _check_params(seed, level, replicates, min_hits) -> None:
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ScoreError("D402", f"seed must be a non-negative integer, got {seed!r}", hint="e.g. --seed 1")
+        raise ScoreError("D402", f"seed must be a non-negative integer, got {seed!r}", hint="e.g. seed=1")
     if not (isinstance(level, (int, float)) and 0 < float(level) < 1):
         raise ScoreError("D403", f"confidence level must be between 0 and 1 (exclusive), got {level!r}",
-                         hint="e.g. --ci-level 0.9 for a 90% interval")
+                         hint="e.g. level=0.9 for a 90% interval")
     if not isinstance(replicates, (int, np.integer)) or replicates < 1:
         raise ScoreError("D404", f"replicates must be a positive integer, got {replicates!r}",
                          hint="use at least 1000 for a 95% interval")
     if not isinstance(min_hits, (int, np.integer)) or min_hits < 0:
-        raise ScoreError("D405", f"min_hits must be a non-negative integer, got {min_hits!r}", hint="e.g. --min-hits 5")
+        raise ScoreError("D405", f"min_hits must be a non-negative integer, got {min_hits!r}", hint="e.g. min_hits=5")
+
+
+#: Stances (stance-v1) and the entry setting that says what a hit of that stance counts as (flip, drop, keep);
+#: ``support`` counts as is. Hits frames without a ``stance`` column take ``reject`` if negated, else ``support``.
+STANCE_SETTINGS = {"reject": "on_negation", "question": "on_question", "reported": "on_reported",
+                   "doubt": "on_doubt", "mention": "on_mention"}
+#: Defaults when an entries frame lacks a setting: a question, a demand by others, a doubt and a mere mention do
+#: not count toward the pole they name (docs/scoring.md).
+STANCE_DEFAULTS = {"on_question": "drop", "on_reported": "drop", "on_doubt": "drop", "on_mention": "drop"}
+STANCES = ("support", "reject", "doubt", "question", "reported", "mention")
 
 
 # -- lexicon entries ----------------------------------------------------------------------------------------
@@ -123,9 +132,10 @@ def entries_frame(lexicon) -> pd.DataFrame:
             "category": e.category, "position": float(e.position), "weight": float(e.weight),
             "on_negation": e.on_negation, "needs_target": bool(e.needs_target),
             "target_positions": dict(getattr(e, "target_positions", ()) or ()) or None,
+            "kind": getattr(e, "kind", "term"), **{k: getattr(e, k, v) for k, v in STANCE_DEFAULTS.items()},
         })
     return pd.DataFrame(rows, columns=["entry_id", "entry_hash", "label", "category", "position", "weight",
-                                       "on_negation", "needs_target", "target_positions"])
+                                       "on_negation", "needs_target", "target_positions", "kind", *STANCE_DEFAULTS])
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -142,7 +152,11 @@ def count_hits(hits: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
     Adds the columns category, weight, position (the entry's), eff_position, pole (west, target, hedging,
     unattributed or dropped) and counted. The rules, in order (see ``docs/scoring.md``):
 
-    1. a negated hit of an entry with ``on_negation: drop`` is dropped (pole ``dropped``, not counted);
+    0. the hit's stance (``stance`` column, stance-v1; without it, ``reject`` if negated else ``support``) picks
+       the entry's rule: reject -> ``on_negation`` (alias ``on_reject``), question -> ``on_question``,
+       reported -> ``on_reported``, doubt -> ``on_doubt``, mention -> ``on_mention`` (defaults: drop); support
+       counts as is. Below, "negated" means "its stance's rule is flip/drop/keep";
+    1. a hit whose rule is ``drop`` is dropped (pole ``dropped``, not counted);
     2. a hit of a ``needs_target`` entry takes the position its entry's ``target_positions`` gives the group
        of the actor found in its sentence (e.g. ``{target: 1, target_led: 1, west: -1}``); with no actor, or
        a group the mapping does not name, it is ``unattributed`` (not counted). Without a mapping (a
@@ -157,6 +171,12 @@ def count_hits(hits: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
     bad = sorted(set(entries["on_negation"]) - {"flip", "drop", "keep"})
     if bad:
         raise ScoreError("D407", f"entries have unknown on_negation value(s) {bad}", hint="use flip, drop or keep")
+    for col in STANCE_DEFAULTS:
+        if col in entries.columns:
+            bad = sorted({str(v) for v in entries[col].dropna()} - {"flip", "drop", "keep"})
+            if bad:
+                raise ScoreError("D420", f"entries have unknown {col} value(s) {bad}",
+                                 hint=f"{col} must be flip, drop or keep (see docs/scoring.md)")
     ent = entries.drop_duplicates("entry_id").set_index("entry_id")
     unknown = sorted(set(hits["entry_id"]) - set(ent.index))
     if unknown:
@@ -179,9 +199,19 @@ def count_hits(hits: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
     out["weight"] = e["weight"].to_numpy(dtype=float)
     out["position"] = e["position"].to_numpy(dtype=float)
     pos = out["position"].to_numpy(dtype=float).copy()
-    on_neg = e["on_negation"].to_numpy()
+    negated_flag = out["negated"].fillna(False).astype(bool).to_numpy()
+    stance = _stances(out, negated_flag)
+    rule = e["on_negation"].to_numpy().astype(object).copy()  # the rule of each hit's stance; support: none
+    for name, col in STANCE_SETTINGS.items():
+        chosen = stance == name
+        if not chosen.any() or col == "on_negation":
+            continue
+        values = e[col].to_numpy() if col in e.columns else np.full(len(out), STANCE_DEFAULTS[col], dtype=object)
+        values = np.where(pd.isna(values), STANCE_DEFAULTS[col], values)
+        rule = np.where(chosen, values, rule)
+    negated = stance != "support"
+    on_neg = np.where(negated, rule, "keep")
     needs = e["needs_target"].astype(bool).to_numpy()
-    negated = out["negated"].fillna(False).astype(bool).to_numpy()
     group = out["target_group"].astype(object).to_numpy()
     toward_t = np.isin(group, TOWARD_TARGET)
     toward_w = np.isin(group, TOWARD_WEST)
@@ -204,6 +234,22 @@ def count_hits(hits: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
     )
     out["counted"] = counted
     return out
+
+
+def _stances(hits: pd.DataFrame, negated: np.ndarray) -> np.ndarray:
+    """Each hit's stance: the ``stance`` column (checked), else reject when negated and support otherwise."""
+    fallback = np.where(negated, "reject", "support").astype(object)
+    if "stance" not in hits.columns:
+        return fallback
+    values = hits["stance"].to_numpy(dtype=object)
+    missing = pd.isna(values)
+    values = np.where(missing, fallback, values)
+    bad = sorted({str(v) for v in values} - set(STANCES))
+    if bad:
+        row = hits.loc[~missing & hits["stance"].isin(bad)].iloc[0]
+        raise ScoreError("D421", f"hit in document {row['doc_id']} has unknown stance {row['stance']!r}",
+                         hint=f"a stance is one of {', '.join(STANCES)} (stance-v1); re-run matching")
+    return values
 
 
 def _mapped(mapping, group, default: float) -> float:
@@ -247,13 +293,22 @@ def _derive(stats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _interval(replicates: np.ndarray, estimate: float, level: float) -> tuple[float, float]:
-    """Percentile interval of the defined replicates, widened if needed to contain ``estimate``."""
+    """Percentile interval of the defined replicates, as it is: never widened to contain ``estimate`` (an
+    estimate outside it is flagged by :func:`_flag_outside`)."""
     valid = replicates[~np.isnan(replicates)]
     if valid.size == 0 or math.isnan(estimate):
         return math.nan, math.nan
     alpha = (1.0 - level) / 2.0
     lo, hi = np.percentile(valid, [100.0 * alpha, 100.0 * (1.0 - alpha)])
-    return float(min(lo, estimate)), float(max(hi, estimate))
+    return float(lo), float(hi)
+
+
+def _flag_outside(out: pd.DataFrame) -> None:
+    """``outside_ci``, ``ratio_outside_ci``, ``logit_outside_ci``: the estimate lies outside its percentile
+    interval (possible with a skewed bootstrap distribution); False where there is no estimate or interval."""
+    for prefix, col in (("", "score"), ("ratio_", "ratio"), ("logit_", "logit")):
+        est, lo, hi = (out[c].astype(float) for c in (col, prefix + "ci_low", prefix + "ci_high"))
+        out[prefix + "outside_ci"] = ((est < lo) | (est > hi)).astype(bool)
 
 
 def _key_int(key: Any) -> int:
@@ -387,6 +442,7 @@ def score_documents(
     _rates(out, out["n_words"])
     out["low_evidence"] = (out["n_hits"] < min_hits) | out["ci_low"].isna()
     out.loc[out["low_evidence"], _BLANKED] = np.nan
+    _flag_outside(out)
     cat_cols = [col for _, col in _category_columns(entries)]
     for col in cat_cols:
         out[col] = counts[col].to_numpy()
@@ -452,7 +508,7 @@ def _assign_periods(docs: pd.DataFrame, by: str, windows, rolling: int | None) -
             raise ScoreError(
                 "D419",
                 f"none of the {len(docs)} selected documents has a month in its date, so there are no monthly periods",
-                hint="use --level year (UN General Debate statements, for example, are dated by year only)",
+                hint="score by year (UN General Debate statements, for example, are dated by year only)",
             )
         return pd.DataFrame({"_doc": idx[has], "period": month[has].astype(str).to_numpy()}), ["period"]
     if by == "window":
@@ -514,10 +570,10 @@ def score_periods(
         by = "window"
     if rolling is not None:
         if by != "year":
-            raise ScoreError("D415", "a rolling window needs yearly periods", hint="drop --rolling or use --level year")
+            raise ScoreError("D415", "a rolling window needs yearly periods", hint="give rolling as a positive number of years with by='year', or leave it out")
         if not isinstance(rolling, (int, np.integer)) or rolling < 1:
             raise ScoreError("D415", f"rolling window must be a positive number of years, got {rolling!r}",
-                             hint="e.g. --rolling 3")
+                             hint="give rolling as a positive number of years with by='year', or leave it out")
     docs = documents.reset_index(drop=True)
     hits = hits.loc[hits["doc_id"].isin(set(docs["id"]))] if "doc_id" in hits.columns else hits
     counted = count_hits(hits, entries)
@@ -564,6 +620,7 @@ def score_periods(
     for col in [c for c in key_cols if c in ("year", "window_from", "window_to")]:
         out[col] = out[col].astype(int)
     out["low_evidence"] = out["low_evidence"].astype(bool)
+    _flag_outside(out)
     first = key_cols + ["score", "ci_low", "ci_high", "ratio", "ratio_ci_low", "ratio_ci_high", "logit",
                         "logit_ci_low", "logit_ci_high", "W", "R", "n_docs", "n_docs_with_hits", "n_words"]
     return out[first + [c for c in SCORE_COLUMNS if c not in first] + cat_cols]
@@ -633,9 +690,6 @@ def _split_filters(filters: dict) -> dict:
 
 def _inputs(corpus, lexicon, filters: dict, ensure_matches: bool):
     """(lexicon, documents, hits, entries) for scoring, bringing the match cache up to date first."""
-    from .lexicon import load_lexicon
-    from . import match as _match
-
     if lexicon is None or isinstance(lexicon, (str, Path)):
         lexicon = load_lexicon(lexicon)
     filters = _split_filters(filters)
@@ -695,30 +749,8 @@ def period_scores(
                          seed=seed, level=level, replicates=replicates, min_hits=min_hits)
 
 
-@dataclass
-class ScoresTable:
-    """A score table with what its sidecar records (see :func:`scores_table`)."""
-
-    frame: pd.DataFrame
-    kind: str
-    parameters: dict
-    lexicon_hash: str | None
-    snapshot: dict
-    extra: dict
-
-    def write(self, path: str | Path, fmt: str = "csv") -> tuple[Path, Path]:
-        """Write the table and its sidecar (see :func:`discourse.tables.write_table`)."""
-        from .tables import write_table
-
-        return write_table(self.frame, path, fmt=fmt, kind=self.kind, parameters=self.parameters,
-                           lexicon_hash=self.lexicon_hash, snapshot=self.snapshot, extra=self.extra)
-
-
-def _rule_versions(lexicon=None) -> dict:
-    """The scoring rules' version and the matcher's (the lexicon's ``rules``: match, negation, target, ...)."""
-    versions = {"scoring": SCORING_RULES}
-    versions.update({str(k): str(v) for k, v in dict(getattr(lexicon, "rules", None) or {}).items()})
-    return versions
+#: A score table with what its sidecar records (the table class every export shares).
+ScoresTable = Table
 
 
 def scores_table(
@@ -741,7 +773,7 @@ def scores_table(
     if level not in ("document", "year", "month", "window"):
         raise ScoreError("D417", f"unknown score level {level!r}", hint="use document, year, month or window")
     if level == "window" and not windows:
-        raise ScoreError("D418", "level window needs the windows", hint='add --windows "2009-2012,2013-2016"')
+        raise ScoreError("D418", "level window needs the windows", hint='pass windows="2009-2012,2013-2016"')
     lexicon, documents, hits, entries = _inputs(corpus, lexicon, filters, ensure_matches)
     common = dict(seed=seed, level=ci_level, replicates=replicates, min_hits=min_hits)
     if level == "document":
@@ -750,8 +782,6 @@ def scores_table(
         by = windows if level == "window" else level
         frame = score_periods(hits, documents, entries, by=by, rolling=rolling, group_by=group_by,
                               weighting=weighting, **common)
-    from .tables import corpus_snapshot
-
     parameters = {
         "level": level, "rolling": rolling, "windows": windows, "group_by": group_by,
         "weighting": weighting if level != "document" else None, "seed": int(seed), "ci_level": float(ci_level),
@@ -760,11 +790,9 @@ def scores_table(
         "filters": {k: v for k, v in _split_filters(filters).items()},
         "target": getattr(lexicon, "target", None),
     }
-    snapshot = corpus_snapshot(zip(documents["id"], documents["sha256"])) if "sha256" in documents else None
-    extra = {"rule_versions": _rule_versions(lexicon), "n_hits_total": int(len(hits)),
-             "lexicon": {"name": getattr(lexicon, "name", None), "path": getattr(lexicon, "path", None)}}
     kind = "document_scores" if level == "document" else f"{level}_scores"
-    return ScoresTable(frame, kind, parameters, getattr(lexicon, "hash", None), snapshot, extra)
+    record = provenance(lexicon=lexicon, documents=documents, parameters=parameters)
+    return Table.from_provenance(frame, kind, record, n_hits_total=int(len(hits)))
 
 
 def write_scores(corpus, path: str | Path, *, lexicon=None, level: str = "year", fmt: str = "csv", **params) -> Path:
@@ -772,8 +800,3 @@ def write_scores(corpus, path: str | Path, *, lexicon=None, level: str = "year",
     table = scores_table(corpus, level=level, lexicon=lexicon, **params)
     written, _ = table.write(path, fmt=fmt)
     return written
-
-
-def run_scores(corpus, out_dir: str | Path = "out", *, lexicon=None, **params) -> Path:
-    """Write the yearly orientation scores to ``OUT_DIR/orientation_scores.csv`` (+ sidecar); return the path."""
-    return write_scores(corpus, Path(out_dir) / "orientation_scores.csv", lexicon=lexicon, level="year", **params)

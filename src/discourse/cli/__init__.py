@@ -13,7 +13,8 @@ import sys
 
 import click
 
-from .. import __version__
+from .._version import __version__
+from ..error_catalogue import hint_for_cli
 from ..errors import DiscourseError
 
 __all__ = ["cli", "main"]
@@ -60,8 +61,9 @@ def main(argv: list[str] | None = None) -> int:
             return result
     except DiscourseError as exc:
         click.echo(f"Error [{exc.code}]: {exc.message}", err=True)
-        if exc.hint:
-            click.echo(f"  hint: {exc.hint}", err=True)
+        hint = hint_for_cli(exc.code, exc.hint)
+        if hint:
+            click.echo(f"  hint: {hint}", err=True)
         return 1
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..score import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
+from ..defaults import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
 from ._common import db_option, open_corpus
 
 __all__ = ["COMMANDS"]
@@ -44,7 +44,7 @@ def report(db, country, year_from, year_to, out_dir, events, lexicon_path, targe
     Example:
       discourse report --country AZE --from 2005 --to 2020 --out out/report
     """
-    from ..report import build_report
+    from ..report import build_report  # deferred: the report stack (pandas, matplotlib) loads only when it runs
 
     corpus = open_corpus(db)
     try:

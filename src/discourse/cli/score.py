@@ -7,9 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..export import DEFAULT_OUT, documents_table, matches_table, scores_table, timeline_table, write_csv
-from ..score import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
-from ._common import db_option, emit, filter_options, open_corpus
+from ..defaults import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
+from ._common import db_option, emit, filter_options, open_corpus, timeline_options
 
 __all__ = ["COMMANDS"]
 
@@ -47,8 +46,15 @@ def _score_options(f):
     return f
 
 
+def _export():
+    """The export module, imported when a command runs (deferred: it loads pandas and the scoring stack)."""
+    from .. import export
+
+    return export
+
+
 def _lexicon(lexicon_path, target):
-    from ..lexicon import load_lexicon
+    from ..lexicon import load_lexicon  # deferred: loaded only when a command runs
 
     return load_lexicon(lexicon_path, target=target)
 
@@ -60,7 +66,7 @@ def _filters(doc_type, country, year_from, year_to) -> dict:
 def _emit_table(table, out, fmt: str, default: str) -> None:
     """Write ``table`` to OUT (+ sidecar); CSV without --out goes to stdout."""
     if out is None and fmt == "csv":
-        write_csv(table.frame, sys.stdout)
+        _export().write_csv(table.frame, sys.stdout)
         return
     path = Path(out) if out else Path(default.format(fmt=fmt, level=table.parameters.get("level", "")))
     written, sidecar = table.write(path, fmt=fmt)
@@ -90,7 +96,7 @@ def score(level, rolling, windows, group_by, weighting, seed, ci_level, replicat
       discourse score --country AZE --year-from 2009 --year-to 2019
     """
     with open_corpus(db) as corpus:
-        table = scores_table(
+        table = _export().scores_table(
             corpus, level=level, lexicon=_lexicon(lexicon_path, target), rolling=rolling, windows=windows,
             group_by=group_by, weighting=weighting, seed=seed, ci_level=ci_level, replicates=replicates,
             min_hits=min_hits, **_filters(doc_type, country, year_from, year_to),
@@ -146,12 +152,12 @@ def export_scores(level, rolling, windows, group_by, weighting, seed, ci_level, 
       discourse export scores --level year --country AZE --format csv > aze.csv
     """
     with open_corpus(db) as corpus:
-        table = scores_table(
+        table = _export().scores_table(
             corpus, level=level, lexicon=_lexicon(lexicon_path, target), rolling=rolling, windows=windows,
             group_by=group_by, weighting=weighting, seed=seed, ci_level=ci_level, replicates=replicates,
             min_hits=min_hits, **_filters(doc_type, country, year_from, year_to),
         )
-    _emit_table(table, out, fmt, DEFAULT_OUT["scores"])
+    _emit_table(table, out, fmt, _export().DEFAULT_OUT["scores"])
 
 
 @export.command("matches")
@@ -162,16 +168,14 @@ def export_scores(level, rolling, windows, group_by, weighting, seed, ci_level, 
 def export_matches(lexicon_path, target, doc_type, country, year_from, year_to, fmt, out, db) -> None:
     """Every lexicon hit with its document, offsets, page, negation, target and how it is counted."""
     with open_corpus(db) as corpus:
-        table = matches_table(corpus, lexicon=_lexicon(lexicon_path, target),
+        table = _export().matches_table(corpus, lexicon=_lexicon(lexicon_path, target),
                               **_filters(doc_type, country, year_from, year_to))
-    _emit_table(table, out, fmt, DEFAULT_OUT["matches"])
+    _emit_table(table, out, fmt, _export().DEFAULT_OUT["matches"])
 
 
 @export.command("timeline")
 @click.argument("terms", nargs=-1, required=True)
-@click.option("--by", type=click.Choice(["year", "month", "doc_type", "speaker", "country"]), default="year",
-              show_default=True, help="Period or grouping of the rows.")
-@click.option("--per", type=click.IntRange(min=1), default=10000, show_default=True, help="Rate per this many words.")
+@timeline_options
 @_lexicon_option
 @filter_options
 @_out_options
@@ -179,9 +183,9 @@ def export_matches(lexicon_path, target, doc_type, country, year_from, year_to, 
 def export_timeline(terms, by, per, lexicon_path, target, doc_type, country, year_from, year_to, fmt, out, db) -> None:
     """Counts and rates of lexicon entries, categories or terms per period (as `discourse timeline`)."""
     with open_corpus(db) as corpus:
-        table = timeline_table(corpus, terms, lexicon=_lexicon(lexicon_path, target), by=by, per=per,
+        table = _export().timeline_table(corpus, terms, lexicon=_lexicon(lexicon_path, target), by=by, per=per,
                                **_filters(doc_type, country, year_from, year_to))
-    _emit_table(table, out, fmt, DEFAULT_OUT["timeline"])
+    _emit_table(table, out, fmt, _export().DEFAULT_OUT["timeline"])
 
 
 @export.command("documents")
@@ -191,8 +195,8 @@ def export_timeline(terms, by, per, lexicon_path, target, doc_type, country, yea
 def export_documents(doc_type, country, year_from, year_to, fmt, out, db) -> None:
     """The stored documents' metadata (id, text hash, date, type, speaker, country, counts), no text."""
     with open_corpus(db) as corpus:
-        table = documents_table(corpus, **_filters(doc_type, country, year_from, year_to))
-    _emit_table(table, out, fmt, DEFAULT_OUT["documents"])
+        table = _export().documents_table(corpus, **_filters(doc_type, country, year_from, year_to))
+    _emit_table(table, out, fmt, _export().DEFAULT_OUT["documents"])
 
 
 COMMANDS = [score, export]

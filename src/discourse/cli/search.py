@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import db_option, emit, filter_options, format_option, open_corpus
+from ._common import db_option, emit, filter_options, format_option, open_corpus, timeline_options
 
 __all__ = ["COMMANDS"]
 
@@ -16,7 +16,7 @@ def _lexicon_options(f):
 
 
 def _lexicon(path, target):
-    from ..lexicon import load_lexicon
+    from ..lexicon import load_lexicon  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     return load_lexicon(path, target=target)
 
@@ -37,32 +37,35 @@ def _kwic_options(f):
 @_kwic_options
 @click.option("--negated", type=click.Choice(["only", "exclude"]), default=None,
               help="Only negated hits, or exclude them [default: all].")
+@click.option("--stance", "stances", multiple=True,
+              type=click.Choice(["support", "reject", "doubt", "question", "reported", "mention"]),
+              help="Only hits of this stance (repeatable) [default: all].")
 @filter_options
 @_lexicon_options
 @db_option
 @format_option
-def kwic_command(terms, window, limit, negated, doc_type, country, year_from, year_to, lexicon_path, target, db, fmt):
+def kwic_command(terms, window, limit, negated, stances, doc_type, country, year_from, year_to, lexicon_path, target, db,
+                 fmt):
     """Keyword in context for TERMS: lexicon entry ids, labels or categories, or any phrase.
 
     \b
     Examples:
       discourse kwic "Euro-Atlantic integration" --window 8
       discourse kwic strategic_partnership --country AZE --negated exclude
+      discourse kwic western_integration --country AZE --stance reject --stance doubt
       discourse kwic "good-neighbourly relations"   (not in the lexicon: searched in the text)
     """
-    from ..match import kwic
+    from ..match import kwic  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     with open_corpus(db) as corpus:
         frame = kwic(corpus, list(terms), _lexicon(lexicon_path, target), window=window, negated=negated, limit=limit,
-                     progress=True, **_filters(doc_type, country, year_from, year_to))
+                     progress=True, stance=list(stances) or None, **_filters(doc_type, country, year_from, year_to))
     emit(frame.drop(columns=["start"]), fmt)
 
 
 @click.command("timeline")
 @click.argument("terms", nargs=-1, required=True)
-@click.option("--by", type=click.Choice(["year", "month", "doc_type", "speaker", "country"]), default="year",
-              show_default=True, help="Period (or group) to count by.")
-@click.option("--per", type=click.IntRange(min=1), default=10000, show_default=True, help="Rates per this many words.")
+@timeline_options
 @filter_options
 @_lexicon_options
 @db_option
@@ -76,7 +79,7 @@ def timeline_command(terms, by, per, doc_type, country, year_from, year_to, lexi
     Example:
       discourse timeline "Non-Aligned Movement" --country AZE --by year --format csv
     """
-    from ..timeline import timeline
+    from ..timeline import timeline  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     with open_corpus(db) as corpus:
         frame = timeline(corpus, list(terms), _lexicon(lexicon_path, target), by=by, per=per, progress=True,
@@ -96,7 +99,7 @@ def search_command(phrase, window, limit, doc_type, country, year_from, year_to,
     The phrase is matched like a lexicon phrase: case-insensitive, whole words, any hyphen/space/line-break
     between words. The full-text index is built on first use.
     """
-    from ..match import search
+    from ..match import search  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     with open_corpus(db) as corpus:
         frame = search(corpus, list(phrase), window=window, limit=limit,
@@ -115,9 +118,9 @@ def match_command(doc_type, country, year_from, year_to, lexicon_path, target, w
 
     Only (document, entry) pairs not yet matched are computed: after a lexicon edit, only the edited entries.
     """
-    import pandas as pd
+    import pandas as pd  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
-    from ..match import match_corpus
+    from ..match import match_corpus  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     with open_corpus(db) as corpus:
         summary = match_corpus(corpus, _lexicon(lexicon_path, target), workers=workers, progress=True,

@@ -140,7 +140,7 @@ def create_app(db: str | Path | None = None, *, corpus=None, lexicon=None, event
     for name in ("overview.html.j2", "kwic.html.j2", "kwic_page.html.j2", "document.html.j2", "timeline.html.j2",
                  "code.html.j2", "error.html.j2"):
         env.get_template(name)  # compiled now, not on the first request
-    from .. import indicators, report, score, timeline  # noqa: F401 - imported now (the first page is faster)
+    from .. import indicators, report_events, score, timeline  # noqa: F401 - imported now (the first page is faster)
 
     D.warm(ex)
     token = csrf_token or secrets.token_urlsafe(32)

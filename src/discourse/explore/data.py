@@ -446,7 +446,7 @@ def indicators(ex: Explorer, country: str, year_from: int | None = None, year_to
 
 def events(ex: Explorer) -> tuple[pd.DataFrame, str | None]:
     """Key events (``discourse.report.load_events``) from the explorer's events file, or a note."""
-    from ..report import load_events
+    from ..report_events import load_events
 
     if ex.events_path is None:
         return pd.DataFrame(columns=["date", "end_date", "label", "kind", "source", "x", "x_end"]), "No events file."
@@ -469,9 +469,9 @@ def warm(ex: Explorer) -> None:
 
 def default_events_path(db_path: Path) -> Path | None:
     """``corpus/events.csv`` under the working directory, beside the store, or the project's shipped file."""
-    from ..report import DEFAULT_EVENTS, _SHIPPED_EVENTS
+    from ..report_events import DEFAULT_EVENTS, SHIPPED_EVENTS
 
-    for p in (DEFAULT_EVENTS, Path(db_path).parent / "events.csv", _SHIPPED_EVENTS):
+    for p in (DEFAULT_EVENTS, Path(db_path).parent / "events.csv", SHIPPED_EVENTS):
         if p.is_file():
             return p
     return None
