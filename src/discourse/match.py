@@ -767,8 +767,8 @@ def phrase_hits(corpus, phrase: str, where: str, params: list) -> list[tuple]:
             from .errors import ExploreError  # only the explorer opens a store read-only
 
             raise ExploreError("D855", f"{store.path} has no full-text index yet and is open read-only",
-                               hint="run `discourse search WORD` once on the store (or start `discourse explore` "
-                               "without --no-refresh) to build the index")
+                               hint="build the index: run `discourse search WORD` once on the store, or let the "
+                               "explorer refresh the store when it starts (the default)")
     elif _sql.fts_pending(store.conn):
         with store.write() as conn:
             _sql.ensure_fts(conn)

@@ -72,7 +72,7 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise ExploreError("D850", f"cannot listen on {host}:{port}: {exc.strerror or exc}",
-                           hint="choose another port (--port 0 picks a free one) or another --host") from None
+                           hint="choose another port (0 picks a free one) or another host address") from None
     sock.listen(128)
     sock.setblocking(False)
     return sock

@@ -125,8 +125,8 @@ def create_app(db: str | Path | None = None, *, corpus=None, lexicon=None, event
 
         path = default_db_path(db)
         if not Path(path).exists():
-            raise ExploreError("D850", f"no store at {path}", hint="ingest documents first (discourse ingest ...) "
-                               "or point --db at an existing store")
+            raise ExploreError("D850", f"no store at {path}", hint="ingest documents first (`discourse ingest PATH`) "
+                               "or give the path of an existing store")
         corpus = Corpus(Store.open(path, create=False, readonly=True))
     if lexicon is None or isinstance(lexicon, (str, Path)):
         lexicon = load_lexicon(lexicon)

@@ -391,9 +391,9 @@ def timeline(ex: Explorer, terms: list[str], countries: list[str], per: int = 10
     if any(ex.lexicon.resolve(t) is None for t in terms):
         with ex.store.read() as conn:
             if not _sql.fts_exists(conn):
-                raise ExploreError("D855", f"{ex.store.path} has no full-text index yet, so phrases cannot be searched",
-                                   hint="start `discourse explore` without --no-refresh (it builds the index), "
-                                   "or run `discourse search WORD` once")
+                raise ExploreError("D855", f"{ex.store.path} has no full-text index yet and is open read-only",
+                                   hint="build the index: run `discourse search WORD` once on the store, or let the "
+                                   "explorer refresh the store when it starts (the default)")
     parts = []
     for country in countries:
         key = ("timeline", tuple(terms), country, per)
