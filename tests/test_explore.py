@@ -89,7 +89,12 @@ def test_overview_years_equal_the_exported_scores(client, demo):
     assert [e["label"] for e in events[0]["data"]["values"]][:2] == ["Munich speech (Russia)", "National Security Concept"]
     poles = _spec(page, "poles")["data"]["values"]
     assert sum(p["hits"] for p in poles) == int(years["n_hits"].sum())
-    assert _spec(page, "indicators")["data"]["values"], "AZE has shipped indicators"
+    assert page.get_element_by_id("indicators").get("hx-get") == "/indicators?country=AZE&from=2005&to=2020"
+    r = client.get("/indicators?country=AZE&from=2005&to=2020", headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "<html" not in r.text
+    values = _spec(_doc(r), "indicators")["data"]["values"]
+    assert values and {v["year"] for v in values} <= set(range(2005, 2021)), "AZE has shipped indicators"
+    assert "<html" in client.get("/indicators?country=AZE").text  # without htmx: a page of its own
     # nothing is fetched from elsewhere: every script and style is served here
     for attr in page.xpath("//script/@src | //link/@href | //img/@src"):
         assert attr.startswith("/static/") or attr == "data:,", attr

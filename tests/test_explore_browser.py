@@ -108,7 +108,7 @@ def test_overview_click_a_year_lists_its_counted_hits(server, page, tmp_path):
     pg.goto(server["url"] + "?country=AZE")
     pg.wait_for_selector("#chart-score.drawn", timeout=30_000)
     pg.wait_for_selector("#chart-poles.drawn", timeout=30_000)
-    pg.locator("#chart-indicators").scroll_into_view_if_needed()
+    pg.locator("#indicators").scroll_into_view_if_needed()  # loaded (htmx) and drawn when revealed
     pg.wait_for_selector("#chart-indicators.drawn", timeout=30_000)
     pg.evaluate("window.scrollTo(0, 0)")
     m = server["matches"]

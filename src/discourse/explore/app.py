@@ -7,6 +7,7 @@ Routes (every page also works without JavaScript except the charts; every table 
                          key events, the year table; clicking a year loads ``/kwic`` into the page
 ``/kwic``                the KWIC lines of a year (``country``, ``year``; filters ``entry``, ``stance``,
                          ``language``, ``doc_type``, ``show=counted|all``); an htmx fragment or a whole page
+``/indicators``          the indicators of a country as small multiples (loaded when scrolled into view)
 ``/doc/{id}``            a document: metadata, pages, every hit highlighted (``#hit-START``, ``#page-N``)
 ``/timeline``            the term-timeline builder (``term`` repeated, ``phrase``, ``country`` repeated)
 ``/code``                the coding view (only when the validation stage is installed); POST stores a code
@@ -137,7 +138,7 @@ def create_app(db: str | Path | None = None, *, corpus=None, lexicon=None, event
 
         codes = default_codes()
     env = _templates()
-    for name in ("overview.html.j2", "kwic.html.j2", "kwic_page.html.j2", "document.html.j2", "timeline.html.j2",
+    for name in ("overview.html.j2", "indicators.html.j2", "kwic.html.j2", "kwic_page.html.j2", "document.html.j2", "timeline.html.j2",
                  "code.html.j2", "error.html.j2"):
         env.get_template(name)  # compiled now, not on the first request
     from .. import indicators, report_events, score, timeline  # noqa: F401 - imported now (the first page is faster)
@@ -168,11 +169,10 @@ def create_app(db: str | Path | None = None, *, corpus=None, lexicon=None, event
         evs, events_note = D.events(ex)
         context = {"countries": countries.to_dict("records"), "country": country, "years": [],
                    "specs": {}, "events": [], "events_note": events_note, "indicator_note": None,
-                   "indicator_series": 0, "indicator_left_out": 0, "nav": "overview",
+                   "nav": "overview",
                    "models": [], "model": None, "model_note": None}
         if len(years):
             lo, hi = int(years["year"].min()), int(years["year"].max())
-            inds, note = D.indicators(ex, country, lo, hi)
             context["specs"]["score"] = charts.score_chart(years, evs, lo, hi, lexicon.target)
             context["specs"]["poles"] = charts.pole_chart(years, lo, hi, lexicon.target)
             models = D.scaling_models(ex)
@@ -186,19 +186,33 @@ def create_app(db: str | Path | None = None, *, corpus=None, lexicon=None, event
                 if series is not None and len(series):
                     context["specs"]["model"] = charts.model_chart(series, lo, hi, chosen, series.attrs.get("kind", ""),
                                                                    lexicon.target)
-            shown, left_out = D.indicator_series(inds)
-            if len(shown):
-                context["specs"]["indicators"] = charts.indicator_chart(shown, lo, hi)
-                context["indicator_series"] = int(shown.groupby(["indicator", "partner"]).ngroups)
-                context["indicator_left_out"] = left_out
-            elif len(inds):
-                note = f"No indicator of {country} has values in three or more of these years (see the CSV)."
-            context["indicator_note"] = note
             context["years"] = years.to_dict("records")
             context["lo"], context["hi"] = lo, hi
             context["events"] = [e for e in evs.to_dict("records") if lo - 0.5 <= e["x"] <= hi + 0.5]
-        context["has_indicators"] = bool(context["specs"].get("indicators")) or context["indicator_left_out"] > 0
         return render(request, "overview.html.j2", **context)
+
+    def indicators_view(request: Request):
+        """The indicators of a country as small multiples (loaded by the overview when scrolled into view)."""
+        q = request.query_params
+        country = D.check_country(_one(q, "country"))
+        if country is None:
+            raise ExploreError("D851", "no country given", hint="add ?country=AZE")
+        lo, hi = D.check_year(_one(q, "from"), "from"), D.check_year(_one(q, "to"), "to")
+        if lo is None or hi is None:
+            years = D.year_scores(ex, country)
+            if years.empty:
+                raise ExploreError("D851", f"no dated documents of country {country}", hint="choose another country")
+            lo, hi = int(years["year"].min()), int(years["year"].max())
+        inds, note = D.indicators(ex, country, lo, hi)
+        shown, left_out = D.indicator_series(inds)
+        context = {"country": country, "lo": lo, "hi": hi, "spec": None, "indicator_series": 0,
+                   "indicator_left_out": left_out, "note": note, "has_values": bool(len(inds)), "nav": "overview"}
+        if len(shown):
+            context["spec"] = charts.indicator_chart(shown, lo, hi)
+            context["indicator_series"] = int(shown.groupby(["indicator", "partner"]).ngroups)
+        elif len(inds):
+            context["note"] = f"No indicator of {country} has values in three or more of these years (see the CSV)."
+        return render(request, "indicators.html.j2" if fragment(request) else "indicators_page.html.j2", **context)
 
     def kwic_params(request):
         q = request.query_params
@@ -355,6 +369,7 @@ def create_app(db: str | Path | None = None, *, corpus=None, lexicon=None, event
         Route("/kwic", kwic_view),
         Route("/kwic.csv", kwic_csv),
         Route("/years.csv", years_csv),
+        Route("/indicators", indicators_view),
         Route("/indicators.csv", indicators_csv),
         Route("/doc/{doc_id}", document_view),
         Route("/doc/{doc_id}/hits.csv", document_csv),

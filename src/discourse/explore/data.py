@@ -212,12 +212,6 @@ def year_scores(ex: Explorer, country: str | None) -> pd.DataFrame:
         documents = ex.corpus.documents(**filters)
         documents = documents[documents["year"].notna()]
         hits = _hits(ex, **filters)
-        by_year: dict = {}
-        for row in _records(_counted(ex, hits)):  # kept for the KWIC panel of each year
-            by_year.setdefault(row["year"], []).append(row)
-        state = ex.state()
-        with ex._lock:
-            ex._cache[(("country_hits", country), state)] = (state, by_year)
         return score_periods(hits, documents, ex.entries(), by="year", seed=ex.seed, level=ex.level,
                              replicates=ex.replicates, min_hits=ex.min_hits)
 
@@ -231,11 +225,20 @@ def year_hits(ex: Explorer, country: str | None, year: int) -> list[dict]:
     if country:
         filters["country"] = country
 
-    with ex._lock:  # the country's hits, counted when its overview was drawn
-        pooled = next((v for k, v in reversed(ex._cache.items()) if k[0] == ("country_hits", country)), None)
-    if pooled is not None and pooled[0] == ex.state():
-        return pooled[1].get(year, [])
+    if country:  # a country's hits are counted once, then each of its years is read from them
+        return country_hits(ex, country).get(year, [])
     return ex.cached(("year_hits", country, year), lambda: _records(_counted(ex, _hits(ex, **filters))))
+
+
+def country_hits(ex: Explorer, country: str) -> dict[int, list[dict]]:
+    """Every cached hit of a country, counted by the scoring's rules, as records grouped by year."""
+    def compute():
+        by_year: dict = {}
+        for row in _records(_counted(ex, _hits(ex, country=country))):
+            by_year.setdefault(row["year"], []).append(row)
+        return by_year
+
+    return ex.cached(("country_hits", country), compute)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
