@@ -187,6 +187,7 @@ def create_app(db: str | Path | None = None, *, corpus=None, lexicon=None, event
                     context["specs"]["model"] = charts.model_chart(series, lo, hi, chosen, series.attrs.get("kind", ""),
                                                                    lexicon.target)
             context["years"] = years.to_dict("records")
+            D.prefetch_country(ex, country)  # the year's hits are then ready when a year is clicked
             context["lo"], context["hi"] = lo, hi
             context["events"] = [e for e in evs.to_dict("records") if lo - 0.5 <= e["x"] <= hi + 0.5]
         return render(request, "overview.html.j2", **context)

@@ -83,6 +83,12 @@ class Explorer:
                                 "documents), (SELECT COALESCE(MAX(run_id), 0) FROM match_runs), "
                                 "(SELECT COUNT(*) FROM match_run_docs)").fetchone()
 
+    def peek(self, key: tuple):
+        """The value cached under ``key`` for the store's current state, or None (nothing is computed)."""
+        full = (key, self.state())
+        with self._lock:
+            return self._cache.get(full)
+
     def cached(self, key: tuple, compute):
         """``compute()`` memoized under ``key`` and the store's state (recomputed when the store changes); the
         least recently used of more than :data:`CACHE_SIZE` results are dropped."""
@@ -225,9 +231,18 @@ def year_hits(ex: Explorer, country: str | None, year: int) -> list[dict]:
     if country:
         filters["country"] = country
 
-    if country:  # a country's hits are counted once, then each of its years is read from them
-        return country_hits(ex, country).get(year, [])
+    if country:  # counted for the whole country after its overview was drawn (see prefetch_country)
+        pooled = ex.peek(("country_hits", country))
+        if pooled is not None:
+            return pooled.get(year, [])
     return ex.cached(("year_hits", country, year), lambda: _records(_counted(ex, _hits(ex, **filters))))
+
+
+def prefetch_country(ex: Explorer, country: str) -> threading.Thread:
+    """Count a country's hits for all its years in a background thread (its KWIC panels then need no query)."""
+    thread = threading.Thread(target=country_hits, args=(ex, country), daemon=True, name=f"explore-{country}")
+    thread.start()
+    return thread
 
 
 def country_hits(ex: Explorer, country: str) -> dict[int, list[dict]]:
