@@ -312,7 +312,8 @@ def render_explore(res: dict, info: dict) -> str:
         "## Explorer (`discourse explore`)",
         "",
         f"Written by `scripts/bench.py --explore` on a store of {res['documents']:,} documents and {res['hits']:,} "
-        f"rows in the match cache, every lexicon version matched so far ({Path(res['db']).name}); measured {info['date']} on the machine above (shared, load "
+        f"rows in the match cache, every lexicon version matched so far ({Path(res['db']).name}); measured "
+        f"{info['date']} on the machine above (shared, load "
         f"{res['load_before']:.1f}/{res['load_after']:.1f} before/after), discourse commit {info['commit']}. "
         "The server runs in a thread on a free local port and is asked over HTTP (httpx); every request below "
         "computes its answer (distinct countries, (country, year) pairs and term selections, seeded).",
