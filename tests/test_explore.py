@@ -522,3 +522,26 @@ def test_scaling_model_series_is_drawn_when_a_model_is_fitted(demo, monkeypatch)
 
 def test_no_fitted_model_no_model_section(client):
     assert "Scaling model" not in client.get("/?country=AZE").text  # no model fitted beside the demo store
+
+
+def test_a_fitted_lss_model_is_drawn_from_the_read_only_store(demo, tmp_path):
+    """A model fitted with the scaling stage beside (a copy of) the demo store: the overview draws its yearly
+    series, equal to discourse.scaling.models.model_year_series."""
+    from starlette.testclient import TestClient
+
+    from discourse.scaling.models import fit_model, model_year_series
+
+    db = copy_store(demo["db"], tmp_path / "scaling.sqlite")
+    with Corpus.open(db) as corpus:
+        fit_model(corpus, "lss", "orient", k=5, terms=None)
+        expected = model_year_series(corpus, "orient", "AZE", 2005, 2020)
+    app = create_app(db, events=EVENTS, allowed_hosts=["testserver"])
+    with TestClient(app) as c:
+        page = _doc(c.get("/?country=AZE"))
+    assert page.xpath("//select[@name='model']/option/@value") == ["orient"]
+    got = {d["year"]: d for d in _spec(page, "model")["data"]["values"]}
+    scored = expected.dropna(subset=["model_score"])
+    assert sorted(got) == scored.index.tolist() and len(got) >= 8  # the English documents of AZE
+    for year, row in scored.iterrows():
+        assert got[year]["score"] == pytest.approx(row["model_score"])
+        assert got[year]["ci_low"] == pytest.approx(row["model_ci_low"])
