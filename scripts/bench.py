@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
+import math
 import os
 import platform
 import re
@@ -190,8 +191,202 @@ def stage_kwic(args: dict) -> dict:
     return out
 
 
+# ==========================================================================================================
+# The explorer (issue 18): ``bench.py --explore [--db STORE]``
+# ==========================================================================================================
+EXPLORE_TARGET_P95 = 0.200
+EXPLORE_TARGET_FIRST = 1.0
+EXPLORE_MARK = ("<!-- explore:start -->", "<!-- explore:end -->")
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def _browser_first_load(url: str) -> float | None:
+    """Seconds from navigation to the drawn score chart in headless Chromium (/usr/bin/chromium), or None."""
+    chromium = Path("/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not chromium.exists():
+        return None
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=args)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            t0 = time.perf_counter()
+            page.goto(url)
+            page.wait_for_selector("#chart-score.drawn", timeout=60_000)
+            page.wait_for_selector("#chart-poles.drawn", timeout=60_000)
+            return time.perf_counter() - t0
+        finally:
+            browser.close()
+
+
+def stage_explore(args: dict) -> dict:
+    """The explorer over HTTP on a free local port: first page loads (cold caches), p95 of the KWIC panel of
+    distinct (country, year) pairs and of term timelines for random entries and countries (seeded)."""
+    import random
+    import sqlite3
+
+    import httpx
+
+    from discourse.explore import create_app, start_in_thread
+
+    rng = random.Random(args["seed"])
+    con = sqlite3.connect(f"file:{args['db']}?mode=ro", uri=True)
+    countries = [r[0] for r in con.execute("SELECT country FROM documents WHERE country IS NOT NULL GROUP BY country "
+                                           "HAVING COUNT(*) >= 10 ORDER BY country")]
+    pairs = con.execute("SELECT DISTINCT country, year FROM documents WHERE country IS NOT NULL AND year IS NOT NULL "
+                        "ORDER BY country, year").fetchall()
+    n_docs = con.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    n_hits = con.execute("SELECT COUNT(*) FROM matches").fetchone()[0]
+    con.close()
+    app = create_app(args["db"], lexicon=args.get("lexicon"))
+    entries = [e.id for e in app.state.explorer.lexicon.entries]
+    started = time.perf_counter()
+    run = start_in_thread(app)
+    out = {"db": args["db"], "documents": n_docs, "hits": n_hits}
+    try:
+        with httpx.Client(base_url=run.url, timeout=120) as client:
+            # first page load: the overview's HTML (scores computed, nothing cached) and every script/style it names
+            first = []
+            for country in ["AZE"] + rng.sample([c for c in countries if c != "AZE"], min(19, len(countries) - 1)):
+                t0 = time.perf_counter()
+                page = client.get(f"/?country={country}")
+                page.raise_for_status()
+                for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text):
+                    client.get(asset).raise_for_status()
+                first.append(time.perf_counter() - t0)
+            out["first_load"] = {"aze": first[0], "p95": _p95(first), "max": max(first), "n": len(first),
+                                 "median": statistics.median(first)}
+            # the KWIC panel of distinct (country, year) pairs: each computed, none served from the cache
+            kwic = []
+            for country, year in rng.sample(pairs, min(args["requests"], len(pairs))):
+                t0 = time.perf_counter()
+                client.get("/kwic", params={"country": country, "year": year},
+                           headers={"HX-Request": "true"}).raise_for_status()
+                kwic.append(time.perf_counter() - t0)
+            out["kwic"] = {"p95": _p95(kwic), "median": statistics.median(kwic), "max": max(kwic), "n": len(kwic)}
+            # the timeline builder: 1-3 entries, 1-3 countries, each combination new
+            timeline, seen = [], set()
+            while len(timeline) < args["requests"] // 2:
+                terms = tuple(sorted(rng.sample(entries, rng.randint(1, 3))))
+                chosen = tuple(sorted(rng.sample(countries, rng.randint(1, 3))))
+                if (terms, chosen) in seen:
+                    continue
+                seen.add((terms, chosen))
+                t0 = time.perf_counter()
+                client.get("/timeline", params=[*(("term", t) for t in terms), *(("country", c) for c in chosen)],
+                           headers={"HX-Request": "true"}).raise_for_status()
+                timeline.append(time.perf_counter() - t0)
+            out["timeline"] = {"p95": _p95(timeline), "median": statistics.median(timeline), "max": max(timeline),
+                               "n": len(timeline)}
+        # the same first load in a browser, with a fresh server (cold caches): to the drawn charts
+        fresh = start_in_thread(create_app(args["db"], lexicon=args.get("lexicon")))
+        try:
+            out["browser_first_load"] = _browser_first_load(fresh.url + "?country=AZE")
+        finally:
+            fresh.stop()
+    finally:
+        run.stop()
+    out["seconds"] = time.perf_counter() - started
+    return out
+
+
+def render_explore(res: dict, info: dict) -> str:
+    """The explorer's section of docs/performance.md (between the explore markers)."""
+    fl, kw, tl = res["first_load"], res["kwic"], res["timeline"]
+    browser = res.get("browser_first_load")
+
+    def verdict(value, target):
+        return "PASS" if value <= target else "FAIL"
+
+    lines = [
+        EXPLORE_MARK[0],
+        "## Explorer (`discourse explore`)",
+        "",
+        f"Written by `scripts/bench.py --explore` on a store of {res['documents']:,} documents and {res['hits']:,} "
+        f"rows in the match cache, every lexicon version matched so far ({Path(res['db']).name}); measured "
+        f"{info['date']} on the machine above (shared, load "
+        f"{res['load_before']:.1f}/{res['load_after']:.1f} before/after), discourse commit {info['commit']}. "
+        "The server runs in a thread on a free local port and is asked over HTTP (httpx); every request below "
+        "computes its answer (distinct countries, (country, year) pairs and term selections, seeded).",
+        "",
+        "| figure | p95 | median | max | n | target | |",
+        "|---|---:|---:|---:|---:|---|---|",
+        f"| first page load: overview HTML + its scripts and styles (AZE and 19 random countries) | "
+        f"{fl['p95'] * 1000:.0f} ms | {fl['median'] * 1000:.0f} ms | {fl['max'] * 1000:.0f} ms | {fl['n']} | <= 1 s | "
+        f"**{verdict(fl['p95'], EXPLORE_TARGET_FIRST)}** |",
+        f"| KWIC panel of a year (`/kwic`, htmx fragment) | {kw['p95'] * 1000:.0f} ms | {kw['median'] * 1000:.0f} ms | "
+        f"{kw['max'] * 1000:.0f} ms | {kw['n']} | p95 <= 200 ms | **{verdict(kw['p95'], EXPLORE_TARGET_P95)}** |",
+        f"| term timeline (`/timeline`, 1-3 entries x 1-3 countries) | {tl['p95'] * 1000:.0f} ms | "
+        f"{tl['median'] * 1000:.0f} ms | {tl['max'] * 1000:.0f} ms | {tl['n']} | p95 <= 200 ms | "
+        f"**{verdict(tl['p95'], EXPLORE_TARGET_P95)}** |",
+        "",
+        f"First load of AZE's overview (HTML and assets, cold): {fl['aze'] * 1000:.0f} ms"
+        + (f"; in headless Chromium, from navigation to both charts drawn, with a freshly started server: "
+           f"{browser * 1000:.0f} ms (target <= 1 s: **{verdict(browser, EXPLORE_TARGET_FIRST)}**)." if browser
+           else "; no browser measurement (Chromium or Playwright missing)."),
+        "Repeated views are served from a per-process cache keyed by the store's state (documents and match runs), "
+        "so they are faster than these figures.",
+        EXPLORE_MARK[1],
+    ]
+    return "\n".join(lines)
+
+
+def write_explore_section(path: Path, section: str) -> None:
+    """Put the explorer's section into docs/performance.md, replacing an earlier one (the rest is kept)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    start, end = EXPLORE_MARK
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        tail = rest.split(end, 1)[1]
+        text = head + section + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def explore_main(args, log) -> int:
+    db = args.db
+    with tempfile.TemporaryDirectory(prefix="discourse-bench-explore-", dir=args.workdir) as tmp:
+        if db is None:
+            from discourse import Corpus
+            from discourse.ingest.ungdc import fetch_ungdc
+
+            db = str(Path(tmp) / "explore.sqlite")
+            log(f"building a store from {args.archive} (not timed) ...")
+            with Corpus.open(db) as corpus:
+                fetch_ungdc(corpus, args.archive, workers=args.workers)
+        from discourse.explore import prepare
+
+        log("bringing the match cache and the full-text index up to date (not timed) ...")
+        prepare(db, args.lexicon)
+        res = run_stage("explore", {"db": db, "lexicon": args.lexicon, "seed": 20240924, "requests": args.requests},
+                        log=log)
+    info = machine()
+    section = render_explore(res, info)
+    print(section)
+    out = Path(args.out)
+    write_explore_section(out, section)
+    side = out.with_suffix(".json")
+    data = json.loads(side.read_text()) if side.exists() else {}
+    data["explore"] = {"machine": info, "results": res}
+    side.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    print(f"wrote the explorer's section of {out}")
+    ok = (res["first_load"]["p95"] <= EXPLORE_TARGET_FIRST and res["kwic"]["p95"] <= EXPLORE_TARGET_P95
+          and res["timeline"]["p95"] <= EXPLORE_TARGET_P95)
+    return 0 if ok else 1
+
+
 STAGES = {"baseline": stage_baseline, "full": stage_full, "rescore": stage_rescore,
-          "timeline": stage_timeline, "kwic": stage_kwic}
+          "timeline": stage_timeline, "kwic": stage_kwic, "explore": stage_explore}
 
 
 # -- scaling (issue 16): `python scripts/bench.py --scaling --db STORE` --------------------------------------
@@ -627,10 +822,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scaling", action="store_true",
                         help="the scaling figures (issue 16) on an existing UNGDC store given with --db; writes "
                         "docs/performance-scaling.md")
-    parser.add_argument("--db", default=None, help="with --scaling: the store holding the UNGDC")
+    parser.add_argument("--explore", action="store_true",
+                        help="measure only the explorer (first page load, p95 of KWIC and timeline) and update its "
+                             "section of the output file")
+    parser.add_argument("--db", default=None, help="with --scaling: the store holding the UNGDC; with --explore: an "
+                        "existing store [built from --archive]")
     parser.add_argument("--k", type=int, default=300, help="with --scaling: LSS components [300]")
     parser.add_argument("--stages", default=None,
                         help="with --scaling: re-run only these stages (comma-separated), keeping the others' figures")
+    parser.add_argument("--requests", type=int, default=200, help="with --explore: KWIC requests (timeline: half)")
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--args", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -643,12 +843,15 @@ def main(argv: list[str] | None = None) -> int:
         return run_scaling(args, lambda msg: print(msg, file=sys.stderr, flush=True))
     if args.quick:
         args.archive = str(SAMPLE)
-    source = Path(args.archive)
-    if not source.exists():
-        raise SystemExit(f"no corpus at {source}; pass --archive")
 
     def log(msg):
         print(msg, file=sys.stderr, flush=True)
+
+    if args.explore:
+        return explore_main(args, log)
+    source = Path(args.archive)
+    if not source.exists():
+        raise SystemExit(f"no corpus at {source}; pass --archive")
 
     with tempfile.TemporaryDirectory(prefix="discourse-bench-", dir=args.workdir) as tmp:
         tmp = Path(tmp)
@@ -679,9 +882,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"({r['key']}) {r['figure']}: {measured}  ratio {r['ratio']:.3f}x  target {r['target']}  {r['verdict']}")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(res, rows, info, args), encoding="utf-8")
-    (out.with_suffix(".json")).write_text(json.dumps({"machine": info, "results": res, "figures": rows}, indent=1),
-                                          encoding="utf-8")
+    text = render(res, rows, info, args)
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    if EXPLORE_MARK[0] in old and EXPLORE_MARK[1] in old:  # keep the explorer's section (bench.py --explore)
+        kept = EXPLORE_MARK[0] + old.split(EXPLORE_MARK[0], 1)[1].split(EXPLORE_MARK[1], 1)[0] + EXPLORE_MARK[1]
+        text = text.rstrip("\n") + "\n\n" + kept + "\n"
+    out.write_text(text, encoding="utf-8")
+    side = out.with_suffix(".json")
+    keep = json.loads(side.read_text()).get("explore") if side.exists() else None
+    side.write_text(json.dumps({"machine": info, "results": res, "figures": rows,
+                                **({"explore": keep} if keep else {})}, indent=1), encoding="utf-8")
     print(f"wrote {out}")
     return 0 if all(r["verdict"] == "PASS" for r in rows) else 1
 

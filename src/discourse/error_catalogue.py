@@ -544,6 +544,29 @@ CODES: tuple[Code, ...] = (
          'columns: {message}'),  # src/discourse/web/feeds.py:161
     Code("D819", FetchError, '{p}: no source with id {value}',
          'ids: {message}'),  # src/discourse/web/feeds.py:167
+    # -- D85x-D86x ExploreError: the local explorer (discourse explore) -----------------------------------------
+    Code("D850", ExploreError, 'no store at {path}; cannot listen on {host}:{port}; the explorer did not start on {url}',
+         'ingest documents first (`discourse ingest PATH`) or give the path of an existing store; choose another port '
+         '(0 picks a free one) or another host address',
+         'give an existing store with `--db PATH`; choose another `--port` (0 picks a free one) or `--host`'),  # src/discourse/explore/__init__.py, app.py
+    Code("D851", ExploreError, 'a bad query parameter: {name} {value} (country, year, show, per, stance, model, too many terms or countries)',
+         'use a three-letter country code with documents, a year such as 2015, show=counted|all, per=10000, at most 8 terms and countries'),  # src/discourse/explore/app.py, data.py
+    Code("D852", ExploreError, 'no document with id {doc_id} in {path}; no page {path}',
+         'follow a link from the overview or a KWIC line; start from the overview (/)'),  # src/discourse/explore/data.py, app.py
+    Code("D853", ExploreError, 'the request carries no valid CSRF token',
+         'reload the page and try again'),  # src/discourse/explore/app.py
+    Code("D854", ExploreError, 'no term to draw; no country to compare',
+         'tick an entry or type a phrase, and choose at least one country'),  # src/discourse/explore/data.py
+    Code("D855", ExploreError, '{path} has no full-text index yet and is open read-only',
+         'build the index: run `discourse search WORD` once on the store, or let the explorer refresh the store when '
+         'it starts (the default)'),  # src/discourse/match.py, src/discourse/explore/data.py
+    Code("D856", ExploreError, 'the coding view needs the validation stage (discourse.validate), which is not installed',
+         'install a discourse version with `discourse validate`'),  # src/discourse/explore/app.py
+    Code("D857", ExploreError, 'requests for host {host} are refused',
+         'open the URL the explorer printed (http://127.0.0.1:PORT/)'),  # src/discourse/explore/app.py
+    Code("D858", ExploreError, 'a code cannot be stored as sent: {reason} (coder name, sample id, sense or stance missing)',
+         'name the coder, code a line of this store\'s sample (draw one with `discourse validate sample`), choose the '
+         'sense or the stance'),  # src/discourse/explore/coding.py
 )
 
 

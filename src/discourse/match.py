@@ -898,6 +898,8 @@ def search(corpus, phrases: Sequence[str] | str, *, window: int = 8, limit: int 
 def ensure_matched(corpus, lexicon: Lexicon, entries: Sequence[Entry], progress, workers: int,
                    doc_filters: dict) -> None:
     """Match the needed entries in the documents in scope if the cache misses any (progress bar if long)."""
+    if getattr(corpus.store, "readonly", False):  # a read-only store answers from the cache as it is
+        return
     where, params = _docs.document_filter_sql(**doc_filters)
     with corpus.store.read() as conn:
         pending = _sql.pending_documents(conn, [e.hash for e in entries], where, params)

@@ -609,15 +609,16 @@ def score_periods(
             assign = assign.loc[keep]
     rows = []
     cat_cols = [col for _, col in _category_columns(entries)]
+    pole_cols = ["n_west", "n_target", "n_hedging", "n_unattributed", "n_dropped", *cat_cols]
+    pole_np = pole[pole_cols].to_numpy(dtype=np.int64)  # summed per period in numpy (pandas per row is slow)
     for key, block in assign.groupby(key_cols, sort=True, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
         members = block["_doc"].to_numpy()
         row = dict(zip(key_cols, key))
         row.update(_period_row(members, totals, sent, doc_ids, n_sent, words, weighting, seed, level, replicates,
                                min_hits, key))
-        sums = pole.iloc[members].sum()
-        for col in ("n_west", "n_target", "n_hedging", "n_unattributed", "n_dropped", *cat_cols):
-            row[col] = int(sums[col])
+        for col, value in zip(pole_cols, pole_np[members].sum(axis=0)):
+            row[col] = int(value)
         rows.append(row)
     out = pd.DataFrame(rows, columns=key_cols + ["n_docs", "n_docs_with_hits", "n_words"] + SCORE_COLUMNS + cat_cols)
     if len(out):

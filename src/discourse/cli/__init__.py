@@ -23,6 +23,7 @@ __all__ = ["cli", "main"]
 _MODULES = ("ingest", "fetch", "fetch_web", "lexicon", "search", "score", "indicators", "report")
 _MODULES += ("validate",)  # discourse validate sample|import|report (cli/validate.py)
 _MODULES += ("scale",)  # discourse scale fit|show (cli/scale.py)
+_MODULES += ("explore",)  # discourse explore (cli/explore.py)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

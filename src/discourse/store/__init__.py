@@ -78,10 +78,11 @@ class Store:
     'v'
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, journal_mode: str):
+    def __init__(self, conn: sqlite3.Connection, path: Path, journal_mode: str, readonly: bool = False):
         self.conn = conn
         self.path = path
         self.journal_mode = journal_mode
+        self.readonly = readonly  # opened with readonly=True: caches are read as they are, never brought up to date
         self._lock = threading.RLock()
         self._depth = 0
 
@@ -140,8 +141,7 @@ class Store:
             conn.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
         except sqlite3.DatabaseError as exc:
             raise StoreError("D204", f"{db} is not a usable SQLite store: {exc}", hint="check the store's path") from None
-        store = cls(conn, db, mode)
-        store.readonly = readonly and not memory
+        store = cls(conn, db, mode, readonly=readonly and not memory)
         if not readonly:
             store._migrate()
             store._recount_sentences()

@@ -19,7 +19,8 @@ from typing import Iterable, Sequence
 
 __all__ = [
     "DDL", "MATCH_COLUMNS", "save_lexicon", "pending_documents", "new_run", "write_chunk", "cached_sentences",
-    "hit_rows", "hit_counts", "document_counts", "kwic_rows", "ensure_fts", "fts_pending", "fts_documents", "texts_of",
+    "hit_rows", "hit_counts", "document_counts", "kwic_rows", "ensure_fts", "fts_pending", "fts_exists", "fts_documents",
+    "texts_of",
 ]
 
 DDL = """
@@ -276,6 +277,11 @@ def fts_pending(conn: sqlite3.Connection) -> bool:
     """Whether the FTS index is missing or behind the texts table."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'fts_state'").fetchone()
     return row is None or row[0] != _fts_state(conn)
+
+
+def fts_exists(conn: sqlite3.Connection) -> bool:
+    """Whether the FTS index has been built (it may be behind the texts table; see :func:`fts_pending`)."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'texts_fts'").fetchone() is not None
 
 
 def fts_documents(conn: sqlite3.Connection, words: Sequence[str], where: str, params: list) -> list[tuple]:
