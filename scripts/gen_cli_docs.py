@@ -34,7 +34,10 @@ def render() -> str:
     ]
     for path, command in iter_commands(cli):
         name = " ".join(("discourse",) + path)
-        ctx = click.Context(command, info_name=name, terminal_width=100, max_content_width=100)
+        # The help options as the running CLI has them (the group's context_settings, inherited by every
+        # command): a bare Context would show only --help until a real invocation had built -h, --help.
+        ctx = click.Context(command, info_name=name, terminal_width=100, max_content_width=100,
+                            help_option_names=cli.context_settings.get("help_option_names", ["--help"]))
         parts.append(f"\n## `{name}`\n\n```text\n{command.get_help(ctx).rstrip()}\n```\n")
     return "".join(parts)
 
