@@ -21,6 +21,7 @@ __all__ = ["cli", "main"]
 # Stage modules, in the order of the data flow; each defines COMMANDS.
 _MODULES = ("ingest", "fetch", "fetch_web", "lexicon", "search", "score", "indicators", "report")
 _MODULES += ("validate",)  # discourse validate sample|import|report (cli/validate.py)
+_MODULES += ("engine",)  # discourse export corpus, discourse import corpus (cli/engine.py)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

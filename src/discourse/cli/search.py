@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ._common import db_option, emit, filter_options, format_option, open_corpus
+from ._engine_options import engine_options
 
 __all__ = ["COMMANDS"]
 
@@ -108,20 +109,30 @@ def search_command(phrase, window, limit, doc_type, country, year_from, year_to,
 @filter_options
 @_lexicon_options
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Processes to match with.")
+@engine_options
 @db_option
 @format_option
-def match_command(doc_type, country, year_from, year_to, lexicon_path, target, workers, db, fmt):
+def match_command(doc_type, country, year_from, year_to, lexicon_path, target, workers, engine, scheduler, work_dir,
+                  db, fmt):
     """Bring the match cache up to date (queries do this by themselves; this does it explicitly).
 
     Only (document, entry) pairs not yet matched are computed: after a lexicon edit, only the edited entries.
+    With --engine dask, every document is matched on a Dask cluster from a Parquet export and the hits are
+    merged into the store (docs/engine.md).
     """
     import pandas as pd
 
     from ..match import match_corpus
 
     with open_corpus(db) as corpus:
-        summary = match_corpus(corpus, _lexicon(lexicon_path, target), workers=workers, progress=True,
-                               **_filters(doc_type, country, year_from, year_to))
+        if engine == "dask":
+            from ._engine_options import match_with_dask
+
+            summary = match_with_dask(corpus, _lexicon(lexicon_path, target), scheduler=scheduler, workers=workers,
+                                      work_dir=work_dir, filters=_filters(doc_type, country, year_from, year_to))
+        else:
+            summary = match_corpus(corpus, _lexicon(lexicon_path, target), workers=workers, progress=True,
+                                   **_filters(doc_type, country, year_from, year_to))
     emit(pd.DataFrame([summary]), fmt)
 
 
