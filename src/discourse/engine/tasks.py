@@ -12,7 +12,6 @@ keeps its matchers in a per-process cache keyed by the lexicon hash and entries,
 from __future__ import annotations
 
 import os
-import resource
 import time
 from pathlib import Path
 
@@ -34,16 +33,22 @@ __all__ = ["match_task", "score_year_task", "worker_memory", "read_hits", "read_
 BATCH_ROWS = 256  # documents per record batch read from a partition
 
 
-def worker_memory() -> dict:
-    """This process's resident memory now and its peak (MiB)."""
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+def _rss() -> int:
     try:
         import psutil
 
-        rss = psutil.Process(os.getpid()).memory_info().rss
+        return psutil.Process(os.getpid()).memory_info().rss
     except ImportError:  # pragma: no cover - psutil comes with dask.distributed
-        rss = 0
-    return {"pid": os.getpid(), "rss_mib": round(rss / 2**20, 1), "peak_rss_mib": round(peak_kib / 1024, 1)}
+        return 0
+
+
+def worker_memory(peak: int = 0) -> dict:
+    """This process's resident memory now and the largest seen during the task (MiB, psutil samples).
+
+    (``ru_maxrss`` is not used: Linux keeps it across fork and exec, so a worker would report its parent's.)
+    """
+    rss = _rss()
+    return {"pid": os.getpid(), "rss_mib": round(rss / 2**20, 1), "peak_rss_mib": round(max(rss, peak) / 2**20, 1)}
 
 
 def _info(lexicon, snapshot: dict, partition: str) -> dict:
@@ -62,19 +67,21 @@ def match_task(root: str, partition: str, lexicon, snapshot: dict, out_root: str
     doc_hits: dict[str, int] = {}
     rows: list[tuple] = []
     tokens: list[tuple] = []
+    peak = 0
     for batch in _pq.iter_partition(Path(root) / partition, ("id", "language", "text", "page_starts"), batch_rows):
         cols = [batch.column(i).to_pylist() for i in range(4)]
         d, r, t = match_partition(zip(*cols), lexicon)
         doc_hits.update(d)
         rows.extend(r)
         tokens.extend(t)
+        peak = max(peak, _rss())  # sampled after each batch, while the batch's texts are still held
     info = _info(lexicon, snapshot, partition)
     _pq.write_parquet(_pq.derived_path(out, "matches", partition), _pq.matches_schema(), rows, "matches", **info)
     _pq.write_parquet(_pq.derived_path(out, "matched", partition), _pq.matched_schema(), list(doc_hits.items()),
                       "matched", **info)
     _pq.write_parquet(_pq.derived_path(out, "tokens", partition), _pq.tokens_schema(), tokens, "tokens", **info)
     return {"partition": partition, "documents": len(doc_hits), "hits": len(rows), "tokens": len(tokens),
-            "seconds": round(time.perf_counter() - t0, 3), **worker_memory()}
+            "seconds": round(time.perf_counter() - t0, 3), **worker_memory(peak)}
 
 
 def read_documents(root: str | Path, partitions: list[str]) -> pd.DataFrame:
