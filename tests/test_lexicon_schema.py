@@ -156,4 +156,4 @@ def test_cli_show(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "id,label,category,position,weight,on_negation,needs_target,languages,patterns,hash,rationale"
     assert len(out) == 26
-    assert out[21].startswith("strategic_partnership,strategic partnership,partnership,1.0,1.0,flip,\"target:+1, target_led:+1, west:-1\",\"en,az,ru\",3,")
+    assert out[21].startswith("strategic_partnership,strategic partnership,partnership,1.0,1.0,flip,\"target:+1, target_led:+1, west:-1\",\"en,az,ru\",4,")

@@ -39,7 +39,8 @@ DEFAULT_ACTORS = ROOT / "models" / "lexicons" / "actors.yaml"
 DEFAULT_TARGET = "russia"
 
 LANGUAGES = ("en", "az", "ru")
-MODES = ("phrase", "lemma", "stem", "regex")
+MODES = ("phrase", "lemma", "stem", "regex", "suffix")
+SUFFIX_LANGS = ("az",)  # the suffix rule (morph.py) is Azerbaijani
 ON_NEGATION = ("flip", "drop", "keep")
 ROLES = ("target", "target_led")  # computed from the target setting; blocs come from actors.yaml
 
@@ -51,19 +52,22 @@ RULES = {
     "negation": "negation-v2",    # cue lists per language, within the clause of the hit (v2: a joined hyphen is no break)
     "target": "target-v1",        # nearest gazetteer actor in the same sentence
     "lemma": "lookup-lemma-v1",   # spacy-lookups-data lookup tables, on the lower-cased form
+    "lemma_ru": "pymorphy3-v1",   # Russian lemmas from pymorphy3 (morph.py)
+    "suffix_az": "az-suffix-v1",  # the Azerbaijani suffix rule: harmony and buffer consonants (morph.py)
 }
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 # -- folding: the case-insensitive view used for matching ----------------------------------------------------
-_POST = (("ı", "i"), ("ё", "е"), ("’", "'"), ("‘", "'"), ("ʼ", "'"), ("‐", "-"), ("‑", "-"), ("‒", "-"))
+_POST = (("ı", "i"), ("ё", "е"), ("’", "'"), ("‘", "'"), ("ʼ", "'"), ("‐", "-"), ("‑", "-"), ("‒", "-"),
+         ("ә", "ə"))  # Cyrillic schwa typed inside Latin Azerbaijani words (docs/lexicon-az-ru.md)
 
 
 def fold(text: str) -> str:
     """Lower-case ``text`` for matching, keeping its length (so offsets stay valid).
 
-    Azerbaijani dotted and dotless i fold together, Russian ё folds to е, typographic apostrophes and
-    hyphens fold to ASCII.
+    Azerbaijani dotted and dotless i fold together, Cyrillic ә folds to Latin ə, Russian ё folds to е,
+    typographic apostrophes and hyphens fold to ASCII.
 
     >>> fold("İNTEQRASİYA Партнёрство Euro‑Atlantic")
     'inteqrasiya партнерство euro-atlantic'
@@ -332,6 +336,9 @@ def _patterns(value, where: tuple, loc: _Located, owner: str, lemma_langs: set[s
                 except re.error as exc:
                     loc.problems.append(Problem(loc.path, loc.line(wi), f"{owner}: invalid regex {text!r}: {exc}"))
                     continue
+            if mode == "suffix" and lang not in SUFFIX_LANGS:
+                loc.problems.append(Problem(loc.path, loc.line(wi), f"{owner}: suffix mode is the Azerbaijani suffix rule and cannot be used for {lang!r}; use lemma or stem mode"))
+                continue
             if mode == "lemma" and lemma_langs is not None and lang not in lemma_langs:
                 loc.problems.append(Problem(loc.path, loc.line(wi), f"{owner}: lemma mode needs a lemma table and there is none for {lang!r}; use stem (prefix) mode, e.g. {{stem: {text.split()[0][:-1]!r}}}"))
                 continue

@@ -30,6 +30,7 @@ import pandas as pd
 
 from .errors import LexiconError
 from .lexicon import LANGUAGES, Actor, Entry, Lexicon, Pattern, fold, load_lexicon
+from .morph import az_verifier, az_word_regex
 from .nlp import Pipeline, forms_of, get_pipeline
 from .store import documents as _docs
 from .store import matches as _sql
@@ -128,7 +129,9 @@ def _pattern_regex(p: Pattern, folded: bool = True) -> str:
         if not part:
             continue
         word = fold(part) if folded else part
-        if p.mode == "lemma":
+        if p.mode == "suffix":  # Azerbaijani suffix rule (morph.py, az-suffix-v1)
+            out.append(az_word_regex(part, folded))
+        elif p.mode == "lemma":
             forms = sorted(forms_of(p.lang, fold(part)), key=len, reverse=True)
             out.append("(?:" + "|".join(re.escape(f) for f in forms) + ")")
         elif p.mode == "stem":
@@ -179,6 +182,8 @@ def _triggers(p: Pattern) -> set[str] | None:
     if p.mode == "regex":
         return _regex_prefixes(p.text)
     first = fold(re.split(r"[\s-]+", p.text.strip())[0])
+    if p.mode == "suffix" and first[-1:] in ("q", "k") and not p.text.split()[0].isupper():
+        first = first[:-1]  # a final q/k may be voiced before a suffix (tərəfdaşlıq -> tərəfdaşlığı)
     if p.mode == "lemma":
         return {f[:_TRIGGER_LEN] for f in forms_of(p.lang, first)}
     return {first[:_TRIGGER_LEN]}
@@ -218,14 +223,17 @@ class _Compiled:
     scan: re.Pattern | None
     buckets: dict          # trigger -> indices of the items that may start where it is found
     alone: list
+    verifiers: dict = None  # item index -> check of a suffix-mode match (morph.az_verifier): its end or None
 
     @classmethod
     def build(cls, owners: Sequence, lang: str) -> "_Compiled":
-        items, triggers, buckets, alone = [], {}, {}, []
+        items, triggers, buckets, alone, verifiers = [], {}, {}, [], {}
         for oi, owner in enumerate(owners):
             for p in owner.patterns:
                 if p.lang != lang:
                     continue
+                if p.mode == "suffix":
+                    verifiers[len(items)] = az_verifier(p.text)
                 src = _pattern_regex(p)
                 if p.mode == "regex":  # regex patterns see the folded text; (?i:) keeps upper-case literals working
                     src = f"(?i:{src})"
@@ -249,13 +257,14 @@ class _Compiled:
             # letters); the word start is checked in find(). With many, \b in the regex is a little faster.
             few = len({t[0] for t in triggers}) <= 4
             scan = re.compile(("" if few else r"\b") + _trie_regex(triggers))
-        return cls(items, scan, buckets, alone)
+        return cls(items, scan, buckets, alone, verifiers)
 
     def find(self, folded: str, original: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, int, Pattern]]:
         """All (start, end, owner index, pattern) of the patterns at word starts in folded[lo:hi], overlaps kept."""
         hi = len(folded) if hi is None else hi
         out = []
         items = self.items
+        verify = self.verifiers or {}
         if self.scan is not None:
             buckets = self.buckets
             for m in self.scan.finditer(folded, lo, hi):
@@ -267,9 +276,12 @@ class _Compiled:
                     mm = rx.match(folded, s, hi)
                     if mm is None or mm.end() == s:
                         continue
-                    if cs is not None and not cs.fullmatch(original, s, mm.end()):
+                    e = mm.end() if idx not in verify else verify[idx](mm)
+                    if e is None:
                         continue
-                    out.append((s, mm.end(), oi, p))
+                    if cs is not None and not cs.fullmatch(original, s, e):
+                        continue
+                    out.append((s, e, oi, p))
         for idx in self.alone:
             oi, p, rx, cs = items[idx]
             pos = lo
@@ -281,9 +293,10 @@ class _Compiled:
                 s = mm.start()
                 if mm.end() == s or (s > 0 and _W.match(folded, s - 1)):
                     continue
-                if cs is not None and not cs.fullmatch(original, s, mm.end()):
+                e = mm.end() if idx not in verify else verify[idx](mm)
+                if e is None or (cs is not None and not cs.fullmatch(original, s, e)):
                     continue
-                out.append((s, mm.end(), oi, p))
+                out.append((s, e, oi, p))
         return out
 
 

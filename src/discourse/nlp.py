@@ -1,8 +1,9 @@
 """Per-language spaCy pipelines; nothing is ever downloaded.
 
-The default pipeline of a language is ``spacy.blank(lang)`` + a sentencizer + a lookup lemmatizer when
-spacy-lookups-data has a table for the language (English and Russian do; Azerbaijani does not, so its lemmas
-are the lower-cased forms and lexicon patterns for Azerbaijani use stem mode). A trained pipeline is used only
+The default pipeline of a language is ``spacy.blank(lang)`` + a sentencizer + a lemmatizer: for Russian the
+morphological analyzer pymorphy3 (``morph.py``, rule ``pymorphy3-v1``), for other languages the lookup table of
+spacy-lookups-data when it has one (English does; Azerbaijani does not, so its lemmas are the lower-cased forms
+and lexicon patterns for Azerbaijani use stem or suffix mode). A trained pipeline is used only
 when it is installed and named, via ``get_pipeline(lang, model=...)`` or ``DISCOURSE_SPACY_MODELS`` (for example
 ``en=en_core_web_sm,ru=ru_core_news_sm``).
 
@@ -30,6 +31,8 @@ from .errors import ConfigError
 __all__ = ["Pipeline", "Tokens", "get_pipeline", "has_lemma_table", "lemma_table", "forms_of", "TOKENIZE_CALLS"]
 
 LEMMA_RULE = "lookup-lemma-v1"
+#: Languages lemmatized by a morphological analyzer instead of a lookup table (``morph.py``).
+MORPH_LANGS = {"ru": "pymorphy3-v1"}
 
 #: Number of texts each language's tokenizer was run on in this process (tests use it to prove caching).
 TOKENIZE_CALLS: Counter = Counter()
@@ -61,12 +64,17 @@ def lemma_table(lang: str) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=None)
 def forms_of(lang: str, lemma: str) -> frozenset[str]:
-    """Every lower-case form whose lemma is ``lemma`` in the lookup table, plus the lemma itself.
+    """Every lower-case form whose lemma is ``lemma`` (Russian: the pymorphy3 lexeme; else the lookup table),
+    plus the lemma itself.
 
     >>> sorted(forms_of("en", "integrate"))
     ['integrate', 'integrated', 'integrates', 'integrating']
     """
     lemma = lemma.lower().replace("ё", "е")
+    if lang in MORPH_LANGS:
+        from .morph import ru_forms
+
+        return ru_forms(lemma)
     return frozenset([form for form, lem in lemma_table(lang).items() if lem == lemma] + [lemma])
 
 
@@ -80,6 +88,19 @@ def _installed_models() -> dict[str, str]:
         lang, model = part.split("=", 1)
         out[lang.strip()] = model.strip()
     return out
+
+
+class _MorphTable:
+    """A lookup-table look-alike (``get(form, default)``) backed by a morphological analyzer."""
+
+    def __init__(self, lemmatize):
+        self._lemmatize = lemmatize
+
+    def __bool__(self) -> bool:
+        return True
+
+    def get(self, form: str, default: str) -> str:
+        return self._lemmatize(form) if form[:1].isalpha() else default
 
 
 class Pipeline:
@@ -100,9 +121,15 @@ class Pipeline:
             self.key = f"{lang}:{model}-{model_version}"
             self._table = None
         else:
-            self._table = lemma_table(lang)
             spacy_minor = version("spacy").rsplit(".", 1)[0]
-            self.key = f"{lang}:blank-spacy{spacy_minor}+{LEMMA_RULE if self._table else 'lower'}"
+            if lang in MORPH_LANGS:
+                from .morph import ru_lemma
+
+                self._table = _MorphTable(ru_lemma)
+                self.key = f"{lang}:blank-spacy{spacy_minor}+{MORPH_LANGS[lang]}"
+            else:
+                self._table = lemma_table(lang)
+                self.key = f"{lang}:blank-spacy{spacy_minor}+{LEMMA_RULE if self._table else 'lower'}"
 
     @property
     def nlp(self):
