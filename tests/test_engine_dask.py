@@ -245,3 +245,17 @@ def test_cli_does_not_import_dask():
     out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True,
                          env={**os.environ})
     assert json.loads(out.stdout) == []
+
+
+def test_cli_export_and_import_corpus(source_store, tmp_path):
+    from discourse.cli import main
+
+    shutil.copy(source_store, tmp_path / "a.sqlite")
+    assert main(["export", "corpus", "--format", "parquet", "--out", str(tmp_path / "x"), "--country", "RUS",
+                 "--db", str(tmp_path / "a.sqlite")]) == 0
+    marker = json.loads((tmp_path / "x" / "discourse-export.json").read_text())
+    assert marker["n_documents"] == 10 and marker["parameters"]["filters"] == {"country": "RUS"}
+    assert main(["import", "corpus", str(tmp_path / "x"), "--db", str(tmp_path / "b.sqlite"), "--format", "csv"]) == 0
+    b = Corpus.open(tmp_path / "b.sqlite")
+    assert len(b) == 10 and set(b.documents()["language"]) == {"ru"}
+    assert main(["import", "corpus", str(tmp_path), "--db", str(tmp_path / "b.sqlite")]) == 1  # D871
