@@ -259,3 +259,25 @@ def test_cli_export_and_import_corpus(source_store, tmp_path):
     b = Corpus.open(tmp_path / "b.sqlite")
     assert len(b) == 10 and set(b.documents()["language"]) == {"ru"}
     assert main(["import", "corpus", str(tmp_path), "--db", str(tmp_path / "b.sqlite")]) == 1  # D871
+
+
+def test_merge_refuses_documents_missing_from_the_store(source_store, tmp_path):
+    from discourse.engine.dask_engine import merge_into_store
+    from discourse.engine.parquet import export_corpus, import_corpus
+    from discourse.engine.tasks import match_task
+
+    lex = load_lexicon()
+    src = Corpus.open(source_store)
+    marker = export_corpus(src, tmp_path / "x")
+    for part in marker["partitions"]:  # the task in this process: the same function the workers run
+        match_task(str(tmp_path / "x"), part["path"], lex, marker["corpus_snapshot"])
+    empty = Corpus.open(tmp_path / "empty.sqlite")
+    with pytest.raises(EngineError) as err:
+        merge_into_store(empty, tmp_path / "x", lex)
+    assert err.value.code == "D877" and "not in the store" in err.value.message
+    assert empty.store.conn.execute("SELECT COUNT(*) FROM match_runs").fetchone()[0] == 0  # nothing written
+    import_corpus(empty, tmp_path / "x")
+    assert merge_into_store(empty, tmp_path / "x", lex)["documents"] == 30
+    serial = _copy(source_store, tmp_path, "serial.sqlite")
+    match_corpus(serial, lex, workers=1)
+    pd.testing.assert_frame_equal(_matches(serial), _matches(empty))

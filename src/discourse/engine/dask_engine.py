@@ -141,11 +141,8 @@ def merge_into_store(corpus, root: str | Path, lexicon, *, out_root: str | Path 
     marker = _pq.read_marker(root)
     entries = list(lexicon.entries)
     hashes = [e.hash for e in entries]
-    with corpus.store.write() as conn:
-        _msql.save_lexicon(conn, lexicon)
-        run_id = _msql.new_run(conn, [(e.hash, e.id) for e in entries], lexicon.rules)
-    out = {"documents": 0, "hits": 0, "sentences_tokenized": 0}
-    for part in marker["partitions"]:
+    plan = []
+    for part in marker["partitions"]:  # every check first: a refused merge writes nothing
         paths = {k: _pq.derived_path(res, k, part["path"]) for k in ("matches", "matched", "tokens")}
         for kind, path in paths.items():
             if not path.is_file():
@@ -155,19 +152,27 @@ def merge_into_store(corpus, root: str | Path, lexicon, *, out_root: str | Path 
             if meta.get("lexicon_hash") != lexicon.hash:
                 raise EngineError("D878", f"{path} was matched with lexicon {str(meta.get('lexicon_hash'))[:12]}, "
                                   f"not {lexicon.hash[:12]}", hint="match the export again with this lexicon")
-        matched = pq.read_table(paths["matched"]).to_pylist()
-        doc_hits = {r["doc_id"]: r["n_hits"] for r in matched}
+        doc_ids = pq.read_table(paths["matched"], columns=["doc_id"]).column("doc_id").to_pylist()
         with corpus.store.read() as conn:
-            known = _x.existing_ids(conn, list(doc_hits))
-        if len(known) != len(doc_hits):
-            missing = sorted(set(doc_hits) - known)
+            known = _x.existing_ids(conn, doc_ids)
+        if len(known) != len(set(doc_ids)):
+            missing = sorted(set(doc_ids) - known)
             raise EngineError("D877", f"{len(missing)} document(s) of partition {part['path']} are not in the store "
                               f"{corpus.store.path} (first: {missing[0]})",
                               hint="import the export first (`discourse import corpus DIR`), or merge into the store it came from")
-        mcols = _pq.matches_schema().names
-        rows = [tuple(r) for r in zip(*[pq.read_table(paths["matches"]).column(c).to_pylist() for c in mcols])]
-        tcols = _pq.tokens_schema().names
-        tok = [tuple(r) for r in zip(*[pq.read_table(paths["tokens"]).column(c).to_pylist() for c in tcols])]
+        plan.append(paths)
+    with corpus.store.write() as conn:
+        _msql.save_lexicon(conn, lexicon)
+        run_id = _msql.new_run(conn, [(e.hash, e.id) for e in entries], lexicon.rules)
+    out = {"documents": 0, "hits": 0, "sentences_tokenized": 0}
+    mcols = _pq.matches_schema().names
+    tcols = _pq.tokens_schema().names
+    for paths in plan:
+        doc_hits = {r["doc_id"]: r["n_hits"] for r in pq.read_table(paths["matched"]).to_pylist()}
+        matches = pq.read_table(paths["matches"])
+        rows = list(zip(*[matches.column(c).to_pylist() for c in mcols]))
+        tokens = pq.read_table(paths["tokens"])
+        tok = list(zip(*[tokens.column(c).to_pylist() for c in tcols]))
         with corpus.store.write() as conn:
             _msql.write_chunk(conn, run_id, hashes, doc_hits, rows, tok)
         out["documents"] += len(doc_hits)

@@ -50,7 +50,7 @@ FORMAT = "discourse-corpus"
 FORMAT_VERSION = 1
 META_KEY = b"discourse"
 ROWS_PER_FILE = 5000
-OWNED = ("documents", "matches", "matched", "tokens", "stats", "scores")
+OWNED = ("documents", "matches", "matched", "tokens", "stats")
 _SQL_TYPES = {"TEXT": pa.string(), "INTEGER": pa.int64(), "REAL": pa.float64(), "BLOB": pa.binary()}
 
 
