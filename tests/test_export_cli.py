@@ -67,7 +67,7 @@ def test_export_scores_document_level_to_file_with_sidecar(fake_inputs, tmp_path
     assert side["parameters"]["replicates"] == 100 and side["parameters"]["min_hits"] == 1
     assert side["corpus_snapshot"]["n_documents"] == 3
     assert side["corpus_snapshot"]["documents"][0] == ["docA", "a" * 64]
-    assert side["rule_versions"]["scoring"] == "score-v1"
+    assert side["rule_versions"]["scoring"] == "score-v2"
     assert "wrote" in capsys.readouterr().err
 
 

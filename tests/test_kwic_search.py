@@ -26,13 +26,19 @@ def small(corpus):
 def test_kwic_window_page_negation_target(small):
     corpus, a, b = small
     frame = kwic(corpus, ["integration", "strategic_partnership"], window=3, workers=1)
-    got = frame[["doc_id", "year", "page", "term", "left", "hit", "right", "negated", "negation_cue", "target", "target_group"]]
+    got = frame[["doc_id", "year", "page", "term", "left", "hit", "right", "negated", "negation_cue", "stance",
+                 "stance_cue", "stance_rule", "target", "target_group", "target_inferred"]]
     got = got.astype(object).where(got.notna(), None)
     assert got.values.tolist() == [
-        [a, 2008, 1, "integration", "do not need", "integration", "with anyone, one", True, "not", None, None],
-        [a, 2008, 1, "strategic_partnership", "one minister said.", "Strategic partnership", "with the Russian", False, None, "russia", "target"],
-        [b, 2015, 2, "integration", "no need for", "integration", ", and the", True, "no need", "european_union", "west"],
-        [b, 2015, 2, "strategic_partnership", "integration, and the", "strategic partnership", "with the European", False, None, "european_union", "west"],
+        # target-v2: the actor "Euro-Atlantic" of the sentence before is taken, and flagged
+        [a, 2008, 1, "integration", "do not need", "integration", "with anyone, one", True, "not", "reject", "not",
+         "negation-v2", "euro_atlantic", "west", True],
+        [a, 2008, 1, "strategic_partnership", "one minister said.", "Strategic partnership", "with the Russian", False, None,
+         "support", None, "default", "russia", "target", False],
+        [b, 2015, 2, "integration", "no need for", "integration", ", and the", True, "no need", "reject", "no need",
+         "negation-v2", "european_union", "west", False],
+        [b, 2015, 2, "strategic_partnership", "integration, and the", "strategic partnership", "with the European", False,
+         None, "support", None, "default", "european_union", "west", False],
     ]
     assert kwic(corpus, "integration", negated="only", workers=1)["hit"].tolist() == ["integration", "integration"]
     assert kwic(corpus, "integration", negated="exclude", workers=1).empty
@@ -46,8 +52,8 @@ def test_hits_frame_for_the_scores(small):
     frame = hits(corpus, workers=1)
     assert frame.columns.tolist() == [
         "doc_id", "entry_id", "entry_hash", "start", "end", "sent_start", "sent_end", "page", "surface", "language",
-        "negated", "negation_cue", "target", "target_group", "left_context", "right_context", "year", "date",
-        "country", "doc_type", "speaker", "post_category", "words"]
+        "negated", "negation_cue", "target", "target_group", "left_context", "right_context", "stance", "stance_cue",
+        "stance_rule", "target_inferred", "year", "date", "country", "doc_type", "speaker", "post_category", "words"]
     assert frame["entry_id"].tolist() == ["euro_atlantic_integration", "integration", "strategic_partnership",
                                           "integration", "strategic_partnership"]
     assert frame["page"].tolist() == [1, 1, 1, 2, 2]
@@ -81,8 +87,9 @@ def test_cli_kwic_timeline_search_match(small, capsys):
     assert summary["documents"] == 2 and summary["entries"] == 25 and summary["hits"] == 5
     assert main(["kwic", "strategic partnership", "--db", db, "--format", "csv", "--window", "2", "--year-from", "2010"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "doc_id,date,year,country,page,term,entry_id,left,hit,right,negated,negation_cue,target,target_group"
-    assert out[1:] == [f"{b},2015-09-30,2015,AZE,2,strategic partnership,strategic_partnership,and the,strategic partnership,with the,False,,european_union,west"]
+    assert out[0] == ("doc_id,date,year,country,page,term,entry_id,left,hit,right,negated,negation_cue,stance,stance_cue,"
+                      "stance_rule,target,target_group,target_inferred")
+    assert out[1:] == [f"{b},2015-09-30,2015,AZE,2,strategic partnership,strategic_partnership,and the,strategic partnership,with the,False,,support,,default,european_union,west,False"]
     assert main(["timeline", "integration", "Good-neighbourly relations", "--db", db, "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "year,term,count,rate_per_10k,n_docs,n_words",
@@ -92,7 +99,7 @@ def test_cli_kwic_timeline_search_match(small, capsys):
         "2015,Good-neighbourly relations,1,357.1429,1,28",
     ]
     assert main(["search", "minister said", "--db", db, "--format", "csv", "--window", "1"]) == 0
-    assert capsys.readouterr().out.splitlines()[1].endswith(",one,minister said,.,False,,,")
+    assert capsys.readouterr().out.splitlines()[1].endswith(",one,minister said,.,False,,,,,,,")
     assert main(["kwic", "integration", "--negated", "sometimes", "--db", db]) == 2  # click refuses the value
 
 

@@ -38,7 +38,8 @@ def test_shipped_lexicon_is_valid_and_complete():
         assert {p.lang for p in entry.patterns} == {"en", "az", "ru"}, entry.id
         assert -1 <= entry.position <= 1
     assert {a.id: a.group for a in lex.actors}["csto"] == "target_led"
-    assert lex.rules == RULES and RULES["negation"] == "negation-v2" and RULES["target"] == "target-v1"
+    assert lex.rules == RULES and RULES["negation"] == "negation-v2" and RULES["target"] == "target-v2" \
+        and RULES["stance"] == "stance-v1"
 
 
 def test_each_error_is_reported_with_its_line(tmp_path):
@@ -154,6 +155,7 @@ def test_cli_check_reports_each_line(tmp_path, capsys):
 def test_cli_show(capsys):
     assert main(["lexicon", "show", "--format", "csv"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "id,label,category,position,weight,on_negation,needs_target,languages,patterns,hash,rationale"
+    assert out[0] == ("id,label,category,position,weight,on_negation,kind,on_question,on_reported,on_doubt,on_mention,"
+                      "needs_target,languages,patterns,hash,rationale")
     assert len(out) == 26
-    assert out[21].startswith("strategic_partnership,strategic partnership,partnership,1.0,1.0,flip,\"target:+1, target_led:+1, west:-1\",\"en,az,ru\",4,")
+    assert out[21].startswith("strategic_partnership,strategic partnership,partnership,1.0,1.0,flip,term,drop,drop,drop,drop,\"target:+1, target_led:+1, west:-1\",\"en,az,ru\",4,")

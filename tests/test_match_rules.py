@@ -168,13 +168,29 @@ def test_target_same_sentence_changes_the_pole(lex):
     assert (none_hit.target, sp.position_for(none_hit.target_group)) == (None, None)
 
 
-def test_target_in_another_sentence_does_not_count(lex):
-    hit = one("Russia is our neighbour. We signed a strategic partnership.", "en", lex, "strategic_partnership")
-    assert hit.target is None
-    hit = one("Rusiya qonşumuzdur. Biz strateji tərəfdaşlıq qurduq.", "az", lex, "strategic_partnership")
-    assert hit.target is None
-    hit = one("Россия наш сосед. Мы подписали стратегическое партнёрство.", "ru", lex, "strategic_partnership")
-    assert hit.target is None
+def test_target_in_a_sentence_before_is_inferred_and_flagged(lex):
+    # target-v2 (issue 13): with no actor in its own sentence, a hit takes the actor of the nearest of the two
+    # sentences before it in the same paragraph, flagged target_inferred; an actor in its own sentence is not.
+    for text, lang in (("Russia is our neighbour. We signed a strategic partnership.", "en"),
+                       ("Rusiya qonşumuzdur. Biz strateji tərəfdaşlıq qurduq.", "az"),
+                       ("Россия наш сосед. Мы подписали стратегическое партнёрство.", "ru")):
+        hit = one(text, lang, lex, "strategic_partnership")
+        assert (hit.target, hit.target_group, hit.target_inferred) == ("russia", "target", True), text
+    hit = one("We signed a strategic partnership with Russia.", "en", lex, "strategic_partnership")
+    assert (hit.target, hit.target_inferred) == ("russia", False)
+
+
+def test_target_is_not_inferred_across_a_paragraph_or_three_sentences_back(lex):
+    hit = one("Russia is our neighbour.\n\nWe signed a strategic partnership.", "en", lex, "strategic_partnership")
+    assert (hit.target, hit.target_inferred) == (None, False)
+    hit = one("Russia is our neighbour. It is large. It is old. We signed a strategic partnership.", "en", lex,
+              "strategic_partnership")
+    assert (hit.target, hit.target_inferred) == (None, False)
+    hit = one("Russia is our neighbour. It is large. We signed a strategic partnership.", "en", lex, "strategic_partnership")
+    assert (hit.target, hit.target_inferred) == ("russia", True)
+    hit = one("Russia is near. The European Union is far. We signed a strategic partnership.", "en", lex,
+              "strategic_partnership")
+    assert hit.target == "european_union"  # the nearest sentence with an actor wins
 
 
 def test_target_az_and_ru(lex):

@@ -47,6 +47,16 @@ INDEPENDENT = {
 }
 
 
+# A full name with its acronym in brackets (or the reverse) is one mention, one hit (issue 13): subtract these.
+BRACKETED = {
+    "cis": [re.compile(r"\bcommonwealth\s+of\s+independent\s+states\s*\(\s*CIS\s*\)", re.I),
+            re.compile(r"\bCIS\s*\(\s*commonwealth\s+of\s+independent\s+states\s*\)", re.I)],
+    "csto": [re.compile(r"\bcollective\s+security\s+treaty\w*(?:\s+organi[sz]ation)?\s*\(\s*CSTO\s*\)", re.I)],
+    "guam": [re.compile(r"\bOrganization\s+for\s+Democracy\s+and\s+Economic\s+Development\s*(?:[-\u2013\u2014,]\s*)?\(\s*GUAM\s*\)", re.I),
+             re.compile(r"\bGUAM\s*\(\s*Organization\s+for\s+Democracy\s+and\s+Economic\s+Development\s*\)", re.I)],
+}
+
+
 def test_entry_counts_equal_an_independent_regex_per_file(sample_corpus):
     corpus, sample, _ = sample_corpus
     docs = corpus.documents()
@@ -57,6 +67,7 @@ def test_entry_counts_equal_an_independent_regex_per_file(sample_corpus):
         theirs = {}
         for iso, year, text in _files(sample):
             n = sum(len(rx.findall(text)) for rx in regexes)
+            n -= sum(len(rx.findall(text)) for rx in BRACKETED.get(entry_id, []))
             if n:
                 theirs[doc_of[(iso, year)]] = n
         assert ours == theirs, entry_id
@@ -116,6 +127,7 @@ def test_kwic_columns_and_filters(sample_corpus):
     corpus, _, _ = sample_corpus
     frame = kwic(corpus, ["non_aligned_movement"], window=3, country="AZE", year_from=2020, year_to=2021)
     assert frame.columns.tolist() == ["doc_id", "date", "year", "country", "page", "term", "entry_id", "left", "hit",
-                                      "right", "negated", "negation_cue", "target", "target_group", "start"]
+                                      "right", "negated", "negation_cue", "stance", "stance_cue", "stance_rule", "target",
+                                      "target_group", "target_inferred", "start"]
     assert len(frame) == 12 and set(frame["year"]) == {2020, 2021} and set(frame["country"]) == {"AZE"}
     assert all(len(left.split()) <= 3 and len(right.split()) <= 3 for left, right in zip(frame["left"], frame["right"]))

@@ -86,7 +86,7 @@ def test_cli_export_and_sidecar_and_reproducibility(scored, tmp_path, capsys):
     assert side["lexicon_hash"] == load_lexicon().hash
     assert side["corpus_snapshot"]["n_documents"] == 3
     assert side["parameters"]["filters"] == {"country": "AZE"}
-    assert side["rule_versions"]["scoring"] == "score-v1" and side["rule_versions"]["negation"] == "negation-v2"
+    assert side["rule_versions"]["scoring"] == "score-v2" and side["rule_versions"]["negation"] == "negation-v2"
     assert main(["export", "matches", "--db", db, "--out", str(tmp_path / "m.csv")]) == 0
     assert len(pd.read_csv(tmp_path / "m.csv")) == 6
     assert json.loads((tmp_path / "m.csv.json").read_text())["kind"] == "matches"

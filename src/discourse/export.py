@@ -75,8 +75,8 @@ def scores_table(corpus, *, level: str = "year", lexicon=None, **params) -> Expo
 #: Columns of the matches export, in order (see docs/exports.md).
 MATCH_COLUMNS = [
     "doc_id", "date", "year", "country", "doc_type", "speaker_post", "title", "entry_id", "label", "category",
-    "surface", "page", "start", "end", "sent_start", "sent_end", "language", "negated", "negation_cue", "target",
-    "target_group", "position", "weight", "eff_position", "pole", "counted", "left_context", "right_context",
+    "surface", "page", "start", "end", "sent_start", "sent_end", "language", "negated", "negation_cue", "stance",
+    "stance_cue", "stance_rule", "target", "target_group", "target_inferred", "position", "weight", "eff_position", "pole", "counted", "left_context", "right_context",
 ]
 
 
@@ -109,7 +109,7 @@ def matches_table(corpus, *, lexicon=None, ensure_matches: bool = True, **filter
             counted[col] = None
     frame = counted[MATCH_COLUMNS].sort_values(["year", "date", "doc_id", "start", "entry_id"], kind="stable")
     frame = frame.reset_index(drop=True)
-    for col in ("negated", "counted"):
+    for col in ("negated", "counted", "target_inferred"):
         frame[col] = frame[col].astype(bool)
     return ExportTable(
         frame, "matches", {"filters": filters, "target": getattr(lexicon, "target", None)},

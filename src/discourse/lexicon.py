@@ -42,6 +42,10 @@ LANGUAGES = ("en", "az", "ru")
 MODES = ("phrase", "lemma", "stem", "regex", "suffix")
 SUFFIX_LANGS = ("az",)  # the suffix rule (morph.py) is Azerbaijani
 ON_NEGATION = ("flip", "drop", "keep")
+ENTRY_KINDS = ("term", "organization")
+# What a hit of each stance means for scores (docs/scoring.md): ``on_reject`` is ``on_negation`` under a new name.
+STANCE_RULES = ("on_question", "on_reported", "on_doubt", "on_mention")
+STANCE_DEFAULTS = {"on_question": "drop", "on_reported": "drop", "on_doubt": "drop", "on_mention": "drop"}
 ROLES = ("target", "target_led")  # computed from the target setting; blocs come from actors.yaml
 
 # Versioned rule names (spaCy style): a change of behaviour gets a new name, and every entry hash includes them,
@@ -50,7 +54,8 @@ RULES = {
     "match": "match-v1",          # candidate scan: folding, hyphen/space/line-break tolerance, longest wins
     "sentences": "sentences-v1",  # sentence boundaries used for the clause and the target scope
     "negation": "negation-v2",    # cue lists per language, within the clause of the hit (v2: a joined hyphen is no break)
-    "target": "target-v1",        # nearest gazetteer actor in the same sentence
+    "target": "target-v2",        # nearest gazetteer actor in the sentence, else in the two before (v2: inferred)
+    "stance": "stance-v1",        # support/reject/doubt/question/reported/mention from the cues of stance_cues.yaml
     "lemma": "lookup-lemma-v1",   # spacy-lookups-data lookup tables, on the lower-cased form
     "lemma_ru": "pymorphy3-v1",   # Russian lemmas from pymorphy3 (morph.py)
     "suffix_az": "az-suffix-v1",  # the Azerbaijani suffix rule: harmony and buffer consonants (morph.py)
@@ -116,6 +121,16 @@ class Entry:
     rationale: str
     hash: str = ""
     line: int = 0
+    kind: str = "term"
+    on_question: str = "drop"
+    on_reported: str = "drop"
+    on_doubt: str = "drop"
+    on_mention: str = "drop"
+
+    @property
+    def on_reject(self) -> str:
+        """What a rejected hit means for scores (the same setting as ``on_negation``)."""
+        return self.on_negation
 
     def position_for(self, target_group: str | None) -> float | None:
         """The position a hit takes given the target group found in its sentence (None: unattributed).
@@ -133,7 +148,8 @@ class Entry:
             "id": self.id, "label": self.label, "category": self.category, "position": self.position,
             "weight": self.weight, "on_negation": self.on_negation, "needs_target": self.needs_target,
             "target_positions": dict(self.target_positions), "rationale": self.rationale,
-            "patterns": [p.as_dict() for p in self.patterns],
+            "patterns": [p.as_dict() for p in self.patterns], "kind": self.kind,
+            **{k: getattr(self, k) for k in STANCE_RULES},
         }
 
 
@@ -178,6 +194,8 @@ class Lexicon:
     hash: str
     rules: dict = field(default_factory=lambda: dict(RULES))
     actors_path: str = ""
+    stance_cues: str = ""       # path of the stance cue file (stance_cues.yaml beside the lexicon, else the shipped one)
+    stance_cues_hash: str = ""
 
     def __post_init__(self):
         self._by_key: dict[str, Entry] = {}
@@ -211,7 +229,7 @@ class Lexicon:
 
     def content(self) -> dict:
         """Canonical content (what the lexicon hash covers)."""
-        return {"name": self.name, "target": self.target, "rules": self.rules,
+        return {"name": self.name, "target": self.target, "rules": self.rules, "stance_cues": self.stance_cues_hash,
                 "entries": [e.content() for e in self.entries], "actors": [a.content() for a in self.actors]}
 
     def to_frame(self):
@@ -223,12 +241,13 @@ class Lexicon:
             langs = sorted({p.lang for p in e.patterns}, key=LANGUAGES.index)
             rows.append({
                 "id": e.id, "label": e.label, "category": e.category, "position": e.position, "weight": e.weight,
-                "on_negation": e.on_negation,
+                "on_negation": e.on_negation, "kind": e.kind,
+                **{k: getattr(e, k) for k in STANCE_RULES},
                 "needs_target": ", ".join(f"{g}:{v:+g}" for g, v in e.target_positions) if e.needs_target else "",
                 "languages": ",".join(langs), "patterns": len(e.patterns), "hash": e.hash, "rationale": e.rationale,
             })
-        return pd.DataFrame(rows, columns=["id", "label", "category", "position", "weight", "on_negation",
-                                           "needs_target", "languages", "patterns", "hash", "rationale"])
+        return pd.DataFrame(rows, columns=["id", "label", "category", "position", "weight", "on_negation", "kind",
+                                           *STANCE_RULES, "needs_target", "languages", "patterns", "hash", "rationale"])
 
 
 # -- YAML with line numbers ----------------------------------------------------------------------------------
@@ -391,15 +410,15 @@ def _validate_entries(data, loc: _Located, group_names: set[str]) -> list[dict]:
     if not isinstance(data, dict):
         loc.problems.append(Problem(loc.path, 1, "a lexicon must be a mapping with `name` and `entries`"))
         return entries
-    unknown_top = sorted(set(data) - {"name", "version", "description", "target", "actors", "entries"})
+    unknown_top = sorted(set(data) - {"name", "version", "description", "target", "actors", "stance_cues", "entries"})
     if unknown_top:
-        loc.problems.append(Problem(loc.path, loc.line((unknown_top[0], "__key__")), f"unknown top-level field(s) {', '.join(unknown_top)}; valid: name, version, description, target, actors, entries"))
+        loc.problems.append(Problem(loc.path, loc.line((unknown_top[0], "__key__")), f"unknown top-level field(s) {', '.join(unknown_top)}; valid: name, version, description, target, actors, stance_cues, entries"))
     if not isinstance(data.get("entries"), list) or not data["entries"]:
         loc.problems.append(Problem(loc.path, loc.line(("entries",)), "`entries` must be a non-empty list"))
         return entries
     lemma_langs = _lemma_languages()
-    required = ("id", "label", "category", "weight", "on_negation", "patterns", "rationale")
-    allowed = set(required) | {"position", "needs_target"}
+    required = ("id", "label", "category", "weight", "patterns", "rationale")
+    allowed = set(required) | {"position", "needs_target", "on_negation", "on_reject", "kind", *STANCE_RULES}
     ids: set[str] = set()
     labels: dict[str, str] = {}
     for i, item in enumerate(data["entries"]):
@@ -444,9 +463,20 @@ def _validate_entries(data, loc: _Located, group_names: set[str]) -> list[dict]:
         if "weight" in item and (isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10):
             loc.problems.append(Problem(loc.path, loc.line(w + ("weight",)), f"{name}: weight must be a number in (0, 10], got {weight!r}"))
             ok = False
-        neg = item.get("on_negation")
-        if "on_negation" in item and neg not in ON_NEGATION:
-            loc.problems.append(Problem(loc.path, loc.line(w + ("on_negation",)), f"{name}: on_negation must be one of {', '.join(ON_NEGATION)}, got {neg!r}"))
+        neg = item.get("on_negation", item.get("on_reject"))
+        if "on_negation" not in item and "on_reject" not in item:
+            loc.problems.append(Problem(loc.path, line, f"{name}: missing field 'on_reject' (or its older name 'on_negation')"))
+            ok = False
+        for key in ("on_negation", "on_reject", *STANCE_RULES):
+            if key in item and item[key] not in ON_NEGATION:
+                loc.problems.append(Problem(loc.path, loc.line(w + (key,)), f"{name}: {key} must be one of {', '.join(ON_NEGATION)}, got {item[key]!r}"))
+                ok = False
+        if "on_negation" in item and "on_reject" in item and item["on_negation"] != item["on_reject"]:
+            loc.problems.append(Problem(loc.path, loc.line(w + ("on_reject",)), f"{name}: on_reject ({item['on_reject']!r}) and on_negation ({item['on_negation']!r}) are the same setting and disagree; keep one"))
+            ok = False
+        kind = item.get("kind", "term")
+        if kind not in ENTRY_KINDS:
+            loc.problems.append(Problem(loc.path, loc.line(w + ("kind",)), f"{name}: kind must be one of {', '.join(ENTRY_KINDS)}, got {kind!r}"))
             ok = False
         rationale = item.get("rationale")
         if "rationale" in item and (not isinstance(rationale, str) or not rationale.strip() or "\n" in rationale.strip()):
@@ -485,7 +515,8 @@ def _validate_entries(data, loc: _Located, group_names: set[str]) -> list[dict]:
                 "id": eid, "label": label.strip(), "category": cat, "position": float(position), "weight": float(weight),
                 "on_negation": neg, "needs_target": bool(target_positions),
                 "target_positions": tuple(sorted(target_positions.items())), "patterns": tuple(pats),
-                "rationale": rationale.strip(), "line": line,
+                "rationale": rationale.strip(), "line": line, "kind": kind,
+                **{k: item.get(k, STANCE_DEFAULTS[k]) for k in STANCE_RULES},
             })
     return entries
 
@@ -497,6 +528,17 @@ def _actors_path(data, lexicon_path: Path, actors: str | Path | None) -> Path:
     if isinstance(name, str):
         return (lexicon_path.parent / name).resolve()
     return DEFAULT_ACTORS
+
+
+def _stance_cues_path(data, lexicon_path: Path) -> Path:
+    """The lexicon's ``stance_cues`` file (relative to it), else ``stance_cues.yaml`` beside it, else the shipped one."""
+    from .stance import DEFAULT_CUES
+
+    name = data.get("stance_cues") if isinstance(data, dict) else None
+    if isinstance(name, str):
+        return (lexicon_path.parent / name).resolve()
+    beside = lexicon_path.parent / "stance_cues.yaml"
+    return beside.resolve() if beside.exists() else DEFAULT_CUES
 
 
 def _groups(actors: list[dict], blocs: Iterable[str]) -> set[str]:
@@ -521,7 +563,13 @@ def check_lexicon(path: str | Path | None = None, *, actors: str | Path | None =
     target = data.get("target", DEFAULT_TARGET) if isinstance(data, dict) else DEFAULT_TARGET
     if actor_list and target not in {a["id"] for a in actor_list}:
         loc.problems.append(Problem(loc.path, loc.line(("target",)), f"target {target!r} is not an actor in {apath}"))
-    return sorted(aloc.problems, key=lambda p: p.line) + sorted(loc.problems, key=lambda p: p.line)
+    from .stance import check_cues  # the stance module sits above this one
+
+    try:
+        cue_problems = check_cues(_stance_cues_path(data, path))
+    except LexiconError as exc:
+        cue_problems = [Problem(str(_stance_cues_path(data, path)), 1, exc.message)]
+    return sorted(aloc.problems, key=lambda p: p.line) + sorted(loc.problems, key=lambda p: p.line) + cue_problems
 
 
 def _sha(obj) -> str:
@@ -555,6 +603,9 @@ def load_lexicon(path: str | Path | None = None, *, target: str | None = None, a
     problems = sorted(aloc.problems, key=lambda p: p.line) + sorted(loc.problems, key=lambda p: p.line)
     if problems:
         _raise(problems, path)
+    from .stance import load_cues  # the stance module sits above this one (it uses fold and the YAML reader)
+
+    cues = load_cues(_stance_cues_path(data, path))
     target = target or data.get("target") or DEFAULT_TARGET
     by_id = {a["id"]: a for a in actor_list}
     if target not in by_id:
@@ -575,10 +626,12 @@ def load_lexicon(path: str | Path | None = None, *, target: str | None = None, a
     built_entries = []
     for e in entries:
         entry = Entry(**e)
-        h = _sha({"entry": entry.content(), "gazetteer": gazetteer_hash, "target": target, "rules": RULES})
+        h = _sha({"entry": entry.content(), "gazetteer": gazetteer_hash, "target": target, "rules": RULES,
+                  "stance_cues": cues.hash})
         built_entries.append(Entry(**{**e, "hash": h}))
     lex = Lexicon(name=str(data.get("name") or path.stem), path=str(path), target=target,
-                  entries=tuple(built_entries), actors=tuple(built_actors), hash="", actors_path=str(apath))
+                  entries=tuple(built_entries), actors=tuple(built_actors), hash="", actors_path=str(apath),
+                  stance_cues=cues.path, stance_cues_hash=cues.hash)
     lex.hash = _sha(lex.content())
     return lex
 

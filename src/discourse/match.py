@@ -29,14 +29,16 @@ from typing import Callable, Iterable, Sequence
 import pandas as pd
 
 from .errors import LexiconError
-from .lexicon import LANGUAGES, Actor, Entry, Lexicon, Pattern, fold, load_lexicon
+from .lexicon import LANGUAGES, RULES, Actor, Entry, Lexicon, Pattern, fold, load_lexicon
 from .morph import az_verifier, az_word_regex
 from .nlp import Pipeline, forms_of, get_pipeline
+from . import stance as _stance
 from .store import documents as _docs
 from .store import matches as _sql
 
 __all__ = ["Hit", "match_text", "match_partition", "match_corpus", "hits", "kwic", "search", "resolve_terms", "phrase_hits", "CONTEXT_CHARS"]
 
+RULE_VERSIONS = RULES  # the matcher's versioned rules (the report records them)
 CONTEXT_CHARS = 160  # characters of context stored on each side of a hit (KWIC needs no text reads)
 CHUNK_DOCS = 32      # documents per worker task
 WRITE_DOCS = 256     # documents per write transaction (whole documents only)
@@ -416,6 +418,10 @@ class Hit:
     negation_cue: str | None
     target: str | None
     target_group: str | None
+    stance: str = "support"         # stance-v1: support, reject, doubt, question, reported, mention
+    stance_cue: str | None = None   # the cue that decided (folded, as found)
+    stance_rule: str = "default"    # the rule that decided (docs/stance.md)
+    target_inferred: bool = False   # target-v2: the actor comes from one of the two sentences before
 
 
 class _Matcher:
@@ -430,6 +436,7 @@ class _Matcher:
         self.has_lemma = any(p.mode == "lemma" for _, p, _, _ in self.entry_scan.items)
         self._pipeline: Pipeline | None = None
         self._matcher = None
+        self.cues = _stance.load_cues(getattr(lexicon, "stance_cues", "") or None)
 
     @property
     def pipeline(self) -> Pipeline:
@@ -467,6 +474,7 @@ class _Matcher:
             si = bisect.bisect_right(starts, c[0]) - 1
             by_sent.setdefault(si, []).append(c)
         out: list[Hit] = []
+        sent_of: list[int] = []
         for si, group in sorted(by_sent.items()):
             s0 = starts[si]
             s1 = starts[si + 1] if si + 1 < len(starts) else len(view)
@@ -476,7 +484,7 @@ class _Matcher:
             toks = self._tokens(sent_text, o0, o1, cache, new_tokens, doc_id)
             words, tok_starts, tok_ends = toks.words, toks.starts, toks.ends
             group = self._confirm_lemmas(group, toks, s0)
-            group = _longest(group)
+            group = _stance.one_mention(_longest(group), view)
             actors = None
             for s, e, oi, p in group:
                 entry = self.entries[oi]
@@ -486,9 +494,30 @@ class _Matcher:
                 if actors is None:
                     actors = _longest(self.actor_scan.find(folded, view, s0, s1))
                 target, tgroup = self._target(actors, s, e)
+                inferred = False
+                if target is None:  # target-v2: the actor of the nearest of the two sentences before
+                    target, tgroup = self._target_before(folded, view, starts, si)
+                    inferred = target is not None
+                st = _stance.decide(self.lang, sent_text, s - s0, e - s0, negation_cue=cue,
+                                    organization=entry.kind == "organization", cues=self.cues)
                 so, eo = _to_orig(s, vpos, removed), _to_orig(e, vpos, removed, end=True)
-                out.append(Hit(entry.id, entry.hash, so, eo, o0, o1, text[so:eo], cue is not None, cue, target, tgroup))
+                out.append(Hit(entry.id, entry.hash, so, eo, o0, o1, text[so:eo], cue is not None, cue, target, tgroup,
+                               st.stance, st.cue, st.rule, inferred))
+                sent_of.append(si)
+        _stance.link_pronouns(self.lang, out, sent_of, view, starts, self.cues)
         return out
+
+    def _target_before(self, folded: str, view: str, starts: list[int], si: int) -> tuple[str | None, str | None]:
+        """The last actor of the nearest of the two sentences before sentence ``si`` in its paragraph (target-v2)."""
+        for k in (si - 1, si - 2):
+            if k < 0 or _stance.paragraph_break(view, starts[k], starts[si]):
+                break
+            k1 = starts[k + 1] if k + 1 < len(starts) else len(view)
+            actors = _longest(self.actor_scan.find(folded, view, starts[k], k1))
+            if actors:
+                actor = self.actors[max(actors, key=lambda a: (a[1], a[0]))[2]]
+                return actor.id, actor.group
+        return None, None
 
     def _tokens(self, sent_text: str, o0: int, o1: int, cache, new_tokens, doc_id):
         pipe = self.pipeline
@@ -572,6 +601,10 @@ def _matchers(lexicon: Lexicon, entry_ids: tuple[str, ...]) -> _Matchers:
     return _WORKER["matchers"]
 
 
+def _cell(value):
+    return int(value) if isinstance(value, bool) else value
+
+
 def match_partition(records, lexicon: Lexicon, entry_ids: Sequence[str] | None = None, cached: Callable | None = None):
     """Match a batch of documents: the one matching function of the serial and the Dask engines.
 
@@ -601,9 +634,10 @@ def match_partition(records, lexicon: Lexicon, entry_ids: Sequence[str] | None =
         for h in found:
             left = text[max(0, h.start - CONTEXT_CHARS):h.start]
             right = text[h.end:h.end + CONTEXT_CHARS]
-            rows.append((doc_id, h.entry_hash, h.entry_id, h.start, h.end, h.sent_start, h.sent_end,
-                         _docs.page_of(pages, h.start), h.surface, lang, int(h.negated), h.negation_cue, h.target,
-                         h.target_group, left, right))
+            cells = {"doc_id": doc_id, "page": _docs.page_of(pages, h.start), "language": lang,
+                     "left_context": left, "right_context": right}
+            # one row in the store's column order: a column the store adds is a Hit field of the same name
+            rows.append(tuple(cells[c] if c in cells else _cell(getattr(h, c)) for c in _sql.MATCH_COLUMNS))
     return doc_hits, rows, tokens
 
 
@@ -737,8 +771,8 @@ def hits(corpus, lexicon: Lexicon | None = None, *, entries: Iterable[str] | Non
     """One row per hit of the lexicon in the filtered documents (the cache is brought up to date first).
 
     Columns: doc_id, entry_id, entry_hash, start, end, sent_start, sent_end, page, surface, language, negated,
-    negation_cue, target, target_group, left_context, right_context, and the document's year, date, country,
-    doc_type, speaker, post_category, words.
+    negation_cue, target, target_group, left_context, right_context, stance, stance_cue, stance_rule,
+    target_inferred, and the document's year, date, country, doc_type, speaker, post_category, words.
     """
     lexicon = lexicon or load_lexicon()
     chosen = [lexicon.entry(e) for e in entries] if entries is not None else list(lexicon.entries)
@@ -748,6 +782,7 @@ def hits(corpus, lexicon: Lexicon | None = None, *, entries: Iterable[str] | Non
         cols, rows = _sql.hit_rows(conn, [e.hash for e in chosen], where, params)
     frame = pd.DataFrame.from_records(rows, columns=cols)
     frame["negated"] = frame["negated"].astype(bool)
+    frame["target_inferred"] = frame["target_inferred"].astype(bool)
     frame["year"] = frame["year"].astype("Int64")
     order = ["doc_id", "entry_id", "entry_hash"] + [c for c in cols if c not in ("doc_id", "entry_id", "entry_hash")]
     return frame[order]
@@ -805,12 +840,12 @@ def phrase_hits(corpus, phrase: str, where: str, params: list) -> list[tuple]:
 
 
 KWIC_COLUMNS = ["doc_id", "date", "year", "country", "page", "term", "entry_id", "left", "hit", "right", "negated",
-                "negation_cue", "target", "target_group", "start"]
+                "negation_cue", "stance", "stance_cue", "stance_rule", "target", "target_group", "target_inferred", "start"]
 
 
 def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, window: int = 8,
          negated: str | None = None, limit: int | None = None, progress=None, workers: int = 2,
-         phrases: bool = False, **doc_filters) -> pd.DataFrame:
+         phrases: bool = False, stance: Sequence[str] | str | None = None, **doc_filters) -> pd.DataFrame:
     """Keyword in context for lexicon entries (id, label or category) or free phrases.
 
     Parameters
@@ -825,6 +860,9 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
         At most this many rows (after ordering by year, date, country, document, offset).
     phrases:
         Treat every term as a free phrase, even one that names a lexicon entry (see :func:`search`).
+    stance:
+        Only hits of these stances (stance-v1: support, reject, doubt, question, reported, mention); free
+        phrases have no stance and are left out when a stance is asked for.
     doc_filters:
         doc_type, country, year_from, year_to, ... as in :func:`discourse.store.documents.document_filter_sql`.
 
@@ -837,6 +875,11 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
     if negated not in (None, "only", "exclude"):
         raise LexiconError("D312", f"--negated must be only or exclude, not {negated!r}", hint="use --negated only or --negated exclude")
     window = max(0, min(int(window), 20))
+    stances = [stance] if isinstance(stance, str) else list(stance) if stance else None
+    bad = sorted(set(stances or []) - set(_stance.STANCES))
+    if bad:
+        raise LexiconError("D322", f"unknown stance(s) {', '.join(map(repr, bad))}",
+                           hint=f"a stance is one of {', '.join(_stance.STANCES)}")
     lexicon = lexicon or load_lexicon()
     where, params = _docs.document_filter_sql(**doc_filters)
     resolved = [(t, None) for t in terms] if phrases else resolve_terms(lexicon, terms)
@@ -847,14 +890,15 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
     for term, entries in resolved:
         with corpus.store.read() as conn:
             if entries:
-                found = _sql.kwic_rows(conn, [e.hash for e in entries], where, params, negated=negated, limit=limit)
+                found = _sql.kwic_rows(conn, [e.hash for e in entries], where, params, negated=negated, limit=limit,
+                                       stances=stances)
             else:
                 found = []
         if not entries:
             found = phrase_hits(corpus, term, where, params)
-            if negated == "only":
+            if negated == "only" or stances:
                 found = []
-        rows.extend((term, r) for r in found)
+        rows.extend((term, tuple(r) + (None,) * (18 - len(r))) for r in found)  # free phrases have no stance
     if rows:
         cols = list(zip(*(r for _, r in rows)))
         frame = pd.DataFrame({
@@ -863,8 +907,9 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
             "left": [" ".join(_whole_words(x, "left")[-window:]) if window else "" for x in cols[5]],
             "hit": [" ".join(x.split()) for x in cols[6]],
             "right": [" ".join(_whole_words(x, "right")[:window]) if window else "" for x in cols[7]],
-            "negated": [bool(x) for x in cols[8]], "negation_cue": cols[9], "target": cols[10],
-            "target_group": cols[11], "start": cols[13],
+            "negated": [bool(x) for x in cols[8]], "negation_cue": cols[9], "stance": cols[14], "stance_cue": cols[15],
+            "stance_rule": cols[16], "target": cols[10], "target_group": cols[11],
+            "target_inferred": [None if x is None else bool(x) for x in cols[17]], "start": cols[13],
         }, columns=KWIC_COLUMNS)
     else:
         frame = pd.DataFrame({c: [] for c in KWIC_COLUMNS}, columns=KWIC_COLUMNS)

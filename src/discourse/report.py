@@ -475,6 +475,9 @@ def _evidence(data: _Data, per_year: int) -> list[dict]:
                 "left": _context(hit.left_context, left=True), "surface": _one_line(hit.surface),
                 "right": _context(hit.right_context, left=False),
                 "negated": bool(hit.negated), "cue": _text(getattr(hit, "negation_cue", "")),
+                "stance": _text(getattr(hit, "stance", "")), "stance_cue": _text(getattr(hit, "stance_cue", "")),
+                "stance_rule": _text(getattr(hit, "stance_rule", "")),
+                "target_inferred": bool(getattr(hit, "target_inferred", False)),
                 "target": _text(getattr(hit, "target", "")), "target_group": _text(getattr(hit, "target_group", "")),
                 "pole": hit.pole, "contribution": float(hit.contribution),
             })
@@ -545,6 +548,7 @@ def _document_pages(text: str, page_starts: list[int], hits: pd.DataFrame) -> li
                 segments.append({"text": text[pos:s], "hit": False})
             segments.append({"text": text[s:e], "hit": True, "id": f"hit-{h.start}", "negated": bool(h.negated),
                              "title": f"{h.entry_id}" + (" (negated)" if h.negated else "")
+                             + (f", stance: {h.stance}" if _text(getattr(h, 'stance', '')) else "")
                              + (f", target: {h.target}" if _text(getattr(h, 'target', '')) else "")})
             pos = e
             if h.end <= hi:

@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 #: Version of the counting and scoring rules; recorded in every export's sidecar.
-SCORING_RULES = "score-v1"
+SCORING_RULES = "score-v2"  # v2: each stance (stance-v1) counts by its entry's on_reject/on_question/... rule
 DEFAULT_SEED = 20240924
 DEFAULT_REPLICATES = 1000
 DEFAULT_LEVEL = 0.95
@@ -109,6 +109,16 @@ def _check_params(seed, level, replicates, min_hits) -> None:
         raise ScoreError("D405", f"min_hits must be a non-negative integer, got {min_hits!r}", hint="e.g. --min-hits 5")
 
 
+#: Stances (stance-v1) and the entry setting that says what a hit of that stance counts as (flip, drop, keep);
+#: ``support`` counts as is. Hits frames without a ``stance`` column take ``reject`` if negated, else ``support``.
+STANCE_SETTINGS = {"reject": "on_negation", "question": "on_question", "reported": "on_reported",
+                   "doubt": "on_doubt", "mention": "on_mention"}
+#: Defaults when an entries frame lacks a setting: a question, a demand by others, a doubt and a mere mention do
+#: not count toward the pole they name (docs/scoring.md).
+STANCE_DEFAULTS = {"on_question": "drop", "on_reported": "drop", "on_doubt": "drop", "on_mention": "drop"}
+STANCES = ("support", "reject", "doubt", "question", "reported", "mention")
+
+
 # -- lexicon entries ----------------------------------------------------------------------------------------
 def entries_frame(lexicon) -> pd.DataFrame:
     """The entries of a loaded lexicon as a DataFrame with the columns the scoring needs.
@@ -123,9 +133,10 @@ def entries_frame(lexicon) -> pd.DataFrame:
             "category": e.category, "position": float(e.position), "weight": float(e.weight),
             "on_negation": e.on_negation, "needs_target": bool(e.needs_target),
             "target_positions": dict(getattr(e, "target_positions", ()) or ()) or None,
+            "kind": getattr(e, "kind", "term"), **{k: getattr(e, k, v) for k, v in STANCE_DEFAULTS.items()},
         })
     return pd.DataFrame(rows, columns=["entry_id", "entry_hash", "label", "category", "position", "weight",
-                                       "on_negation", "needs_target", "target_positions"])
+                                       "on_negation", "needs_target", "target_positions", "kind", *STANCE_DEFAULTS])
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -142,7 +153,11 @@ def count_hits(hits: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
     Adds the columns category, weight, position (the entry's), eff_position, pole (west, target, hedging,
     unattributed or dropped) and counted. The rules, in order (see ``docs/scoring.md``):
 
-    1. a negated hit of an entry with ``on_negation: drop`` is dropped (pole ``dropped``, not counted);
+    0. the hit's stance (``stance`` column, stance-v1; without it, ``reject`` if negated else ``support``) picks
+       the entry's rule: reject -> ``on_negation`` (alias ``on_reject``), question -> ``on_question``,
+       reported -> ``on_reported``, doubt -> ``on_doubt``, mention -> ``on_mention`` (defaults: drop); support
+       counts as is. Below, "negated" means "its stance's rule is flip/drop/keep";
+    1. a hit whose rule is ``drop`` is dropped (pole ``dropped``, not counted);
     2. a hit of a ``needs_target`` entry takes the position its entry's ``target_positions`` gives the group
        of the actor found in its sentence (e.g. ``{target: 1, target_led: 1, west: -1}``); with no actor, or
        a group the mapping does not name, it is ``unattributed`` (not counted). Without a mapping (a
@@ -157,6 +172,12 @@ def count_hits(hits: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
     bad = sorted(set(entries["on_negation"]) - {"flip", "drop", "keep"})
     if bad:
         raise ScoreError("D407", f"entries have unknown on_negation value(s) {bad}", hint="use flip, drop or keep")
+    for col in STANCE_DEFAULTS:
+        if col in entries.columns:
+            bad = sorted({str(v) for v in entries[col].dropna()} - {"flip", "drop", "keep"})
+            if bad:
+                raise ScoreError("D420", f"entries have unknown {col} value(s) {bad}",
+                                 hint=f"{col} must be flip, drop or keep (see docs/scoring.md)")
     ent = entries.drop_duplicates("entry_id").set_index("entry_id")
     unknown = sorted(set(hits["entry_id"]) - set(ent.index))
     if unknown:
@@ -179,9 +200,19 @@ def count_hits(hits: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
     out["weight"] = e["weight"].to_numpy(dtype=float)
     out["position"] = e["position"].to_numpy(dtype=float)
     pos = out["position"].to_numpy(dtype=float).copy()
-    on_neg = e["on_negation"].to_numpy()
+    negated_flag = out["negated"].fillna(False).astype(bool).to_numpy()
+    stance = _stances(out, negated_flag)
+    rule = e["on_negation"].to_numpy().astype(object).copy()  # the rule of each hit's stance; support: none
+    for name, col in STANCE_SETTINGS.items():
+        chosen = stance == name
+        if not chosen.any() or col == "on_negation":
+            continue
+        values = e[col].to_numpy() if col in e.columns else np.full(len(out), STANCE_DEFAULTS[col], dtype=object)
+        values = np.where(pd.isna(values), STANCE_DEFAULTS[col], values)
+        rule = np.where(chosen, values, rule)
+    negated = stance != "support"
+    on_neg = np.where(negated, rule, "keep")
     needs = e["needs_target"].astype(bool).to_numpy()
-    negated = out["negated"].fillna(False).astype(bool).to_numpy()
     group = out["target_group"].astype(object).to_numpy()
     toward_t = np.isin(group, TOWARD_TARGET)
     toward_w = np.isin(group, TOWARD_WEST)
@@ -204,6 +235,22 @@ def count_hits(hits: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
     )
     out["counted"] = counted
     return out
+
+
+def _stances(hits: pd.DataFrame, negated: np.ndarray) -> np.ndarray:
+    """Each hit's stance: the ``stance`` column (checked), else reject when negated and support otherwise."""
+    fallback = np.where(negated, "reject", "support").astype(object)
+    if "stance" not in hits.columns:
+        return fallback
+    values = hits["stance"].to_numpy(dtype=object)
+    missing = pd.isna(values)
+    values = np.where(missing, fallback, values)
+    bad = sorted({str(v) for v in values} - set(STANCES))
+    if bad:
+        row = hits.loc[~missing & hits["stance"].isin(bad)].iloc[0]
+        raise ScoreError("D421", f"hit in document {row['doc_id']} has unknown stance {row['stance']!r}",
+                         hint=f"a stance is one of {', '.join(STANCES)} (stance-v1); re-run matching")
+    return values
 
 
 def _mapped(mapping, group, default: float) -> float:

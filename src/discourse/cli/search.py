@@ -38,24 +38,29 @@ def _kwic_options(f):
 @_kwic_options
 @click.option("--negated", type=click.Choice(["only", "exclude"]), default=None,
               help="Only negated hits, or exclude them [default: all].")
+@click.option("--stance", "stances", multiple=True,
+              type=click.Choice(["support", "reject", "doubt", "question", "reported", "mention"]),
+              help="Only hits of this stance (repeatable) [default: all].")
 @filter_options
 @_lexicon_options
 @db_option
 @format_option
-def kwic_command(terms, window, limit, negated, doc_type, country, year_from, year_to, lexicon_path, target, db, fmt):
+def kwic_command(terms, window, limit, negated, stances, doc_type, country, year_from, year_to, lexicon_path, target, db,
+                 fmt):
     """Keyword in context for TERMS: lexicon entry ids, labels or categories, or any phrase.
 
     \b
     Examples:
       discourse kwic "Euro-Atlantic integration" --window 8
       discourse kwic strategic_partnership --country AZE --negated exclude
+      discourse kwic western_integration --country AZE --stance reject --stance doubt
       discourse kwic "good-neighbourly relations"   (not in the lexicon: searched in the text)
     """
     from ..match import kwic
 
     with open_corpus(db) as corpus:
         frame = kwic(corpus, list(terms), _lexicon(lexicon_path, target), window=window, negated=negated, limit=limit,
-                     progress=True, **_filters(doc_type, country, year_from, year_to))
+                     progress=True, stance=list(stances) or None, **_filters(doc_type, country, year_from, year_to))
     emit(frame.drop(columns=["start"]), fmt)
 
 

@@ -97,7 +97,17 @@ CREATE TABLE sentence_tokens (
 MATCH_COLUMNS = (
     "doc_id", "entry_hash", "entry_id", "start", "end", "sent_start", "sent_end", "page", "surface", "language",
     "negated", "negation_cue", "target", "target_group", "left_context", "right_context",
+    "stance", "stance_cue", "stance_rule", "target_inferred",
 )
+
+#: Schema version 2 (stance-v1, target-v2): the stance of every hit, its cue and rule, and whether the target was
+#: taken from a sentence before. Old rows get the defaults; their entry hashes are old, so they are matched again.
+STANCE_DDL = """
+ALTER TABLE matches ADD COLUMN stance TEXT NOT NULL DEFAULT 'support';
+ALTER TABLE matches ADD COLUMN stance_cue TEXT;
+ALTER TABLE matches ADD COLUMN stance_rule TEXT;
+ALTER TABLE matches ADD COLUMN target_inferred INTEGER NOT NULL DEFAULT 0;
+"""
 
 
 def _now() -> str:
@@ -210,8 +220,9 @@ def document_counts(conn: sqlite3.Connection, period_sql: str, where: str, param
 
 
 def kwic_rows(conn: sqlite3.Connection, entry_hashes: Sequence[str], where: str, params: list, *,
-              negated: str | None = None, limit: int | None = None) -> list[tuple]:
-    """KWIC rows: doc_id, date, year, country, page, left, surface, right, negated, cue, target, group, entry_id, start."""
+              negated: str | None = None, limit: int | None = None, stances: Sequence[str] | None = None) -> list[tuple]:
+    """KWIC rows: doc_id, date, year, country, page, left, surface, right, negated, cue, target, group, entry_id, start,
+    stance, stance_cue, stance_rule, target_inferred."""
     if not entry_hashes:
         return []
     extra = ""
@@ -219,11 +230,16 @@ def kwic_rows(conn: sqlite3.Connection, entry_hashes: Sequence[str], where: str,
         extra = " AND m.negated = 1"
     elif negated == "exclude":
         extra = " AND m.negated = 0"
+    stance_params: list = []
+    if stances:
+        extra += f" AND m.stance IN ({', '.join('?' * len(stances))})"
+        stance_params = list(stances)
     sql = ("SELECT m.doc_id, d.date, d.year, d.country, m.page, m.left_context, m.surface, m.right_context, m.negated, "
-           "m.negation_cue, m.target, m.target_group, m.entry_id, m.start FROM matches m JOIN documents d ON d.id = m.doc_id "
+           "m.negation_cue, m.target, m.target_group, m.entry_id, m.start, m.stance, m.stance_cue, m.stance_rule, "
+           "m.target_inferred FROM matches m JOIN documents d ON d.id = m.doc_id "
            f"{where} {'AND' if where else 'WHERE'} m.entry_hash IN ({', '.join('?' * len(entry_hashes))}){extra} "
            "ORDER BY d.year, d.date, d.country, d.id, m.start" + (" LIMIT ?" if limit else ""))
-    return conn.execute(sql, [*params, *entry_hashes, *([int(limit)] if limit else [])]).fetchall()
+    return conn.execute(sql, [*params, *entry_hashes, *stance_params, *([int(limit)] if limit else [])]).fetchall()
 
 
 # -- full-text index for free phrases --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     (1, [META_DDL, documents.DDL, matches.DDL, indicators.DDL, scores.DDL]),
     (2, [validation.DDL]),  # validation: samples drawn for coding and the codes (discourse.validate)
     (3, [web.DDL]),  # raw web responses (discourse.web)
+    (4, [matches.STANCE_DDL]),  # stance-v1 / target-v2 columns of matches
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]
