@@ -159,7 +159,7 @@ def merge_into_store(corpus, root: str | Path, lexicon, *, out_root: str | Path 
             missing = sorted(set(doc_ids) - known)
             raise EngineError("D877", f"{len(missing)} document(s) of partition {part['path']} are not in the store "
                               f"{corpus.store.path} (first: {missing[0]})",
-                              hint="import the export first (`discourse import corpus DIR`), or merge into the store it came from")
+                              hint="import the export into this store first (import_corpus), or merge into the store it came from")
         plan.append(paths)
     with corpus.store.write() as conn:
         _msql.save_lexicon(conn, lexicon)

@@ -244,7 +244,7 @@ def read_marker(root: str | Path) -> dict:
     path = root / MARKER
     if not path.is_file():
         raise EngineError("D871", f"{root} is not a discourse Parquet export ({MARKER} missing)",
-                          hint="export one with `discourse export corpus --format parquet --out DIR`")
+                          hint="export the corpus to a folder first (export_corpus(corpus, folder))")
     try:
         marker = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
