@@ -83,7 +83,7 @@ def run(args) -> int:
     t0 = time.perf_counter()
     with dask.config.set({"distributed.worker.daemon": False}):
         cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                               memory_limit=args.memory_limit, dashboard_address=None)
+                               memory_limit=args.memory_limit, dashboard_address=":0")
     client = Client(cluster)
     out["cluster_start_seconds"] = round(time.perf_counter() - t0, 1)
     try:

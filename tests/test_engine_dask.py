@@ -54,7 +54,7 @@ def dask_client():
     """One LocalCluster of two worker processes (one thread each) for the whole session."""
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
+    cluster = LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0",
                            memory_limit="2GiB")
     client = Client(cluster)
     yield client
@@ -83,6 +83,16 @@ def source_store(tmp_path_factory):
     assert len(corpus) == 30
     corpus.close()
     return root / "source.sqlite"
+
+
+@pytest.fixture(scope="module")
+def serial_store(source_store, tmp_path_factory):
+    """A copy of the source store matched by the serial engine (one process), shared by the tests below."""
+    path = tmp_path_factory.mktemp("serial") / "serial.sqlite"
+    shutil.copy(source_store, path)
+    with Corpus.open(path) as corpus:
+        match_corpus(corpus, load_lexicon(), workers=1)
+    return path
 
 
 def _copy(path, tmp_path, name):
@@ -154,13 +164,12 @@ def test_matches_schema_comes_from_the_store():
     assert str(matches_schema().field("negated").type) == "int64"
 
 
-def test_serial_and_dask_engines_agree(source_store, tmp_path, dask_client):
+def test_serial_and_dask_engines_agree(source_store, serial_store, tmp_path, dask_client):
     from discourse.engine.dask_engine import match_corpus_dask, scores_table_dask
     from discourse.engine.parquet import derived_path, read_file_metadata, read_marker
 
     lex = load_lexicon()
-    serial = _copy(source_store, tmp_path, "serial.sqlite")
-    match_corpus(serial, lex, workers=1)
+    serial = Corpus.open(serial_store)
     dask = _copy(source_store, tmp_path, "dask.sqlite")
     summary = match_corpus_dask(dask, lex, client=dask_client, work_dir=tmp_path / "work")
     assert summary["documents"] == 30 and summary["merged"] == 30 and summary["hits"] > 100
@@ -214,15 +223,14 @@ class _KillOnce:
             os._exit(1)
 
 
-def test_killed_worker_is_replaced_and_the_result_is_equal(source_store, tmp_path, dask_client):
+def test_killed_worker_is_replaced_and_the_result_is_equal(source_store, serial_store, tmp_path, dask_client):
     import cloudpickle
     from distributed.diagnostics.plugin import WorkerPlugin
 
     from discourse.engine.dask_engine import match_corpus_dask
 
     lex = load_lexicon()
-    serial = _copy(source_store, tmp_path, "serial.sqlite")
-    match_corpus(serial, lex, workers=1)
+    serial = Corpus.open(serial_store)
     dask = _copy(source_store, tmp_path, "dask.sqlite")
     marker = tmp_path / "killed"
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -261,7 +269,7 @@ def test_cli_export_and_import_corpus(source_store, tmp_path):
     assert main(["import", "corpus", str(tmp_path), "--db", str(tmp_path / "b.sqlite")]) == 1  # D871
 
 
-def test_merge_refuses_documents_missing_from_the_store(source_store, tmp_path):
+def test_merge_refuses_documents_missing_from_the_store(source_store, serial_store, tmp_path):
     from discourse.engine.dask_engine import merge_into_store
     from discourse.engine.parquet import export_corpus, import_corpus
     from discourse.engine.tasks import match_task
@@ -278,6 +286,5 @@ def test_merge_refuses_documents_missing_from_the_store(source_store, tmp_path):
     assert empty.store.conn.execute("SELECT COUNT(*) FROM match_runs").fetchone()[0] == 0  # nothing written
     import_corpus(empty, tmp_path / "x")
     assert merge_into_store(empty, tmp_path / "x", lex)["documents"] == 30
-    serial = _copy(source_store, tmp_path, "serial.sqlite")
-    match_corpus(serial, lex, workers=1)
+    serial = Corpus.open(serial_store)
     pd.testing.assert_frame_equal(_matches(serial), _matches(empty))

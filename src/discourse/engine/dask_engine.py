@@ -41,7 +41,7 @@ def open_client(scheduler: str = "local", workers: int = 2, *, memory_limit: str
             raise EngineError("D875", f"workers must be at least 1, got {workers!r}", hint="e.g. workers=2")
         with dask.config.set({"distributed.worker.daemon": False}):
             cluster = LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True,
-                                   memory_limit=memory_limit, dashboard_address=None)
+                                   memory_limit=memory_limit, dashboard_address=":0")
         return Client(cluster), cluster
     if "://" not in scheduler and ":" not in scheduler:
         raise EngineError("D874", f"scheduler {scheduler!r} is neither 'local' nor an address such as tcp://host:8786",
