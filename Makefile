@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make run   - install (once) and run the main job on the shipped demo corpus
 #   make test  - install (once) and run the test suite
+#   make test-fast - the suite without the tests marked slow (subprocess, full-sample, hypothesis-heavy)
 # Both create the virtual environment .venv themselves and are safe to run twice.
 
 PYTHON ?= python3
@@ -9,7 +10,7 @@ PY      = $(VENV)/bin/python
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install run test bench clean
+.PHONY: install run test test-fast bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +25,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m 'not slow and not bench'
 
 bench: $(STAMP)
 	$(PY) scripts/bench.py

@@ -68,6 +68,7 @@ except IngestError as err:
 """
 
 
+@pytest.mark.slow
 def test_bombs_flate_stream_memory_stays_bounded():
     """Under an address-space cap of 600 MiB above the interpreter, the bomb is refused as a bomb (D159), not
     by running out of memory (D125): the reader never holds more than its per-stream ceiling (128 MiB here)."""
@@ -172,6 +173,7 @@ _PREFIXES = {
 }
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(kind=st.sampled_from(sorted(_PREFIXES)), prefix=st.integers(0, 2), tail=st.binary(max_size=600))
 def test_bombs_reading_is_total(kind, prefix, tail):
@@ -187,6 +189,7 @@ def test_bombs_reading_is_total(kind, prefix, tail):
         assert doc.page_starts[-1] <= len(doc.text)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 3000))
 def test_bombs_truncated_pdf_never_escapes(cut):

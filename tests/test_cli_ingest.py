@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import io
 import json
 import subprocess
@@ -131,6 +133,7 @@ def test_cli_ingest_progress_lines_when_not_a_terminal():
     assert len(lines) == 1 and lines[0].startswith("ingested 2000/10952 files, ") and lines[0].endswith(" docs/s")
 
 
+@pytest.mark.slow
 def test_cli_ingest_speeches_script(tmp_path):
     folder = tmp_path / "new"
     folder.mkdir()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import io
 import subprocess
 import sys
@@ -52,6 +54,7 @@ def test_cli_ingest_prints_failure_hints(tmp_path, capsys):
     assert frame.hint.tolist() == [NOT_PDF_HINT]
 
 
+@pytest.mark.slow
 def test_ingest_speeches_prints_failure_hints(tmp_path):
     folder = _folder(tmp_path)
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "ingest_speeches.py"), str(folder), "--db",

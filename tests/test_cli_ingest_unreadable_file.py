@@ -7,7 +7,7 @@ import errno
 import os
 
 from discourse.cli import main
-from discourse.ingest import pipeline
+from discourse.ingest import files
 
 
 def test_cli_ingest_unreadable_named_file_is_d100_and_batch_goes_on(tmp_path, capsys, monkeypatch):
@@ -25,7 +25,7 @@ def test_cli_ingest_unreadable_named_file_is_d100_and_batch_goes_on(tmp_path, ca
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(os, "access", access)
-    monkeypatch.setattr(pipeline, "open", fake_open, raising=False)
+    monkeypatch.setattr(files, "open", fake_open, raising=False)  # files.py reads the inputs
     code = main(["ingest", str(good), str(locked), "--db", str(tmp_path / "s.sqlite"), "--no-progress",
                  "--workers", "0"])
     out = capsys.readouterr().out.splitlines()

@@ -88,7 +88,7 @@ def test_hard_pdfs_outcome(hard_pdfs, name):
             _read(hard_pdfs, name)
         assert (info.value.code, info.value.reason) == ("D152", "encrypted")
         assert info.value.message == f"{name}: password-protected PDF"
-        assert "--password" in info.value.hint
+        assert info.value.hint == "pass the password (password=...)"
         wrong = "Wr0ng-Pa55"
         with pytest.raises(IngestError) as info:
             _read(hard_pdfs, name, password=wrong)

@@ -9,7 +9,8 @@ import pytest
 
 from discourse.cli import main
 from discourse.errors import IndicatorError
-from discourse.indicators import indicator_values, un_vote_agreement, un_votes
+from discourse.indicators import indicator_values
+from discourse.unvotes import un_vote_agreement, un_votes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "unvotes"
 

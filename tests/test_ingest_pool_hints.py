@@ -10,7 +10,7 @@ from discourse.ingest.document import Limits, SourceItem
 
 @pytest.mark.parametrize("exc,code,hint", [
     (ValueError("boom"), "D109", "a reader bug in discourse: please report it with the file"),
-    (MemoryError(), "D125", "raise --memory-mb if the file is genuine, or split it"),
+    (MemoryError(), "D125", "raise the memory limit (Limits.memory_mb) if the file is genuine, or split it"),
     (RecursionError(), "D126", "repair or re-export the file"),
 ])
 def test_ingest_pool_failures_have_hints(monkeypatch, exc, code, hint):
@@ -28,5 +28,5 @@ def test_ingest_pool_crash_has_hint():
 
     failure = pool.crash_failure("a.pdf", Died(), Limits())
     assert failure.message == "a.pdf: the parser process crashed (killed by signal SIGKILL (possibly out of memory))"
-    assert failure.hint == ("the file is probably malformed: repair or re-export it; --workers 0 shows the parser's "
+    assert failure.hint == ("the file is probably malformed: repair or re-export it; workers=0 shows the parser's "
                             "own error")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import re
 
 from hypothesis import HealthCheck, given, settings
@@ -65,6 +67,7 @@ blobs = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(blobs)
 def test_ingest_properties_total_on_arbitrary_bytes(blob_list):
@@ -72,6 +75,7 @@ def test_ingest_properties_total_on_arbitrary_bytes(blob_list):
     check_total_and_idempotent(items)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.text(max_size=300), min_size=1, max_size=4))
 def test_ingest_properties_text_is_stored_normalized_or_refused_as_empty(texts):
@@ -84,6 +88,7 @@ def test_ingest_properties_text_is_stored_normalized_or_refused_as_empty(texts):
         assert normalize_text(texts[i]) != ""
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=300))
 def test_ingest_properties_utf8_text_is_stored_exactly_normalized(text):

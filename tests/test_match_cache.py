@@ -17,7 +17,7 @@ from discourse.timeline import timeline
 @pytest.fixture
 def small_corpus(tmp_path):
     """Twelve Azerbaijani statements (2010-2021) copied from the sample, ingested, then the copies deleted."""
-    from discourse.ingest.ungdc import fetch_ungdc
+    from discourse.ingest.ungdc_fetch import fetch_ungdc
 
     sample = shared_path("data", "ungdc", "sample")
     src = tmp_path / "src"

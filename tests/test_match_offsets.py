@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +23,7 @@ def _break(word: str, at: int) -> str:
     return word[:at] + "-\n" + word[at:]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(WORDS), st.integers(0, 20), st.booleans(), st.sampled_from([" ", "\n", "  "])),
                 min_size=1, max_size=25))

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def sample_corpus(tmp_path_factory):
-    from discourse.ingest.ungdc import fetch_ungdc
+    from discourse.ingest.ungdc_fetch import fetch_ungdc
 
     sample = shared_path("data", "ungdc", "sample")
     path = tmp_path_factory.mktemp("sample") / "store.sqlite"

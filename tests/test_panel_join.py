@@ -149,6 +149,7 @@ def test_panel_cli_csv_with_store_scores(tmp_path, capsys, monkeypatch):
 
     class _Table:
         frame, lexicon_hash, snapshot, parameters = SCORES, "abc123", {"n_documents": 8}, {"level": "year"}
+        extra = {"rule_versions": {"scoring": "score-v1"}}
 
     seen = {}
 

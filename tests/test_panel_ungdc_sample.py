@@ -10,6 +10,8 @@ import pytest
 
 from discourse.cli import main
 
+pytestmark = pytest.mark.slow  # reads the UN General Debate sample: a full-sample test
+
 
 @pytest.mark.slow
 def test_panel_ungdc_sample_aze_2009_2019(tmp_path, capsys, ungdc_sample, unvotes_dir):

@@ -121,7 +121,7 @@ def test_report_errors_name_the_cause(tmp_path, corpus):
     assert err.value.code == "D601" and "no documents" in err.value.message
     with pytest.raises(ReportError) as err:
         build_report(corpus, tmp_path / "out", year_from=2020, year_to=2010)
-    assert err.value.code == "D604" and err.value.message == "--from 2020 is after --to 2010"
+    assert err.value.code == "D604" and err.value.message == "year_from 2020 is after year_to 2010"
     with pytest.raises(ReportError) as err:
         build_report(corpus, tmp_path / "out", events=tmp_path / "nope.csv")
     assert err.value.code == "D602" and "nope.csv" in err.value.message

@@ -94,11 +94,18 @@ def test_low_evidence_threshold():
     docs = score_documents(HITS, DOCUMENTS, ENTRIES, min_hits=3).set_index("id")
     assert docs["low_evidence"].tolist() == [False, True, True]
     assert not math.isnan(docs.loc["docA", "score"])
-    assert docs.loc["docB", ["score", "ci_low", "ci_high", "ratio", "logit"]].isna().all()
+    # low evidence is a flag: every defined value is still written (issue 16, item 5)
+    b = docs.loc["docB"]
+    assert (b["score"], b["ratio"]) == (1.0, -1.0) and b["logit"] == pytest.approx(1.609438, abs=1e-6)
+    assert b["ci_low"] <= b["score"] <= b["ci_high"]
     assert docs.loc["docB", "n_hits"] == 2 and docs.loc["docB", "R"] == 2.0  # counts stay
+    c = docs.loc["docC"]  # no counted hit: score, ratio and logit are undefined, so empty
+    assert c["n_hits"] == 0 and docs.loc["docC", ["score", "ci_low", "ratio", "logit"]].isna().all()
     years = score_periods(HITS, DOCUMENTS, ENTRIES, min_hits=9).set_index("year")
     assert years["low_evidence"].tolist() == [True, True]
-    assert years.loc[2010, "n_hits"] == 8 and math.isnan(years.loc[2010, "score"])
+    assert years.loc[2010, "n_hits"] == 8 and years.loc[2010, "score"] == pytest.approx(0.3)
+    assert years.loc[2010, "ci_low"] <= 0.3 <= years.loc[2010, "ci_high"]
+    assert years.loc[2011, "n_hits"] == 0 and math.isnan(years.loc[2011, "score"])
 
 
 def test_intervals_contain_estimates():
@@ -205,11 +212,30 @@ def test_stale_entry_hash_is_refused():
     assert info.value.message == "hit in document docA was matched with an older version of entry 'eaeu'"
 
 
-def test_hits_in_more_sentences_than_counted_still_resample():
-    docs = DOCUMENTS.assign(sentences=[1, 1, 0])  # sentence counter disagrees with the matcher's sentences
-    frame = score_documents(HITS, docs, ENTRIES, min_hits=1, replicates=100)
-    a = frame.set_index("id").loc["docA"]
-    assert a["ci_low"] <= a["score"] <= a["ci_high"]
+def test_percentile_interval_is_never_widened():
+    """An estimate outside its percentile interval keeps the interval and is flagged (docs/scoring.md)."""
+    from discourse.score import _flag_outside, _interval
+
+    reps = np.array([0.0, 0.1, 0.2, 0.3, 0.4, np.nan])
+    assert _interval(reps, 0.9, 0.5) == (pytest.approx(0.1), pytest.approx(0.3))  # was widened to (0.1, 0.9)
+    assert _interval(reps, 0.2, 0.5) == (pytest.approx(0.1), pytest.approx(0.3))
+    frame = pd.DataFrame({"score": [0.9, 0.2, np.nan], "ci_low": [0.1, 0.1, np.nan], "ci_high": [0.3, 0.3, np.nan],
+                          "ratio": [-1.0, 0.3, np.nan], "ratio_ci_low": [-0.5, 0.3, np.nan],
+                          "ratio_ci_high": [0.5, 0.3, np.nan], "logit": [0.0, 2.0, np.nan],
+                          "logit_ci_low": [0.0, 1.0, np.nan], "logit_ci_high": [1.0, 1.5, np.nan]})
+    _flag_outside(frame)
+    assert frame["outside_ci"].tolist() == [True, False, False]
+    assert frame["ratio_outside_ci"].tolist() == [True, False, False]
+    assert frame["logit_outside_ci"].tolist() == [False, True, False]
+
+
+def test_outside_flags_agree_with_the_intervals():
+    for frame in (score_documents(HITS, DOCUMENTS, ENTRIES, min_hits=1, replicates=200),
+                  score_periods(HITS, DOCUMENTS, ENTRIES, min_hits=1, replicates=200, weighting="equal")):
+        for prefix, col in (("", "score"), ("ratio_", "ratio"), ("logit_", "logit")):
+            inside = (frame[prefix + "ci_low"] <= frame[col]) & (frame[col] <= frame[prefix + "ci_high"])
+            has = frame[[col, prefix + "ci_low"]].notna().all(axis=1)
+            assert (frame[prefix + "outside_ci"] == (has & ~inside)).all()
 
 
 def test_needs_target_mapping_from_the_lexicon():

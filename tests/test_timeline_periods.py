@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from discourse.errors import LexiconError
+from discourse.errors import ScoreError
 from discourse.normalize import count_words, normalize_text, text_sha256
 from discourse.store.documents import upsert_document
 from discourse.timeline import timeline
@@ -62,9 +62,9 @@ def test_label_id_category_and_free_phrase(corpus3):
 
 
 def test_errors(corpus3):
-    with pytest.raises(LexiconError) as err:
+    with pytest.raises(ScoreError) as err:
         timeline(corpus3, ["cis"], by="decade")
     assert err.value.code == "D313"
-    with pytest.raises(LexiconError) as err:
+    with pytest.raises(ScoreError) as err:
         timeline(corpus3, ["cis"], per=0)
     assert err.value.code == "D314"

@@ -297,7 +297,7 @@ def test_ungdc_download_offline_is_a_clear_error(tmp_path, monkeypatch, corpus):
     import urllib.error
     import urllib.request
 
-    from discourse.ingest.ungdc import fetch_ungdc
+    from discourse.ingest.ungdc_fetch import fetch_ungdc
 
     def offline(*args, **kwargs):
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
@@ -306,7 +306,7 @@ def test_ungdc_download_offline_is_a_clear_error(tmp_path, monkeypatch, corpus):
     with pytest.raises(IngestError) as err:
         fetch_ungdc(corpus, None, cache_dir=tmp_path / "cache")
     assert err.value.code == "D186"
-    assert "(no network?)" in err.value.message and "--from FILE" in err.value.hint
+    assert "(no network?)" in err.value.message and "(source=...)" in err.value.hint
     assert len(corpus) == 0
 
 
@@ -337,7 +337,7 @@ def _dump(path: Path) -> dict:
 
 def test_ungdc_fetch_into_store(sample_archives, tmp_path):
     from discourse import Corpus
-    from discourse.ingest.ungdc import fetch_ungdc
+    from discourse.ingest.ungdc_fetch import fetch_ungdc
 
     with Corpus.open(tmp_path / "s.sqlite") as corpus:
         report = fetch_ungdc(corpus, sample_archives["tar.xz"], speakers=SPEAKERS, workers=0)
@@ -361,7 +361,7 @@ import os, signal, sys
 import discourse.ingest.pipeline as pipeline
 import discourse.store.documents as documents
 from discourse import Corpus
-from discourse.ingest.ungdc import fetch_ungdc
+from discourse.ingest.ungdc_fetch import fetch_ungdc
 
 pipeline.COMMIT_DOCS = 4          # commit every 4 documents
 original = documents.record_source
@@ -378,13 +378,14 @@ fetch_ungdc(Corpus.open(sys.argv[1]), sys.argv[2], speakers=sys.argv[3], workers
 """
 
 
+@pytest.mark.slow
 def test_ungdc_resume_after_kill_gives_the_same_store(sample_archives, tmp_path):
     import signal
     import subprocess
     import sys
 
     from discourse import Corpus
-    from discourse.ingest.ungdc import fetch_ungdc
+    from discourse.ingest.ungdc_fetch import fetch_ungdc
 
     archive = sample_archives["tar.xz"]
     reference = tmp_path / "reference.sqlite"
@@ -446,7 +447,7 @@ def test_ungdc_download_verifies_published_checksum(tmp_path, monkeypatch, sampl
     import hashlib
     import json
 
-    import discourse.ingest.ungdc as ungdc
+    import discourse.ingest.ungdc_download as ungdc_download
 
     archive = sample_archives["tar.xz"].read_bytes()
 
@@ -464,14 +465,14 @@ def test_ungdc_download_verifies_published_checksum(tmp_path, monkeypatch, sampl
             assert url.endswith("/api/access/datafile/42")
             return _FakeResponse(archive)
 
-        monkeypatch.setattr(ungdc, "_http_get", fake_get)
+        monkeypatch.setattr(ungdc_download, "_http_get", fake_get)
 
     serve(hashlib.md5(archive).hexdigest())
-    got = ungdc.download_archive(tmp_path / "cache")
+    got = ungdc_download.download_archive(tmp_path / "cache")
     assert got == tmp_path / "cache" / "UNGDC_1946-2023.tgz" and got.read_bytes() == archive
 
     serve("0" * 32)
     with pytest.raises(IngestError) as err:
-        ungdc.download_archive(tmp_path / "cache2")
+        ungdc_download.download_archive(tmp_path / "cache2")
     assert err.value.code == "D185"
     assert list((tmp_path / "cache2").iterdir()) == []  # the bad download is not kept

@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .corpus import Corpus
 from .errors import DiscourseError
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import StoreError
 from .store import Store
 from .store import documents as _docs
+
+if TYPE_CHECKING:  # annotations only: pandas itself is imported where a frame is built
+    import pandas as pd
 
 __all__ = ["Corpus"]
 
@@ -49,7 +51,7 @@ class Corpus:
     # -- ingestion ---------------------------------------------------------------------------------------
     def ingest(self, paths, **options):
         """Ingest files or folders; see :func:`discourse.ingest.ingest` for the options and the report."""
-        from .ingest import ingest
+        from .ingest import ingest  # deferred: the ingest stack (pandas, readers) loads only to ingest
 
         return ingest(self, paths, **options)
 
@@ -71,6 +73,8 @@ class Corpus:
                 conn, doc_type=doc_type, country=country, year_from=year_from, year_to=year_to,
                 language=language, post_category=post_category, ids=ids,
             )
+        import pandas as pd  # deferred: heavy, and `import discourse.cli` must stay light
+
         frame = pd.DataFrame.from_records(rows, columns=cols)
         for col in ("year", "session"):
             frame[col] = frame[col].astype("Int64")
@@ -92,4 +96,4 @@ class Corpus:
             return _docs.document_text(conn, record["id"])
 
     def __len__(self) -> int:
-        return self.store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        return _docs.count_documents(self.store.conn)

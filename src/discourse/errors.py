@@ -54,7 +54,8 @@ class DiscourseError(Exception):
     Parameters
     ----------
     code:
-        Stable identifier such as ``"D203"``; documented in ``docs/errors.md``.
+        Stable identifier such as ``"D203"``; catalogued with its class and hint in
+        :mod:`discourse.error_catalogue` (how to add a code is said there) and listed in ``docs/errors.md``.
     message:
         What happened, naming the file, row, line or value concerned.
     hint:

@@ -7,12 +7,16 @@ for convenience.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .tables import corpus_snapshot, neutralize_formulas, sidecar_path, write_csv, write_table
+from . import match as _match
+from . import score as _score
+from . import timeline as _timeline
+from .lexicon import load_lexicon
+from .provenance import provenance
+from .tables import Table, corpus_snapshot, neutralize_formulas, sidecar_path, write_csv, write_table
 
 __all__ = [
     "write_table", "write_csv", "neutralize_formulas", "corpus_snapshot", "sidecar_path", "ExportTable",
@@ -29,27 +33,8 @@ DEFAULT_OUT = {
 
 
 # -- tables for `discourse export` ---------------------------------------------------------------------------
-@dataclass
-class ExportTable:
-    """A table ready to export, with what its sidecar records."""
-
-    frame: pd.DataFrame
-    kind: str
-    parameters: dict = field(default_factory=dict)
-    lexicon_hash: str | None = None
-    snapshot: dict | None = None
-    extra: dict = field(default_factory=dict)
-
-    def write(self, path: str | Path, fmt: str = "csv") -> tuple[Path, Path]:
-        """Write the table to ``path`` and its sidecar to ``path.json``; return both paths."""
-        return write_table(self.frame, path, fmt=fmt, kind=self.kind, parameters=self.parameters,
-                           lexicon_hash=self.lexicon_hash, snapshot=self.snapshot, extra=self.extra)
-
-
-def _snapshot_of(documents: pd.DataFrame) -> dict | None:
-    if "sha256" not in documents.columns:
-        return None
-    return corpus_snapshot(zip(documents["id"], documents["sha256"]))
+#: A table ready to export, with what its sidecar records (:class:`discourse.tables.Table`).
+ExportTable = Table
 
 
 def _filters(filters: dict) -> dict:
@@ -57,8 +42,6 @@ def _filters(filters: dict) -> dict:
 
 
 def _lexicon(lexicon):
-    from .lexicon import load_lexicon
-
     if lexicon is None or isinstance(lexicon, (str, Path)):
         return load_lexicon(lexicon)
     return lexicon
@@ -66,10 +49,7 @@ def _lexicon(lexicon):
 
 def scores_table(corpus, *, level: str = "year", lexicon=None, **params) -> ExportTable:
     """Orientation scores at ``level`` (document, year, month, window); see :func:`discourse.score.scores_table`."""
-    from .score import scores_table as _scores_table
-
-    t = _scores_table(corpus, level=level, lexicon=lexicon, **params)
-    return ExportTable(t.frame, t.kind, t.parameters, t.lexicon_hash, t.snapshot, t.extra)
+    return _score.scores_table(corpus, level=level, lexicon=lexicon, **params)
 
 
 #: Columns of the matches export, in order (see docs/exports.md).
@@ -87,17 +67,14 @@ def matches_table(corpus, *, lexicon=None, ensure_matches: bool = True, **filter
     entry's position and weight and the scoring's eff_position, pole and counted (see docs/scoring.md), so
     every score can be traced back to its hits.
     """
-    from . import match as _match
-    from .score import SCORING_RULES, count_hits, entries_frame
-
     lexicon = _lexicon(lexicon)
     filters = _filters(filters)
     if ensure_matches:
         _match.match_corpus(corpus, lexicon, progress=False, **filters)
     hits = _match.hits(corpus, lexicon, progress=False, **filters)
     documents = corpus.documents(**filters)
-    entries = entries_frame(lexicon)
-    counted = count_hits(hits, entries)
+    entries = _score.entries_frame(lexicon)
+    counted = _score.count_hits(hits, entries)
     if "label" not in counted.columns:
         counted = counted.merge(entries[["entry_id", "label"]], on="entry_id", how="left")
     meta = documents.set_index("id")
@@ -111,26 +88,21 @@ def matches_table(corpus, *, lexicon=None, ensure_matches: bool = True, **filter
     frame = frame.reset_index(drop=True)
     for col in ("negated", "counted", "target_inferred"):
         frame[col] = frame[col].astype(bool)
-    return ExportTable(
-        frame, "matches", {"filters": filters, "target": getattr(lexicon, "target", None)},
-        getattr(lexicon, "hash", None), _snapshot_of(documents),
-        {"rule_versions": {"scoring": SCORING_RULES, **dict(getattr(lexicon, "rules", None) or {})}},
-    )
+    record = provenance(lexicon=lexicon, documents=documents,
+                        parameters={"filters": filters, "target": getattr(lexicon, "target", None)})
+    return Table.from_provenance(frame, "matches", record)
 
 
 def timeline_table(corpus, terms, *, lexicon=None, by: str = "year", per: int = 10000, **filters) -> ExportTable:
     """Counts and rates of terms, entries or categories per period (the matcher's :func:`discourse.timeline`)."""
-    from .timeline import timeline as _timeline
-
     lexicon = _lexicon(lexicon)
     filters = _filters(filters)
-    frame = _timeline(corpus, list(terms), lexicon, by=by, per=per, progress=False, **filters)
+    frame = _timeline.timeline(corpus, list(terms), lexicon, by=by, per=per, progress=False, **filters)
     documents = corpus.documents(**filters)
-    return ExportTable(
-        frame, "timeline", {"terms": list(terms), "by": by, "per": per, "filters": filters,
-                            "target": getattr(lexicon, "target", None)},
-        getattr(lexicon, "hash", None), _snapshot_of(documents),
-    )
+    record = provenance(lexicon=lexicon, documents=documents,
+                        parameters={"terms": list(terms), "by": by, "per": per, "filters": filters,
+                                    "target": getattr(lexicon, "target", None)})
+    return Table.from_provenance(frame, "timeline", record)
 
 
 #: Columns of the documents export, in order (see docs/exports.md).
@@ -146,5 +118,5 @@ def documents_table(corpus, **filters) -> ExportTable:
     filters = _filters(filters)
     documents = corpus.documents(**filters)
     cols = [c for c in DOCUMENT_EXPORT_COLUMNS if c in documents.columns]
-    return ExportTable(documents[cols].reset_index(drop=True), "documents", {"filters": filters}, None,
-                       _snapshot_of(documents))
+    record = provenance(documents=documents, parameters={"filters": filters})
+    return Table.from_provenance(documents[cols].reset_index(drop=True), "documents", record)

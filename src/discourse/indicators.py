@@ -1,13 +1,15 @@
-"""Quantitative indicators: tidy yearly values with sources, derived measures, and UN roll-call agreement.
+"""Quantitative indicators: tidy yearly values with sources (files, metadata, the store).
 
 An indicator is a tidy table ``indicator, country, partner, year, value, unit[, bound, source, note]`` plus
 metadata (label, unit, direction toward the target power, frequency, source). The figures of the seed study
 ship in ``corpus/indicators/`` and are loaded into the store on first use (:func:`load_shipped`); users add
 their own with :func:`add_indicators`. Derived indicators (Russia's share of arms imports, the study's
-vote-match rate, year-on-year changes) are computed when read (:func:`indicator_values`), never typed.
+vote-match rate, year-on-year changes) are computed when read (:func:`indicator_values`, formulas in
+:mod:`discourse.indicator_measures`), never typed.
 
-UN voting agreement is computed from the Voeten roll-call tables (:func:`un_vote_agreement`) and stored beside
-the study's hand count (:func:`un_votes`), which also reports where the two differ.
+UN voting agreement is computed from the Voeten roll-call tables by :mod:`discourse.unvotes`
+(``un_vote_agreement``) and stored beside the study's hand count (``un_votes``), which also reports where the two
+differ.
 
 >>> from discourse import Corpus
 >>> corpus = Corpus.open(":memory:")
@@ -24,15 +26,17 @@ import math
 import os
 import re
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
-import numpy as np
 import pandas as pd
 import pycountry
 import yaml
 
+from .defaults import ISSUE_CODES, ROLLCALL_CONVENTIONS
 from .errors import IndicatorError
+from .indicator_measures import DERIVED, derive_values, year_on_year
 from .metadata import ORGANIZATIONS
+from .resources import shipped
 from .store import indicators as _sql
 
 __all__ = [
@@ -42,7 +46,6 @@ __all__ = [
     "ROLLCALL_CONVENTIONS",
     "ISSUE_CODES",
     "shipped_dir",
-    "default_votes_dir",
     "read_metadata",
     "read_indicator_file",
     "load_shipped",
@@ -51,10 +54,6 @@ __all__ = [
     "indicator_metadata",
     "list_indicators",
     "year_on_year",
-    "un_vote_agreement",
-    "store_un_vote_agreement",
-    "compare_un_votes",
-    "un_votes",
 ]
 
 # -- vocabularies ---------------------------------------------------------------------------------------
@@ -83,30 +82,11 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _META_KEYS = {"label", "unit", "direction", "frequency", "period_start", "description", "source"}
 _SOURCE_KEYS = {"name", "url", "published", "retrieved", "cited_in", "transcribed"}
 
-ISSUE_CODES: dict[str, str] = {
-    "me": "Palestinian conflict",
-    "nu": "Nuclear weapons and nuclear material",
-    "di": "Arms control and disarmament",
-    "hr": "Human rights",
-    "co": "Colonialism",
-    "ec": "Economic development",
-}
-"""Topic codes of the roll-call issues table (``--exclude-issues``)."""
+# ISSUE_CODES and ROLLCALL_CONVENTIONS live in defaults.py (the CLI lists them without importing this module).
 
-ROLLCALL_CONVENTIONS: dict[str, str] = {
-    "identical": "agreement = roll calls with identical votes (yes-yes, no-no, abstain-abstain) / roll calls both "
-                 "voted on",
-    "half": "as identical, but one abstaining while the other votes yes or no counts 0.5 (Lijphart's index of "
-            "agreement)",
-    "yesno": "only roll calls where both voted yes or no; agreement = identical / those roll calls",
-}
-"""How votes count toward agreement (``--abstain-convention``)."""
 
 ROLLCALL_INDICATOR = "un_vote_agreement_rollcall"
 ROLLCALL_N_INDICATOR = "un_vote_rollcalls_both_voted"
-STUDY_MATCHES = "un_vote_matches_study"
-STUDY_RESOLUTIONS = "un_vote_resolutions_study"
-STUDY_RATE = "un_vote_match_rate_study"
 
 _UNVOTES_SOURCE = {
     "source": "Voeten, United Nations General Assembly Voting Data (Harvard Dataverse, hdl:1902.1/12379), "
@@ -117,7 +97,7 @@ _UNVOTES_SOURCE = {
     "cited_in": None,
 }
 
-_COMPUTED_META = {
+COMPUTED_META = {
     ROLLCALL_INDICATOR: {
         "label": "UN General Assembly voting agreement computed from roll calls",
         "unit": "share", "direction": 1, "frequency": "annual", "period_start": None,
@@ -133,50 +113,16 @@ _COMPUTED_META = {
     },
 }
 
-DERIVED: dict[str, dict] = {
-    "arms_imports_russia_share": {
-        "label": "Russia's share of arms imports (Russia TIV / published total TIV)",
-        "unit": "share", "direction": 1,
-        "formula": "arms_imports_tiv[partner=RUS] / arms_imports_tiv_total; a year with a published total and "
-                   "no Russian row (no deliveries recorded) gives 0",
-    },
-    STUDY_RATE: {
-        "label": "UN General Assembly vote-match rate (study's hand count)",
-        "unit": "share", "direction": 1,
-        "formula": "un_vote_matches_study / un_vote_resolutions_study",
-    },
-    "trade_turnover_yoy": {
-        "label": "Trade turnover, change on the previous year",
-        "unit": "share", "direction": 0,
-        "formula": "trade_turnover[t] / trade_turnover[t-1] - 1; missing when year t-1 is missing (a change, not "
-                   "a level: no direction claimed)",
-    },
-    "arms_imports_tiv_total_yoy": {
-        "label": "Arms imports (published total), change on the previous year",
-        "unit": "share", "direction": 0,
-        "formula": "arms_imports_tiv_total[t] / arms_imports_tiv_total[t-1] - 1; missing when year t-1 is missing",
-    },
-}
-"""Indicators computed from stored ones when read: label, unit, direction and formula."""
 
 _FREQUENCIES = ("annual", "period")
 
 
 # -- locations ------------------------------------------------------------------------------------------
-def _project_root() -> Path:
-    return Path(__file__).resolve().parents[2]
-
-
 def shipped_dir() -> Path:
-    """Folder of the shipped indicator files: ``$DISCOURSE_INDICATORS_DIR`` or ``corpus/indicators``."""
+    """Folder of the shipped indicator files: ``$DISCOURSE_INDICATORS_DIR``, else the ``corpus/indicators``
+    shipped with discourse (inside the installed package, or the source checkout's)."""
     env = os.environ.get("DISCOURSE_INDICATORS_DIR")
-    return Path(env) if env else _project_root() / "corpus" / "indicators"
-
-
-def default_votes_dir() -> Path:
-    """Folder of the roll-call tables: ``$DISCOURSE_UNVOTES_DIR`` or ``../shared/data/unvotes`` beside the project."""
-    env = os.environ.get("DISCOURSE_UNVOTES_DIR")
-    return Path(env) if env else _project_root().parent / "shared" / "data" / "unvotes"
+    return Path(env) if env else shipped("corpus/indicators")
 
 
 # -- metadata -------------------------------------------------------------------------------------------
@@ -282,7 +228,7 @@ def read_indicator_file(
     except FileNotFoundError:
         raise IndicatorError("D501", f"{path}: no such file", hint="check the path") from None
     except OSError as exc:
-        raise IndicatorError("D501", f"{path}: cannot read ({exc.strerror})") from None
+        raise IndicatorError("D501", f"{path}: cannot read ({exc.strerror})", hint="check the path and its permissions") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -290,7 +236,8 @@ def read_indicator_file(
     reader = csv.reader(text.splitlines(keepends=True))
     header = next(reader, None)
     if not header or not any(h.strip() for h in header):
-        raise IndicatorError("D501", f"{path}: empty file, expected a header line {','.join(COLUMNS)}")
+        raise IndicatorError("D501", f"{path}: empty file, expected a header line {','.join(COLUMNS)}",
+                             hint="indicator files are UTF-8 CSV with a header line")
     header = [h.strip() for h in header]
     unknown = [h for h in header if h not in COLUMNS]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -321,7 +268,7 @@ def read_indicator_file(
         if not _NAME.match(name):
             problems.append(("D511", line, f"indicator name {name!r} must be lower-case letters, digits and underscores"))
             ok = False
-        elif name in DERIVED or name in _COMPUTED_META:
+        elif name in DERIVED or name in COMPUTED_META:
             problems.append(("D511", line, f"indicator {name!r} is computed by discourse and cannot be loaded from a file"))
             ok = False
         if not _country_ok(country):
@@ -357,7 +304,7 @@ def read_indicator_file(
             problems.append(("D510", line, f"bound {rec.get('bound')!r} must be empty, lower or upper"))
             ok = False
         meta = metadata.get(name) or known.get(name)
-        if _NAME.match(name) and name not in DERIVED and name not in _COMPUTED_META and meta is None:
+        if _NAME.match(name) and name not in DERIVED and name not in COMPUTED_META and meta is None:
             problems.append(("D506", line, f"indicator {name!r} is new and has no metadata (label, unit, direction)"))
             ok = False
         elif meta is not None and unit in UNITS and unit != meta["unit"]:
@@ -379,7 +326,8 @@ def read_indicator_file(
     if problems:
         lines = "\n".join(f"  line {line}: {msg}" for _, line, msg in problems)
         hints = {
-            "D506": "give the new indicator's label, unit and direction with --meta FILE.yaml (see docs/indicators.md)",
+            "D506": "give the new indicator's label, unit and direction in a metadata file (meta=FILE.yaml, see "
+                    "docs/indicators.md)",
             "D505": f"use one of the documented units: {', '.join(UNITS)}",
         }
         code = problems[0][0]
@@ -493,73 +441,6 @@ def indicator_metadata(corpus) -> pd.DataFrame:
     return out.sort_values("indicator", kind="stable").reset_index(drop=True)
 
 
-def year_on_year(frame: pd.DataFrame, *, relative: bool = True) -> pd.DataFrame:
-    """Year-on-year change of tidy values within each (indicator, country, partner) series.
-
-    The change for year t needs a value for year t-1; otherwise it is missing (no row). ``relative`` gives
-    value[t] / value[t-1] - 1, else value[t] - value[t-1].
-    """
-    out = []
-    for _, grp in frame.groupby(["indicator", "country", "partner"], sort=True):
-        s = grp.set_index("year")["value"].sort_index()
-        prev = s.reindex(s.index - 1).to_numpy()
-        change = s.to_numpy() / prev - 1 if relative else s.to_numpy() - prev
-        part = grp.sort_values("year")[["country", "partner", "year"]].copy()
-        part["value"] = change
-        out.append(part[~np.isnan(change)])
-    if not out:
-        return pd.DataFrame(columns=["country", "partner", "year", "value"])
-    return pd.concat(out, ignore_index=True)
-
-
-def _derive(values: pd.DataFrame) -> pd.DataFrame:
-    """Derived indicator rows computed from stored tidy values (see :data:`DERIVED`)."""
-    parts = []
-
-    def rows_of(name):
-        return values[values["indicator"] == name]
-
-    # Russia's share of arms imports.
-    total = rows_of("arms_imports_tiv_total").set_index(["country", "year"])["value"]
-    rus = rows_of("arms_imports_tiv")
-    rus = rus[rus["partner"] == "RUS"].set_index(["country", "year"])["value"]
-    if len(total):
-        share = (rus.reindex(total.index).fillna(0.0) / total).where(total > 0)
-        absent = ~total.index.isin(rus.index)
-        part = share.rename("value").reset_index()
-        part["partner"] = "RUS"
-        part["note"] = np.where(absent, "no deliveries from Russia recorded (empty cell): share 0", "")
-        part["indicator"] = "arms_imports_russia_share"
-        parts.append(part.dropna(subset=["value"]))
-    # The study's vote-match rate.
-    m = rows_of(STUDY_MATCHES).set_index(["country", "partner", "year"])["value"]
-    r = rows_of(STUDY_RESOLUTIONS).set_index(["country", "partner", "year"])["value"]
-    if len(m) and len(r):
-        rate = (m / r).dropna()
-        part = rate.rename("value").reset_index()
-        part["indicator"] = STUDY_RATE
-        part["note"] = ""
-        parts.append(part)
-    # Year-on-year changes.
-    for name in ("trade_turnover", "arms_imports_tiv_total"):
-        base = rows_of(name)
-        if len(base):
-            part = year_on_year(base)
-            part["indicator"] = f"{name}_yoy"
-            part["note"] = ""
-            parts.append(part)
-    if not parts:
-        return values.iloc[0:0]
-    out = pd.concat(parts, ignore_index=True)
-    out["unit"] = out["indicator"].map(lambda n: DERIVED[n]["unit"])
-    out["bound"] = ""
-    out["source"] = "derived: " + out["indicator"].map(lambda n: DERIVED[n]["formula"])
-    out["file"] = None
-    out["line"] = None
-    out["origin"] = "derived"
-    return out[list(values.columns)]
-
-
 def indicator_values(
     corpus,
     *,
@@ -581,7 +462,7 @@ def indicator_values(
     values["year"] = values["year"].astype("int64")
     values["value"] = values["value"].astype("float64")
     if derived and len(values):
-        values = pd.concat([values, _derive(values)], ignore_index=True)
+        values = pd.concat([values, derive_values(values)], ignore_index=True)
     mask = pd.Series(True, index=values.index)
     if partner is not None:
         mask &= values["partner"] == partner.upper()
@@ -613,204 +494,5 @@ def list_indicators(corpus) -> pd.DataFrame:
 
 
 # -- UN roll-call agreement -----------------------------------------------------------------------------
-_VOTE_FILES = ("un_votes.csv.gz", "un_roll_calls.csv.gz", "un_roll_call_issues.csv.gz")
 
 
-def _alpha2(code: str, role: str) -> str:
-    code = str(code).strip().upper()
-    country = pycountry.countries.get(alpha_3=code) if len(code) == 3 else None
-    if country is None:
-        raise IndicatorError("D521", f"{role} {code!r} is not an ISO 3166-1 alpha-3 code",
-                             hint="use three letters, e.g. AZE, RUS")
-    return country.alpha_2
-
-
-def _read_votes_table(path: Path, usecols: list[str], dtype: dict) -> pd.DataFrame:
-    if not path.exists():
-        raise IndicatorError("D520", f"{path}: roll-call table missing",
-                             hint=f"point --votes-dir at a folder holding {', '.join(_VOTE_FILES)}")
-    try:
-        return pd.read_csv(path, usecols=usecols, dtype=dtype, keep_default_na=False, na_values=[])
-    except ValueError as exc:
-        raise IndicatorError("D520", f"{path}: not a roll-call table with columns {', '.join(usecols)} ({exc})",
-                             hint="use the tables of the unvotes R package (see ../shared/data/unvotes/README.md)") from None
-
-
-def un_vote_agreement(
-    country: str,
-    partner: str,
-    year_from: int | None = None,
-    year_to: int | None = None,
-    *,
-    votes_dir: str | os.PathLike | None = None,
-    exclude_issues: Iterable[str] = (),
-    convention: str = "identical",
-) -> pd.DataFrame:
-    """Yearly UN General Assembly voting agreement of two states from the roll-call tables.
-
-    A roll call counts when both states have a row in ``un_votes.csv.gz`` (the file has no absences:
-    absent states and non-members simply have no row). Years are calendar years of the vote date.
-
-    Parameters
-    ----------
-    country, partner:
-        ISO 3166-1 alpha-3 codes (mapped to the file's alpha-2 codes with pycountry).
-    year_from, year_to:
-        Inclusive year range.
-    votes_dir:
-        Folder with the three tables (default :func:`default_votes_dir`).
-    exclude_issues:
-        Issue codes (:data:`ISSUE_CODES`); a roll call tagged with any of them is left out.
-    convention:
-        One of :data:`ROLLCALL_CONVENTIONS` (default ``identical``).
-
-    Returns a frame with columns year, n (roll calls counted), n_identical, n_one_abstains (one abstained,
-    the other voted yes or no), n_opposite (yes against no), agreement.
-
-    Example: ``un_vote_agreement("AZE", "RUS", 2009, 2019)``.
-    """
-    if convention not in ROLLCALL_CONVENTIONS:
-        raise IndicatorError("D523", f"unknown abstain convention {convention!r}",
-                             hint=f"use one of {', '.join(ROLLCALL_CONVENTIONS)}")
-    excluded = [c.strip().lower() for c in exclude_issues if c and c.strip()]
-    bad = [c for c in excluded if c not in ISSUE_CODES]
-    if bad:
-        raise IndicatorError("D522", f"unknown issue code(s) {', '.join(bad)}",
-                             hint="issue codes: " + ", ".join(f"{k} ({v})" for k, v in ISSUE_CODES.items()))
-    if year_from is not None and year_to is not None and year_from > year_to:
-        raise IndicatorError("D524", f"year range {year_from}-{year_to} is empty", hint="--from must not exceed --to")
-    a2c, a2p = _alpha2(country, "country"), _alpha2(partner, "partner")
-    folder = Path(votes_dir) if votes_dir is not None else default_votes_dir()
-    votes = _read_votes_table(folder / _VOTE_FILES[0], ["rcid", "country_code", "vote"],
-                              {"rcid": "float64", "country_code": "string", "vote": "string"})
-    votes = votes[votes["country_code"].isin([a2c, a2p])]
-    calls = _read_votes_table(folder / _VOTE_FILES[1], ["rcid", "date"], {"rcid": "float64", "date": "string"})
-    calls["year"] = pd.to_numeric(calls["date"].str.slice(0, 4), errors="coerce")
-    if year_from is not None:
-        calls = calls[calls["year"] >= year_from]
-    if year_to is not None:
-        calls = calls[calls["year"] <= year_to]
-    if excluded:
-        issues = _read_votes_table(folder / _VOTE_FILES[2], ["rcid", "short_name"],
-                                   {"rcid": "float64", "short_name": "string"})
-        drop = issues.loc[issues["short_name"].str.lower().isin(excluded), "rcid"]
-        calls = calls[~calls["rcid"].isin(drop)]
-    for code, role in ((a2c, country), (a2p, partner)):
-        if not (votes["country_code"] == code).any():
-            raise IndicatorError("D521", f"{folder / _VOTE_FILES[0]}: no votes of {role.upper()} ({code})",
-                                 hint="check the country code and the roll-call file")
-    vote = votes["vote"].str.strip().str.lower()
-    odd = votes.loc[~vote.isin(["yes", "no", "abstain"])]
-    if len(odd):
-        raise IndicatorError("D525", f"{folder / _VOTE_FILES[0]}: roll call {odd['rcid'].iloc[0]:g}: vote "
-                                     f"{odd['vote'].iloc[0]!r} is not yes, no or abstain")
-    votes = votes.assign(vote=vote)
-    a = votes[votes["country_code"] == a2c].drop_duplicates("rcid").set_index("rcid")["vote"].rename("a")
-    b = votes[votes["country_code"] == a2p].drop_duplicates("rcid").set_index("rcid")["vote"].rename("b")
-    both = pd.concat([a, b], axis=1, join="inner").join(calls.set_index("rcid")["year"], how="inner")
-    va, vb = both["a"].to_numpy(dtype=object), both["b"].to_numpy(dtype=object)
-    identical = va == vb
-    one_abstains = ~identical & ((va == "abstain") | (vb == "abstain"))
-    both = pd.DataFrame({"year": both["year"].to_numpy(dtype="int64"), "identical": identical,
-                         "one_abstains": one_abstains, "opposite": ~identical & ~one_abstains,
-                         "any_abstain": (va == "abstain") | (vb == "abstain")}, index=both.index)
-    if convention == "yesno":
-        both = both[~both["any_abstain"]]
-    both["credit"] = both["identical"].astype("float64")
-    if convention == "half":
-        both["credit"] += 0.5 * both["one_abstains"].astype("float64")
-    grouped = both.groupby("year")
-    out = pd.DataFrame({
-        "n": grouped.size(),
-        "n_identical": grouped["identical"].sum(),
-        "n_one_abstains": grouped["one_abstains"].sum(),
-        "n_opposite": grouped["opposite"].sum(),
-        "agreement": grouped["credit"].sum() / grouped.size(),
-    })
-    out.index = out.index.astype("int64")
-    out = out.reset_index()
-    for col in ("n", "n_identical", "n_one_abstains", "n_opposite"):
-        out[col] = out[col].astype("int64")
-    return out
-
-
-def store_un_vote_agreement(corpus, agreement: pd.DataFrame, country: str, partner: str, *,
-                            parameters: dict) -> int:
-    """Store a computed agreement series (and its n) as ``un_vote_agreement_rollcall`` / ``..._both_voted``.
-
-    Replaces the pair's earlier computed series; the note of each row records the parameters.
-    """
-    country, partner = country.upper(), partner.upper()
-    note = "; ".join(f"{k}={v}" for k, v in parameters.items())
-    rows = []
-    for rec in agreement.itertuples(index=False):
-        for name, value, unit in ((ROLLCALL_INDICATOR, float(rec.agreement), "share"),
-                                  (ROLLCALL_N_INDICATOR, float(rec.n), "count")):
-            rows.append({"indicator": name, "country": country, "partner": partner, "year": int(rec.year),
-                         "value": value, "unit": unit, "bound": "", "source": "computed from roll calls",
-                         "note": note, "file": None, "line": None, "origin": "computed"})
-    metas = [{"indicator": k, "origin": "computed", **v} for k, v in _COMPUTED_META.items()]
-    with corpus.store.write() as conn:
-        _sql.upsert_meta(conn, metas)
-        for name in _COMPUTED_META:
-            _sql.delete_values(conn, name, country, partner)
-        _sql.replace_values(conn, rows)
-    return len(rows)
-
-
-def compare_un_votes(corpus, agreement: pd.DataFrame, country: str, partner: str, *,
-                     tolerance: float = 0.05) -> pd.DataFrame:
-    """Set the computed agreement beside the study's hand count, year by year, and flag where they differ.
-
-    Columns: year, n, agreement (computed), study_matches, study_resolutions, study_rate, difference
-    (agreement - study_rate), differs (|difference| > ``tolerance``, or one side missing).
-    """
-    study = indicator_values(corpus, country=country, partner=partner,
-                             indicators=[STUDY_MATCHES, STUDY_RESOLUTIONS, STUDY_RATE])
-    wide = study.pivot_table(index="year", columns="indicator", values="value", aggfunc="first")
-    wide = wide.reindex(columns=[STUDY_MATCHES, STUDY_RESOLUTIONS, STUDY_RATE])
-    wide.columns = ["study_matches", "study_resolutions", "study_rate"]
-    out = agreement.set_index("year").join(wide, how="outer") if len(agreement) else wide
-    for col in ("n", "n_identical", "n_one_abstains", "n_opposite", "agreement"):
-        if col not in out:
-            out[col] = np.nan
-    out = out.reset_index().rename(columns={"index": "year"})
-    out["difference"] = out["agreement"] - out["study_rate"]
-    out["differs"] = out["difference"].abs().gt(tolerance) | out["difference"].isna()
-    for col in ("n", "n_identical", "n_one_abstains", "n_opposite", "study_matches", "study_resolutions"):
-        out[col] = out[col].astype("Int64")
-    return out[["year", "n", "n_identical", "n_one_abstains", "n_opposite", "agreement", "study_matches",
-                "study_resolutions", "study_rate", "difference", "differs"]]
-
-
-def un_votes(
-    corpus,
-    country: str,
-    partner: str,
-    year_from: int | None = None,
-    year_to: int | None = None,
-    *,
-    votes_dir: str | os.PathLike | None = None,
-    exclude_issues: Iterable[str] = (),
-    convention: str = "identical",
-    store: bool = True,
-) -> pd.DataFrame:
-    """Compute agreement from the roll calls, store it beside the study's count, and return the comparison.
-
-    The CLI twin is ``discourse indicators un-votes``; see :func:`un_vote_agreement` and
-    :func:`compare_un_votes` for the columns.
-    """
-    excluded = sorted({c.strip().lower() for c in exclude_issues if c and c.strip()})
-    agreement = un_vote_agreement(country, partner, year_from, year_to, votes_dir=votes_dir,
-                                  exclude_issues=excluded, convention=convention)
-    load_shipped(corpus)
-    if store:
-        store_un_vote_agreement(corpus, agreement, country, partner, parameters={
-            "convention": convention, "exclude_issues": ",".join(excluded) or "none", "year": "vote date",
-        })
-    out = compare_un_votes(corpus, agreement, country, partner)
-    if year_from is not None:
-        out = out[out["year"] >= year_from]
-    if year_to is not None:
-        out = out[out["year"] <= year_to]
-    return out.reset_index(drop=True)

@@ -27,18 +27,20 @@ from typing import Any, Iterable
 import yaml
 
 from .errors import LexiconError
+from .lexicon_io import LANGUAGES, Problem, _Located, _read_yaml, fold  # re-exported: the lexicon's public names
+from .nlp import has_lemma_table
+from .regex_guard import backtracking_risk
+from .resources import shipped
 
 __all__ = [
     "Lexicon", "Entry", "Pattern", "Actor", "Problem", "load_lexicon", "check_lexicon", "fold",
     "DEFAULT_LEXICON", "DEFAULT_ACTORS", "DEFAULT_TARGET", "RULES", "LANGUAGES", "MODES",
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_LEXICON = ROOT / "models" / "lexicons" / "orientation.yaml"
-DEFAULT_ACTORS = ROOT / "models" / "lexicons" / "actors.yaml"
+DEFAULT_LEXICON = shipped("models/lexicons/orientation.yaml")  # inside the wheel, or the checkout's models/
+DEFAULT_ACTORS = shipped("models/lexicons/actors.yaml")
 DEFAULT_TARGET = "russia"
 
-LANGUAGES = ("en", "az", "ru")
 MODES = ("phrase", "lemma", "stem", "regex", "suffix")
 SUFFIX_LANGS = ("az",)  # the suffix rule (morph.py) is Azerbaijani
 ON_NEGATION = ("flip", "drop", "keep")
@@ -62,31 +64,6 @@ RULES = {
 }
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-
-# -- folding: the case-insensitive view used for matching ----------------------------------------------------
-_POST = (("ı", "i"), ("ё", "е"), ("’", "'"), ("‘", "'"), ("ʼ", "'"), ("‐", "-"), ("‑", "-"), ("‒", "-"),
-         ("ә", "ə"))  # Cyrillic schwa typed inside Latin Azerbaijani words (docs/lexicon-az-ru.md)
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` for matching, keeping its length (so offsets stay valid).
-
-    Azerbaijani dotted and dotless i fold together, Cyrillic ә folds to Latin ə, Russian ё folds to е,
-    typographic apostrophes and hyphens fold to ASCII.
-
-    >>> fold("İNTEQRASİYA Партнёрство Euro‑Atlantic")
-    'inteqrasiya партнерство euro-atlantic'
-    """
-    if "İ" in text:
-        text = text.replace("İ", "i")
-    out = text.lower()
-    if len(out) != len(text):  # a character whose lower case is longer (rare): fold one by one
-        out = "".join((ch.lower() or ch)[0] for ch in text)
-    for a, b in _POST:  # str.replace is fast; translate() with a dict is not
-        if a in out:
-            out = out.replace(a, b)
-    return out
-
 
 # -- data classes --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -170,18 +147,6 @@ class Actor:
                 "group": self.group, "patterns": [p.as_dict() for p in self.patterns]}
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One validation problem: file, 1-based line, message."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
 @dataclass
 class Lexicon:
     """A validated lexicon bound to a target power and a gazetteer."""
@@ -234,7 +199,7 @@ class Lexicon:
 
     def to_frame(self):
         """The entries as a DataFrame (one row per entry), as `discourse lexicon show` prints them."""
-        import pandas as pd
+        import pandas as pd  # deferred: heavy; `import discourse.cli` must stay light
 
         rows = []
         for e in self.entries:
@@ -250,65 +215,8 @@ class Lexicon:
                                            *STANCE_RULES, "needs_target", "languages", "patterns", "hash", "rationale"])
 
 
-# -- YAML with line numbers ----------------------------------------------------------------------------------
-class _Located:
-    """Plain Python values from a composed YAML tree, with the 1-based line of every node by path."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self.lines: dict[tuple, int] = {}
-        self.problems: list[Problem] = []
-
-    def convert(self, node, where: tuple = ()) -> Any:
-        self.lines[where] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            out: dict = {}
-            for key_node, value_node in node.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-                if key in out:
-                    self.problems.append(Problem(self.path, key_node.start_mark.line + 1, f"duplicate key {key!r}"))
-                out[key] = self.convert(value_node, where + (key,))
-                self.lines.setdefault(where + (key, "__key__"), key_node.start_mark.line + 1)
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.convert(child, where + (i,)) for i, child in enumerate(node.value)]
-        # scalars: let PyYAML's resolver decide the type (int, float, bool, null, str)
-        if node.tag == "tag:yaml.org,2002:str":
-            return node.value
-        return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
-
-    def line(self, where: tuple) -> int:
-        while where and where not in self.lines:
-            where = where[:-1]
-        return self.lines.get(where, 1)
-
-
-def _read_yaml(path: Path) -> tuple[Any, _Located]:
-    loc = _Located(str(path))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LexiconError("D301", f"lexicon file {path} does not exist",
-                           hint="give the path of a YAML lexicon, e.g. models/lexicons/orientation.yaml") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LexiconError("D301", f"cannot read {path}: {exc}", hint="save the lexicon as UTF-8 text") from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        loc.problems.append(Problem(str(path), line, f"YAML syntax error: {getattr(exc, 'problem', exc)}"))
-        return None, loc
-    if node is None:
-        loc.problems.append(Problem(str(path), 1, "the file is empty"))
-        return None, loc
-    return loc.convert(node), loc
-
-
 # -- validation (the one place) ------------------------------------------------------------------------------
 def _lemma_languages() -> set[str]:
-    from .nlp import has_lemma_table
-
     return {lang for lang in LANGUAGES if has_lemma_table(lang)}
 
 
@@ -354,6 +262,12 @@ def _patterns(value, where: tuple, loc: _Located, owner: str, lemma_langs: set[s
                     re.compile(text)
                 except re.error as exc:
                     loc.problems.append(Problem(loc.path, loc.line(wi), f"{owner}: invalid regex {text!r}: {exc}"))
+                    continue
+                risk = backtracking_risk(text)
+                if risk:
+                    loc.problems.append(Problem(loc.path, loc.line(wi), f"{owner}: regex {text!r} can backtrack for "
+                                                f"minutes ({risk}); use one quantifier, a possessive one (x*+) or an "
+                                                "atomic group (?>...)"))
                     continue
             if mode == "suffix" and lang not in SUFFIX_LANGS:
                 loc.problems.append(Problem(loc.path, loc.line(wi), f"{owner}: suffix mode is the Azerbaijani suffix rule and cannot be used for {lang!r}; use lemma or stem mode"))

@@ -33,10 +33,13 @@ from .lexicon import LANGUAGES, RULES, Actor, Entry, Lexicon, Pattern, fold, loa
 from .morph import az_verifier, az_word_regex
 from .nlp import Pipeline, forms_of, get_pipeline
 from . import stance as _stance
+from .normalize import sentence_starts
+from .regex_guard import GuardedRegex, start_document
 from .store import documents as _docs
 from .store import matches as _sql
 
-__all__ = ["Hit", "match_text", "match_partition", "match_corpus", "hits", "kwic", "search", "resolve_terms", "phrase_hits", "CONTEXT_CHARS"]
+__all__ = ["Hit", "match_text", "match_partition", "match_corpus", "hits", "kwic", "search", "resolve_terms", "phrase_hits",
+           "ensure_matched", "CONTEXT_CHARS"]
 
 RULE_VERSIONS = RULES  # the matcher's versioned rules (the report records them)
 CONTEXT_CHARS = 160  # characters of context stored on each side of a hit (KWIC needs no text reads)
@@ -77,38 +80,8 @@ def _to_orig(pos: int, vpos: list[int], removed: list[int], end: bool = False) -
     return pos + (removed[i] if i >= 0 else 0)
 
 
-# -- sentences (sentences-v1) ---------------------------------------------------------------------------------
-_ABBREV = ("mr", "mrs", "ms", "dr", "st", "no", "nos", "vol", "art", "para", "paras", "jr", "sr", "messrs", "prof",
-           "gen", "col", "lt", "capt", "rev", "vs", "e.g", "i.e", "u.s", "u.n", "h.e", "etc", "cf", "fig", "op",
-           "гг", "т.е", "т.д", "им", "ст", "см")
-
-
-def _abbrev_lookbehinds() -> str:
-    """Fixed-width lookbehinds (one per length) refusing a full stop after an abbreviation or an initial."""
-    by_len: dict[int, set[str]] = {}
-    for a in _ABBREV:
-        for form in (a, a.capitalize(), a.upper()):
-            by_len.setdefault(len(form), set()).add(re.escape(form))
-    parts = [rf"(?<!\b(?:{'|'.join(sorted(forms))})\.)" for _, forms in sorted(by_len.items())]
-    return "".join(parts) + r"(?<!\b[^\W\d_]\.)"
-
-
-# The first character is matched before the lookbehinds, so they run only at punctuation (fast).
-_SENT_PUNCT = re.compile(r"[.!?…]" + _abbrev_lookbehinds() + r"[.!?…]*[\"'”»)\]]*\s+(?=[\"“«(\[]?[^\W_a-zа-яёəöüğışç])")
-_PARAGRAPH = re.compile(r"\n[ \t]*\n")
-
-
-def _sentences(text: str) -> list[int]:
-    """Sentence start offsets (sentences-v1): terminal punctuation then a capital/digit, or a blank line.
-
-    A full stop after a known abbreviation (Mr., e.g., U.S.) or after a one-letter word (initials) ends nothing.
-    """
-    ends = [m.end() for m in _SENT_PUNCT.finditer(text)]
-    if "\n\n" in text or "\n \n" in text or "\n\t" in text:
-        paras = [m.end() for m in _PARAGRAPH.finditer(text)]
-        if paras:
-            ends = sorted(set(ends) | set(paras))
-    return [0] + ends
+# -- sentences (sentences-v1): one definition for hits and counts, in normalize.py -----------------------------
+_sentences = sentence_starts
 
 
 # -- pattern compilation --------------------------------------------------------------------------------------
@@ -237,13 +210,19 @@ class _Compiled:
                 if p.mode == "suffix":
                     verifiers[len(items)] = az_verifier(p.text)
                 src = _pattern_regex(p)
-                if p.mode == "regex":  # regex patterns see the folded text; (?i:) keeps upper-case literals working
-                    src = f"(?i:{src})"
                 cs = None
-                if p.case_sensitive:
-                    cs = re.compile(p.text if p.mode == "regex" else _pattern_regex(p, folded=False))
+                if p.mode == "regex":  # regex patterns see the folded text; (?i:) keeps upper-case literals working
+                    # user-written: run with a time limit per document (regex_guard), never a hang
+                    owner_name = f"{type(owner).__name__.lower()} {owner.id}"
+                    rx = GuardedRegex(f"(?i:{src})", owner_name, p.text)
+                    if p.case_sensitive:
+                        cs = GuardedRegex(p.text, owner_name, p.text)
+                else:
+                    rx = re.compile(src)
+                    if p.case_sensitive:
+                        cs = re.compile(_pattern_regex(p, folded=False))
                 idx = len(items)
-                items.append((oi, p, re.compile(src), cs))
+                items.append((oi, p, rx, cs))
                 trig = _triggers(p)
                 if trig is None:
                     alone.append(idx)
@@ -446,6 +425,7 @@ class _Matcher:
 
     def lemma_matcher(self):
         if self._matcher is None:
+            # deferred: spaCy is heavy; only lemma patterns need its Matcher
             from spacy.matcher import Matcher
 
             self._matcher = Matcher(self.pipeline.nlp.vocab)
@@ -461,6 +441,7 @@ class _Matcher:
         ``cache``: {sent_start: (sent_end, offsets, lemmas)} of tokenized sentences, or a callable returning it
         (called only when the text holds a candidate, so documents without one cost no cache read).
         """
+        start_document(doc_id)  # the time budget of the lexicon's regexes on this text
         view, vpos, removed = _view(text)
         folded = fold(view)
         cands = self.entry_scan.find(folded, view)
@@ -643,11 +624,9 @@ def match_partition(records, lexicon: Lexicon, entry_ids: Sequence[str] | None =
 
 def _run_chunk(db_path: str | None, conn, lexicon: Lexicon, entry_ids: tuple[str, ...], doc_ids: list[str]):
     """Match a chunk of documents; returns (doc -> n_hits, hit rows, new token rows, n_tokenized). Reads only."""
-    import sqlite3
-
     own = conn is None
     if own:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=120)
+        conn = _sql.connect_readonly(db_path)
     try:
         return match_partition(_sql.texts_of(conn, doc_ids), lexicon, entry_ids,
                                lambda doc_id, key: _sql.cached_sentences(conn, doc_id, key))
@@ -709,7 +688,7 @@ def match_corpus(corpus, lexicon: Lexicon | None = None, *, workers: int = 2, pr
     total = len(pending)
     bar = None
     if progress is True:
-        from tqdm import tqdm
+        from tqdm import tqdm  # deferred: only a progress bar needs it
 
         bar = tqdm(total=total, unit="doc", desc="matching", leave=False)
     done = 0
@@ -745,7 +724,7 @@ def match_corpus(corpus, lexicon: Lexicon | None = None, *, workers: int = 2, pr
         else:
             if len(doc_ids) * len(entries) >= PRELOAD_WORK:  # much to tokenize: build spaCy once, before forking
                 with store.read() as conn:
-                    langs = [r[0] for r in conn.execute("SELECT DISTINCT language FROM documents")]
+                    langs = _docs.languages(conn)
                 for lang in langs:
                     if lang in LANGUAGES:
                         _matchers(lexicon, entry_ids).get(lang).pipeline.nlp
@@ -811,13 +790,7 @@ def phrase_hits(corpus, phrase: str, where: str, params: list) -> list[tuple]:
     out = []
     with store.read() as conn:
         docs = _sql.fts_documents(conn, [fold(w) for w in words], where, params)
-        meta = {}
-        if docs:
-            ids = [d[0] for d in docs]
-            for i in range(0, len(ids), 500):
-                part = ids[i:i + 500]
-                for r in conn.execute(f"SELECT id, date, year, country FROM documents WHERE id IN ({', '.join('?' * len(part))})", part):
-                    meta[r[0]] = r[1:]
+        meta = _docs.dates_of(conn, [d[0] for d in docs]) if docs else {}
     for doc_id, lang, text, page_csv in docs:
         view, vpos, removed = _view(text)
         folded = fold(view)
@@ -873,7 +846,8 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
     if isinstance(terms, str):
         terms = [terms]
     if negated not in (None, "only", "exclude"):
-        raise LexiconError("D312", f"--negated must be only or exclude, not {negated!r}", hint="use --negated only or --negated exclude")
+        raise LexiconError("D312", f"negated must be 'only', 'exclude' or None, not {negated!r}",
+                           hint="pass negated='only' or negated='exclude', or leave it out")
     window = max(0, min(int(window), 20))
     stances = [stance] if isinstance(stance, str) else list(stance) if stance else None
     bad = sorted(set(stances or []) - set(_stance.STANCES))
@@ -885,7 +859,7 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
     resolved = [(t, None) for t in terms] if phrases else resolve_terms(lexicon, terms)
     needed = [e for _, es in resolved if es for e in es]
     if needed:
-        _ensure(corpus, lexicon, needed, progress, workers, doc_filters)
+        ensure_matched(corpus, lexicon, needed, progress, workers, doc_filters)
     rows: list[tuple] = []
     for term, entries in resolved:
         with corpus.store.read() as conn:
@@ -943,7 +917,8 @@ def search(corpus, phrases: Sequence[str] | str, *, window: int = 8, limit: int 
     return kwic(corpus, phrases, window=window, limit=limit, phrases=True, **doc_filters)
 
 
-def _ensure(corpus, lexicon: Lexicon, entries: Sequence[Entry], progress, workers: int, doc_filters: dict) -> None:
+def ensure_matched(corpus, lexicon: Lexicon, entries: Sequence[Entry], progress, workers: int,
+                   doc_filters: dict) -> None:
     """Match the needed entries in the documents in scope if the cache misses any (progress bar if long)."""
     where, params = _docs.document_filter_sql(**doc_filters)
     with corpus.store.read() as conn:

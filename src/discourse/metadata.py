@@ -6,6 +6,7 @@ malformed date or a non-ISO code is refused the same way everywhere, naming wher
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field, fields, replace
 
@@ -67,8 +68,6 @@ def parse_date(value: str, where: str) -> tuple[str, int]:
     >>> parse_date("2015-11-04", "x")
     ('2015-11-04', 2015)
     """
-    import datetime as _dt
-
     text = str(value).strip()
     m = _DATE.match(text)
     if not m:

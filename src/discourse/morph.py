@@ -192,7 +192,7 @@ def az_word_regex(word: str, folded: bool = True) -> str:
     >>> az_word_regex("NATO"), az_word_regex("İttifaq"), az_word_regex("Rusiya")
     ("nato(?:[-'’](\\w+))?", 'ittifa([qğ])(\\w*)', 'rusiya(\\w*)')
     """
-    from .lexicon import fold
+    from .lexicon_io import fold
 
     if _is_acronym(word):
         base = re.escape(fold(word) if folded else word)

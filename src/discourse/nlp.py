@@ -24,6 +24,7 @@ import json
 import os
 from array import array
 from collections import Counter
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .errors import ConfigError
@@ -40,7 +41,7 @@ TOKENIZE_CALLS: Counter = Counter()
 
 def _lookups_dir() -> Path | None:
     try:
-        import spacy_lookups_data
+        import spacy_lookups_data  # deferred: spaCy is heavy; loaded when a pipeline is first built
     except ImportError:  # pragma: no cover - a declared dependency
         return None
     return Path(spacy_lookups_data.__file__).parent / "data"
@@ -107,8 +108,6 @@ class Pipeline:
     """A tokenizer + sentencizer + lemmatizer for one language, and the key its cached tokens are stored under."""
 
     def __init__(self, lang: str, model: str | None = None):
-        from importlib.metadata import PackageNotFoundError, version
-
         self.lang = lang
         self.model = model
         self._nlp = None
@@ -135,7 +134,7 @@ class Pipeline:
     def nlp(self):
         """The spaCy Language, built on first use (rebuilding cached tokens needs no spaCy at all)."""
         if self._nlp is None:
-            import spacy
+            import spacy  # deferred: spaCy is heavy; loaded when a pipeline is first built
 
             if self.model:
                 nlp = spacy.load(self.model, exclude=["ner", "parser", "textcat"])
@@ -159,7 +158,7 @@ class Pipeline:
             starts = [t.idx for t in doc]
             ends = [t.idx + len(t.text) for t in doc]
             return Tokens(text, starts, ends, [t.lemma_.lower() or t.lower_ for t in doc])
-        from spacy.attrs import IDX, LENGTH
+        from spacy.attrs import IDX, LENGTH  # deferred: spaCy is heavy; loaded when a pipeline is first built
 
         doc = self.nlp.make_doc(text)
         arr = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
@@ -202,7 +201,7 @@ class Tokens:
 
     def doc(self, vocab):
         """A spaCy Doc of these tokens with their lemmas (for the Matcher), built without the tokenizer."""
-        from spacy.tokens import Doc
+        from spacy.tokens import Doc  # deferred: spaCy is heavy; loaded when a pipeline is first built
 
         words = [self.text[s:e] for s, e in zip(self.starts, self.ends)]
         spaces = [self.ends[i] < self.starts[i + 1] for i in range(len(words) - 1)] + ([False] if words else [])

@@ -13,7 +13,8 @@ import unicodedata
 
 import numpy as np
 
-__all__ = ["normalize_text", "text_sha256", "count_words", "count_sentences", "text_counts", "NORMALIZER_VERSION"]
+__all__ = ["normalize_text", "text_sha256", "count_words", "count_sentences", "sentence_starts", "text_counts",
+           "NORMALIZER_VERSION", "SENTENCES_RULE"]
 
 NORMALIZER_VERSION = "norm-v1"
 
@@ -28,7 +29,6 @@ _REMOVE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f" + "".join(chr(c) for c
 _TRAILING_WS = re.compile(r"[ \t]+\n")
 _MANY_BLANK = re.compile(r"\n{3,}")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
-_SENT_END = re.compile(r"[.!?…]+[\"'»”)\]]*(?=\s|$)|\n\s*\n")
 
 
 def normalize_text(text: str) -> str:
@@ -80,8 +80,7 @@ def text_counts(text: str) -> tuple[int, int]:
     """``(count_words(text), count_sentences(text))`` with the character classes computed once."""
     if not text.strip():
         return count_words(text), 0
-    classes = _classes(text)
-    return _words(classes), _sentences(classes)
+    return _words(_classes(text)), count_sentences(text)
 
 
 def count_words(text: str) -> int:
@@ -108,54 +107,65 @@ def _words(cls) -> int:
 
 
 def count_sentences(text: str) -> int:
-    """Approximate sentence count (terminal punctuation or blank lines); at least 1 for non-empty text.
+    """Number of sentences of ``text`` as the matcher splits it (sentences-v1, :func:`sentence_starts`): the
+    ``sentences`` of a stored document, which the scores' bootstrap resamples; 0 for a blank text.
 
-    Counts the matches of ``_SENT_END``: runs of ``.!?…`` (with closing quotes or brackets) followed by white
-    space or the end, and blank lines; computed with array operations, same result as the regex.
-
-    >>> count_sentences("One. Two!\\n\\nThree")
+    >>> count_sentences("One. Two!\\n\\nthree")
     3
     """
     if not text.strip():
         return 0
-    return _sentences(_classes(text))
+    return len(sentence_starts(text))
 
 
-def _sentences(cls) -> int:
-    space = (cls & _S) != 0
-    punct = (cls & _P) != 0  # . ! ? …
-    found = 0
-    ends = np.flatnonzero(punct[:-1] & ~punct[1:])
-    if len(ends) or punct[-1]:
-        # Runs of terminal punctuation: the run's end, then closers, then white space or the end of the text.
-        closer = np.append((cls & _C) != 0, False)
-        after = ends + 1
-        moving = closer[after]
-        while moving.any():
-            after[moving] += 1
-            moving = closer[after]
-        space_end = np.append(space, True)
-        found = int(np.count_nonzero(space_end[after])) + int(bool(punct[-1]))
-    # Blank lines: maximal white-space runs holding at least two line feeds.
-    lf = np.flatnonzero(cls & _LF)
-    if len(lf) > 1:
-        solid = np.concatenate(([0], np.cumsum(~space)))
-        joined = (solid[lf[1:]] - solid[lf[:-1] + 1]) == 0
-        found += int(joined[0]) + int(np.count_nonzero(joined[1:] & ~joined[:-1]))
-    return max(1, found)
+# -- sentences (sentences-v1): the one sentence definition of discourse --------------------------------------
+# Used for the sentence counts stored with each document (the bootstrap's sentences) and by the matcher to place
+# each hit in its sentence (sent_start), so the two always agree. A change here is a new rule name in
+# discourse.lexicon.RULES["sentences"] (stored counts are recounted when the store opens; see store/__init__.py).
+SENTENCES_RULE = "sentences-v1"
+_ABBREV = ("mr", "mrs", "ms", "dr", "st", "no", "nos", "vol", "art", "para", "paras", "jr", "sr", "messrs", "prof",
+           "gen", "col", "lt", "capt", "rev", "vs", "e.g", "i.e", "u.s", "u.n", "h.e", "etc", "cf", "fig", "op",
+           "гг", "т.е", "т.д", "им", "ст", "см")
 
 
-# Character class bits: word (re's \w), space (re's \s), terminal punctuation, closer, word joiner, line feed.
-_W, _S, _P, _C, _J, _LF = 1, 2, 4, 8, 16, 32
+def _abbrev_lookbehinds() -> str:
+    """Fixed-width lookbehinds (one per length) refusing a full stop after an abbreviation or an initial."""
+    by_len: dict[int, set[str]] = {}
+    for a in _ABBREV:
+        for form in (a, a.capitalize(), a.upper()):
+            by_len.setdefault(len(form), set()).add(re.escape(form))
+    parts = [rf"(?<!\b(?:{'|'.join(sorted(forms))})\.)" for _, forms in sorted(by_len.items())]
+    return "".join(parts) + r"(?<!\b[^\W\d_]\.)"
+
+
+# The first character is matched before the lookbehinds, so they run only at punctuation (fast).
+_SENT_PUNCT = re.compile(r"[.!?…]" + _abbrev_lookbehinds() + r"[.!?…]*[\"'”»)\]]*\s+(?=[\"“«(\[]?[^\W_a-zа-яёəöüğışç])")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Sentence start offsets (sentences-v1): terminal punctuation then a capital/digit, or a blank line.
+
+    A full stop after a known abbreviation (Mr., e.g., U.S.) or after a one-letter word (initials) ends nothing.
+
+    >>> sentence_starts("Mr. Aliyev spoke. The U.S. replied.\\n\\nthen silence")
+    [0, 18, 37]
+    """
+    ends = [m.end() for m in _SENT_PUNCT.finditer(text)]
+    if "\n\n" in text or "\n \n" in text or "\n\t" in text:
+        paras = [m.end() for m in _PARAGRAPH.finditer(text)]
+        if paras:
+            ends = sorted(set(ends) | set(paras))
+    return [0] + ends
+
+
+# Character class bits: word (re's \w) and word joiner (- ' ’), for counting words.
+_W, _J = 1, 16
 
 
 def _class_bits(char: str) -> int:
     bits = _W if (char.isalnum() or char == "_") else 0
-    bits |= _S if char.isspace() else 0
-    bits |= _P if char in ".!?\u2026" else 0
-    bits |= _C if char in "\"'\u00bb\u201d)]" else 0
     bits |= _J if char in "-'\u2019" else 0
-    bits |= _LF if char == "\n" else 0
     return bits
 
 
@@ -172,7 +182,7 @@ _ASCII_TABLE = np.array([_class_bits(chr(c)) for c in range(128)], dtype=np.uint
 
 
 def _classes(text: str) -> np.ndarray:
-    """Class bits (``_W``, ``_S``, ...) of every character of ``text``."""
+    """Class bits (``_W``, ``_J``) of every character of ``text``."""
     if text.isascii():
         return _ASCII_TABLE[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)

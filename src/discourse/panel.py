@@ -28,8 +28,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .errors import IndicatorError
 from . import indicators as _ind
+from . import score as _score
+from . import unvotes as _unvotes
+from .defaults import COMPOSITE_METHODS
+from .errors import IndicatorError
+from .provenance import provenance
+from .tables import write_table
 
 __all__ = [
     "SCORE_COLUMNS",
@@ -46,7 +51,6 @@ SCORE_COLUMNS = ("score", "ci_low", "ci_high", "ratio", "logit", "n_docs", "n_wo
 DESCRIPTIVE_BELOW = 15
 """Correlations on fewer pairs than this are labelled ``descriptive``."""
 
-COMPOSITE_METHODS = ("pca", "mean")
 DEFAULT_LAGS = (-2, -1, 0, 1, 2)
 
 
@@ -73,11 +77,11 @@ class CompositeIndex:
             raise IndicatorError(
                 "D533", f"the composite needs at least two directed indicators and three complete years "
                         f"(have {aligned.shape[1]} indicator(s), {len(complete)} complete year(s))",
-                hint="widen the year range, add indicators with a direction, or leave out --composite")
+                hint="widen the year range, add indicators with a direction, or leave out the composite (composite=None)")
         self.columns_ = list(aligned.columns)
         self.n_years_ = int(len(complete))
         if self.method == "pca":
-            from sklearn.decomposition import PCA
+            from sklearn.decomposition import PCA  # deferred: scikit-learn is heavy; only the pca composite needs it
 
             pca = PCA(n_components=1, random_state=0).fit(complete.to_numpy())
             loadings = pca.components_[0]
@@ -108,22 +112,25 @@ def _check_range(year_from, year_to) -> tuple[int, int]:
         year_from, year_to = int(year_from), int(year_to)
     except (TypeError, ValueError):
         raise IndicatorError("D524", f"year range {year_from!r}-{year_to!r} is not two years",
-                             hint="give --from and --to, e.g. --from 2009 --to 2019") from None
+                             hint="give year_from and year_to as years, year_from not after year_to") from None
     if year_from > year_to:
-        raise IndicatorError("D524", f"year range {year_from}-{year_to} is empty", hint="--from must not exceed --to")
+        raise IndicatorError("D524", f"year range {year_from}-{year_to} is empty", hint="give year_from and year_to as years, year_from not after year_to")
     return year_from, year_to
 
 
 def _score_frame(corpus, country, year_from, year_to, scores, lexicon, score_options):
-    """(score frame, lexicon hash, snapshot, parameters) from the argument or the store."""
+    """(score frame, lexicon hash, snapshot, parameters, versions) from the argument or the store; ``versions``
+    holds the provenance's rule, library and lexicon records (:func:`discourse.provenance.provenance`)."""
     if scores is not None:
         frame = scores.copy()
-        return frame, frame.attrs.get("lexicon_hash"), frame.attrs.get("snapshot"), {"scores": "given by the caller"}
-    from .score import scores_table
-
-    table = scores_table(corpus, level="year", lexicon=lexicon, country=country, year_from=year_from, year_to=year_to,
+        record = provenance(lexicon=lexicon)
+        versions = {k: record[k] for k in ("library_versions", "lexicon", "rule_versions") if k in record}
+        return (frame, frame.attrs.get("lexicon_hash"), frame.attrs.get("snapshot"), {"scores": "given by the caller"},
+                versions)
+    table = _score.scores_table(corpus, level="year", lexicon=lexicon, country=country, year_from=year_from, year_to=year_to,
                          **(score_options or {}))
-    return table.frame, table.lexicon_hash, table.snapshot, table.parameters
+    versions = {k: table.extra[k] for k in ("library_versions", "lexicon", "rule_versions") if k in table.extra}
+    return table.frame, table.lexicon_hash, table.snapshot, table.parameters, versions
 
 
 def panel(
@@ -139,6 +146,7 @@ def panel(
     rollcall: bool = True,
     votes_dir: str | os.PathLike | None = None,
     score_options: dict | None = None,
+    model: str | None = None,
 ) -> pd.DataFrame:
     """The yearly panel of ``country``: orientation score beside every annual indicator, with z-scores.
 
@@ -160,6 +168,9 @@ def panel(
         (``votes_dir`` or the default folder), compute it with the default convention and include it.
     score_options:
         Extra keyword arguments for ``discourse.score.scores_table`` (e.g. ``{"min_hits": 1, "seed": 7}``).
+    model:
+        The name of a fitted scaling model (``discourse scale fit``): its yearly series is added beside the
+        dictionary score as ``model_score``, ``model_ci_low``, ``model_ci_high``.
 
     Columns: year, the score columns (:data:`SCORE_COLUMNS`), one column per indicator series (named
     ``indicator`` or ``indicator__PARTNER``), then ``z_<column>`` for the score and each series, then
@@ -172,7 +183,7 @@ def panel(
     country = str(country).upper()
     partner = str(partner).upper()
     years = pd.Index(range(year_from, year_to + 1), name="year")
-    score_frame, lexicon_hash, snapshot, score_params = _score_frame(corpus, country, year_from, year_to, scores, lexicon,
+    score_frame, lexicon_hash, snapshot, score_params, versions = _score_frame(corpus, country, year_from, year_to, scores, lexicon,
                                                                     score_options)
     if "year" not in score_frame.columns:
         raise IndicatorError("D532", "the yearly scores have no 'year' column",
@@ -190,6 +201,10 @@ def panel(
         for col in ("score", "ci_low", "ci_high", "ratio", "logit"):
             if col in sf.columns:
                 sf.loc[no_docs, col] = np.nan
+    if model is not None:  # a fitted scaling model's yearly series beside the dictionary score (issue 16)
+        from .scaling.models import model_year_series
+
+        sf = sf.join(model_year_series(corpus, model, country, year_from, year_to).reindex(years))
 
     values = _ind.indicator_values(corpus, country=country, year_from=year_from, year_to=year_to)
     meta = _ind.indicator_metadata(corpus).set_index("indicator")
@@ -198,9 +213,9 @@ def panel(
     rollcall_info = None
     has_rollcall = ((values["indicator"] == _ind.ROLLCALL_INDICATOR) & (values["partner"] == partner)).any()
     if rollcall and not has_rollcall:
-        folder = Path(votes_dir) if votes_dir is not None else _ind.default_votes_dir()
+        folder = Path(votes_dir) if votes_dir is not None else _unvotes.default_votes_dir()
         if (folder / "un_votes.csv.gz").exists():
-            agreement = _ind.un_vote_agreement(country, partner, year_from, year_to, votes_dir=folder)
+            agreement = _unvotes.un_vote_agreement(country, partner, year_from, year_to, votes_dir=folder)
             extra = pd.DataFrame({"indicator": _ind.ROLLCALL_INDICATOR, "country": country, "partner": partner,
                                   "year": agreement["year"], "value": agreement["agreement"].astype(float),
                                   "unit": "share", "bound": "", "source": "computed from roll calls",
@@ -210,7 +225,7 @@ def panel(
                                    unit="count")
             values = pd.concat([values, extra, extra_n], ignore_index=True)
             rollcall_info = {"computed_from": str(folder), "convention": "identical", "exclude_issues": []}
-            for name, rec in _ind._COMPUTED_META.items():
+            for name, rec in _ind.COMPUTED_META.items():
                 if name not in meta.index:
                     meta.loc[name, ["label", "unit", "direction", "frequency", "source"]] = [
                         rec["label"], rec["unit"], rec["direction"], "annual", rec["source"]]
@@ -259,8 +274,10 @@ def panel(
         "composite": comp_info,
         "lexicon_hash": lexicon_hash,
         "snapshot": snapshot,
+        "provenance": versions,
         "parameters": {"country": country, "partner": partner, "year_from": year_from, "year_to": year_to,
-                       "composite": composite, "rollcall": rollcall_info, "scores": score_params},
+                       "composite": composite, "rollcall": rollcall_info, "scores": score_params,
+                       "model": model},
     }
     return out
 
@@ -298,12 +315,15 @@ def panel_correlations(frame: pd.DataFrame, *, target: str = "score", lags: Iter
     give NaN coefficients.
     """
     if variables is None:
-        skip = {"year", target, *SCORE_COLUMNS}
+        skip = {"year", target, *SCORE_COLUMNS, "model_ci_low", "model_ci_high"}
         variables = [c for c in frame.columns if c not in skip and not c.startswith("z_")]
     data = frame.set_index("year").sort_index()
     if len(data) and (np.diff(data.index.to_numpy()) != 1).any():
         data = data.reindex(range(int(data.index.min()), int(data.index.max()) + 1))
     y = data[target].astype(float).to_numpy()
+    if "low_evidence" in data.columns and target in SCORE_COLUMNS:  # flagged years keep their numbers in the
+        flagged = data["low_evidence"].map(lambda v: bool(v) if v == v and v is not None else False).to_numpy()
+        y = np.where(flagged, np.nan, y)                            # table but stay out of the correlations
     rows = []
     for var in variables:
         for k in lags:
@@ -329,8 +349,6 @@ def write_panel(corpus, out: str | os.PathLike = "out", *, country: str = "AZE",
 
     Example (the main job): ``write_panel(corpus, "out/panel.csv", country="AZE", lexicon=lexicon)``.
     """
-    from .tables import write_table
-
     out = Path(out)
     path = out if out.suffix.lower() == ".csv" else out / "panel.csv"
     corr_path = path.with_name(f"{path.stem}_correlations.csv")
@@ -347,7 +365,7 @@ def write_panel(corpus, out: str | os.PathLike = "out", *, country: str = "AZE",
             frame = panel(corpus, country, year_from, year_to, composite=composite, **options)
     corr = panel_correlations(frame)
     attrs = frame.attrs
-    extra = {"variables": attrs.get("variables"), "composite": attrs.get("composite"),
+    extra = {**attrs.get("provenance", {}), "variables": attrs.get("variables"), "composite": attrs.get("composite"),
              "missing": "years without texts or without an indicator value are empty cells, never zero"}
     write_table(frame, path, kind="panel", parameters=attrs.get("parameters", {}),
                 lexicon_hash=attrs.get("lexicon_hash"), snapshot=attrs.get("snapshot"), extra=extra)
@@ -355,5 +373,6 @@ def write_panel(corpus, out: str | os.PathLike = "out", *, country: str = "AZE",
                 parameters={**attrs.get("parameters", {}), "lags": list(DEFAULT_LAGS),
                             "lag_meaning": "lag k pairs the score of year t with the indicator of year t-k",
                             "descriptive_below_n": DESCRIPTIVE_BELOW},
-                lexicon_hash=attrs.get("lexicon_hash"), snapshot=attrs.get("snapshot"))
+                lexicon_hash=attrs.get("lexicon_hash"), snapshot=attrs.get("snapshot"),
+                extra=attrs.get("provenance", {}))
     return path

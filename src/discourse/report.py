@@ -19,6 +19,9 @@ safe except the figures this module draws, which are embedded as base64 ``<img>`
 >>> # from discourse import Corpus; from discourse.report import build_report
 >>> # build_report(Corpus.open(), "out/report", country="AZE", year_from=2005, year_to=2020)
 
+The figures and the rendering live here; the data gathered for a report in ``report_data.py``, the key events
+in ``report_events.py`` and the evidence lines and document pages in ``report_evidence.py``.
+
 Error codes (D6xx): D601 no documents match the filters; D602 the events file does not exist; D603 the
 events file is malformed (line and cause named); D604 invalid option (years, counts); D605 the output folder
 cannot be written.
@@ -26,280 +29,41 @@ cannot be written.
 
 from __future__ import annotations
 
-import base64
-import csv
-import datetime as _dt
-import io
 import json
 import math
 import os
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .errors import DiscourseError, ReportError
-from .metadata import parse_date
+from . import score as _score
+from ._version import __version__
+from .errors import ReportError
+from .provenance import provenance
+from .report_data import ReportData, check_options, gather
+from .report_evidence import doc_file, document_pages, evidence_lines, text_cell
+from .report_events import DEFAULT_EVENTS, EVENT_COLUMNS, SHIPPED_EVENTS, load_events, no_events
+from .report_figures import _Figure, _full_years, _low_years, _new_figure, _save, _year_axis
 
 __all__ = ["build_report", "load_events", "DEFAULT_EVENTS", "SECTIONS"]
 
 #: Section ids of ``index.html``, in page order.
 SECTIONS = ("summary", "orientation", "terms", "indicators", "evidence", "documents", "methods")
-#: The shipped events file (relative to the working directory); see ``docs/report.md``.
-DEFAULT_EVENTS = Path("corpus") / "events.csv"
-EVENT_COLUMNS = ("date", "end_date", "label", "kind", "source")
-_SHIPPED_EVENTS = Path(__file__).resolve().parents[2] / "corpus" / "events.csv"
 
 _POLE_COLOURS = {"west": "#1f77b4", "hedging": "#7f7f7f", "target": "#d62728"}
 _EVENT_COLOURS = {"war": "#d62728", "document": "#2ca02c", "speech": "#9467bd"}
 _NEEDS_TARGET_COLOUR = "#9467bd"
 _MAX_INDICATOR_PANELS = 6
-_SLUG = re.compile(r"[^0-9A-Za-z_.-]+")
 
 
 # -- events ---------------------------------------------------------------------------------------------------
-def _year_fraction(date: str) -> float:
-    """x position of an ISO date on a yearly axis where year Y spans [Y - 0.5, Y + 0.5)."""
-    parts = [int(p) for p in date.split("-")]
-    year = parts[0]
-    if len(parts) == 1:
-        return float(year)
-    month = parts[1]
-    day = parts[2] if len(parts) > 2 else 15
-    start = _dt.date(year, 1, 1)
-    days = (_dt.date(year + 1, 1, 1) - start).days
-    return year - 0.5 + ((_dt.date(year, month, day) - start).days + 0.5) / days
-
-
-def load_events(path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Read a key-events file (CSV: date, end_date, label, kind, source) into a DataFrame sorted by date.
-
-    ``date`` and ``end_date`` are ISO dates (YYYY, YYYY-MM or YYYY-MM-DD); ``end_date`` is optional (a span is
-    drawn as a shaded band); ``label`` is required. Columns x and x_end hold the positions on a yearly axis.
-    Raises :class:`ReportError` D602 when the file is missing and D603, naming the line, when a row is bad.
-
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "events.csv"
-    >>> _ = p.write_text("date,end_date,label,kind,source\\n2016-04-02,2016-04-05,April clashes,war,\\n")
-    >>> load_events(p)[["date", "label"]].values.tolist()
-    [['2016-04-02', 'April clashes']]
-    """
-    path = Path(path) if path is not None else DEFAULT_EVENTS
-    if not path.is_file():
-        raise ReportError("D602", f"events file not found: {path}",
-                          hint="pass --events FILE, or create it with the columns " + ", ".join(EVENT_COLUMNS))
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            missing = [c for c in ("date", "label") if c not in header]
-            if missing:
-                raise ReportError("D603", f"{path}:1: missing column(s) {', '.join(missing)}",
-                                  hint="the header must include " + ", ".join(EVENT_COLUMNS))
-            rows = []
-            for line, row in enumerate(reader, start=2):
-                where = f"{path}:{line}"
-                if None in row:
-                    raise ReportError("D603", f"{where}: more fields than columns in the header",
-                                      hint="quote fields that contain commas")
-                values = {c: (row.get(c) or "").strip() for c in EVENT_COLUMNS}
-                if not any(values.values()):
-                    continue
-                if not values["label"]:
-                    raise ReportError("D603", f"{where}: empty label", hint="every event needs a label")
-                try:
-                    date, _ = parse_date(values["date"], where)
-                    end = parse_date(values["end_date"], where)[0] if values["end_date"] else ""
-                except DiscourseError as exc:
-                    raise ReportError("D603", exc.message, hint=exc.hint) from None
-                x = _year_fraction(date)
-                x_end = _year_fraction(end) if end else math.nan
-                if end and x_end < x:
-                    raise ReportError("D603", f"{where}: end_date {end} is before date {date}",
-                                      hint="swap the two dates")
-                rows.append({**values, "date": date, "end_date": end, "x": x, "x_end": x_end})
-    except UnicodeDecodeError as exc:
-        raise ReportError("D603", f"{path}: not UTF-8 text ({exc.reason})", hint="save the file as UTF-8") from None
-    frame = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "x", "x_end"])
-    return frame.sort_values(["x", "label"], kind="stable").reset_index(drop=True)
 
 
 # -- gathering the data ---------------------------------------------------------------------------------------
-@dataclass
-class _Data:
-    """Everything the page shows, gathered from the lower stages."""
-
-    lexicon: Any
-    documents: pd.DataFrame
-    hits: pd.DataFrame
-    counted: pd.DataFrame
-    entries: pd.DataFrame
-    years: pd.DataFrame
-    terms: pd.DataFrame
-    events: pd.DataFrame
-    panel: pd.DataFrame | None = None
-    correlations: pd.DataFrame | None = None
-    indicator_columns: list[str] = field(default_factory=list)
-    indicator_labels: dict[str, str] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
-    level: float = 0.95
-
-
-def _check_options(country, year_from, year_to, top_terms, evidence_per_year) -> None:
-    if year_from is not None and year_to is not None and int(year_from) > int(year_to):
-        raise ReportError("D604", f"--from {year_from} is after --to {year_to}", hint="swap the two years")
-    for name, value in (("top_terms", top_terms), ("evidence_per_year", evidence_per_year)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ReportError("D604", f"{name} must be a positive integer, got {value!r}")
-
-
-def _term_rates(corpus, lexicon, hits: pd.DataFrame, entries: pd.DataFrame, top: int, filters: dict) -> pd.DataFrame:
-    """Rate per 10,000 words per (year, entry) for the ``top`` entries with most hits (``discourse.timeline``).
-
-    Years with documents but no hits of an entry are 0; years without documents are absent.
-    """
-    from .timeline import timeline
-
-    cols = ["year", "entry_id", "label", "count", "rate_per_10k", "n_docs", "n_words"]
-    if hits.empty:
-        return pd.DataFrame(columns=cols)
-    counts = hits["entry_id"].value_counts()
-    leading = sorted(counts.index, key=lambda e: (-int(counts[e]), str(e)))[:top]
-    frame = timeline(corpus, leading, lexicon, by="year", per=10_000, **filters)
-    labels = entries.drop_duplicates("entry_id").set_index("entry_id")["label"].to_dict()
-    frame = frame.rename(columns={"term": "entry_id"})
-    frame["label"] = [labels.get(e, e) for e in frame["entry_id"]]
-    frame["year"] = frame["year"].astype(int)
-    order = {e: i for i, e in enumerate(leading)}
-    frame = frame.sort_values(["entry_id", "year"], key=lambda s: s.map(order) if s.name == "entry_id" else s,
-                              kind="stable")
-    return frame[cols].reset_index(drop=True)
-
-
-def _gather(corpus, *, country, year_from, year_to, lexicon, target, events, top_terms, seed, level, replicates,
-            min_hits) -> _Data:
-    from . import score as _score
-    from . import match as _match
-    from .lexicon import load_lexicon
-
-    if lexicon is None or isinstance(lexicon, (str, os.PathLike)):
-        lexicon = load_lexicon(lexicon, target=target)
-    filters = {k: v for k, v in (("country", country), ("year_from", year_from), ("year_to", year_to))
-               if v is not None and v != ""}
-    documents = corpus.documents(**filters)
-    if documents.empty:
-        what = ", ".join(f"{k}={v}" for k, v in filters.items()) or "no filter"
-        raise ReportError("D601", f"no documents in the store {corpus.path} match the report's filters ({what})",
-                          hint="ingest documents first (discourse ingest ...) or widen --country/--from/--to")
-    _match.match_corpus(corpus, lexicon, **filters)  # only the documents the report shows
-    hits = _match.hits(corpus, lexicon, **filters)
-    missing = [c for c in ("year", "date", "title") if c not in hits.columns]
-    if missing:  # bring the document metadata the evidence needs
-        meta = documents.set_index("id")[missing]
-        hits = hits.join(meta, on="doc_id")
-    entries = _score.entries_frame(lexicon)
-    counted = _score.count_hits(hits, entries)
-    years = _score.score_periods(hits, documents, entries, by="year", seed=seed, level=level,
-                                 replicates=replicates, min_hits=min_hits)
-    if "year" not in years.columns and "period" in years.columns:
-        years = years.rename(columns={"period": "year"})
-    terms = _term_rates(corpus, lexicon, hits, entries, top_terms, filters)
-    data = _Data(lexicon=lexicon, documents=documents, hits=hits, counted=counted, entries=entries, years=years,
-                 terms=terms, events=events, level=level)
-    if hits.empty:
-        data.notes["orientation"] = ("No lexicon term was found in the selected documents, so there is no score "
-                                     "to draw.")
-        data.notes["terms"] = "No lexicon term was found in the selected documents."
-        data.notes["evidence"] = "No lexicon term was found in the selected documents."
-    _gather_indicators(corpus, data, country=country, year_from=year_from, year_to=year_to)
-    return data
-
-
-def _gather_indicators(corpus, data: _Data, *, country, year_from, year_to) -> None:
-    """The yearly panel and its correlations, or a note saying why there are none."""
-    if not country or "," in str(country):
-        data.notes["indicators"] = ("Indicators are shown for one country: run the report with --country "
-                                    "(for example --country AZE).")
-        return
-    from . import panel as _panel
-
-    lo = int(year_from) if year_from is not None else int(data.documents["year"].min())
-    hi = int(year_to) if year_to is not None else int(data.documents["year"].max())
-    frame = _panel.panel(corpus, country, lo, hi, scores=data.years, lexicon=data.lexicon)
-    variables = frame.attrs.get("variables", {})
-    present = [c for c in variables if c in frame.columns and frame[c].notna().any()]
-    if not present:
-        data.notes["indicators"] = f"No indicator has values for {country} between {lo} and {hi}."
-        return
-    # Directed indicators first (they say something about alignment), then by number of years with a value.
-    present.sort(key=lambda c: (variables[c].get("direction", 0) == 0, -int(frame[c].notna().sum()), c))
-    data.panel = frame
-    data.indicator_columns = present
-    data.indicator_labels = {c: _indicator_label(c, variables[c]) for c in present}
-    data.correlations = _panel.panel_correlations(frame, variables=present)
-
-
-def _indicator_label(column: str, var: dict) -> str:
-    label = str(var.get("label") or column)
-    partner = var.get("partner")
-    unit = var.get("unit")
-    direction = {1: "higher = closer to the target power", -1: "higher = further from the target power"}.get(
-        var.get("direction"), "no direction")
-    return f"{label}" + (f" [{partner}]" if partner and partner not in label else "") + (
-        f" ({unit}; {direction})" if unit else f" ({direction})")
 
 
 # -- figures ----------------------------------------------------------------------------------------------------
-@dataclass
-class _Figure:
-    name: str
-    title: str
-    caption: str
-    png: Path
-    svg: Path
-    data_uri: str
-    alt: str
-
-
-def _new_figure(width: float, height: float):
-    from matplotlib.figure import Figure
-
-    # A fixed layout (no constrained/tight layout): the figures are regular grids, and skipping the layout
-    # engine halves the drawing time on long year ranges.
-    return Figure(figsize=(width, height), dpi=100)
-
-
-def _save(fig, out: Path, name: str, title: str, caption: str, alt: str) -> _Figure:
-    import matplotlib
-
-    out.mkdir(parents=True, exist_ok=True)
-    png, svg = out / f"{name}.png", out / f"{name}.svg"
-    with matplotlib.rc_context({"svg.hashsalt": "discourse", "svg.fonttype": "path"}):
-        fig.savefig(png, format="png", dpi=150, metadata={"Software": None})
-        buf = io.BytesIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    svg.write_bytes(buf.getvalue())
-    uri = "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-    return _Figure(name, title, caption, png, svg, uri, alt)
-
-
-def _year_axis(ax, lo: int, hi: int, narrow: bool = False) -> None:
-    ax.set_xlim(lo - 0.6, hi + 0.6)
-    span = hi - lo
-    if narrow:  # half-width panels
-        step = 1 if span <= 8 else 2 if span <= 16 else 5 if span <= 40 else 10
-    else:
-        step = 1 if span <= 16 else 2 if span <= 32 else 5
-    first = lo + (-lo) % step  # the first multiple of step within the range
-    ax.set_xticks(list(range(first, hi + 1, step)))  # (set_xticks may widen the limits: set them again)
-    ax.set_xlim(lo - 0.6, hi + 0.6)
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-
-
 def _label_rows(events: pd.DataFrame, lo: int, hi: int, width_in: float, rows: int = 6) -> list[int]:
     """Greedy rows for event labels so that labels in one row do not overlap (7 pt text, ~4.2 pt per char)."""
     per_char = 4.2 / (width_in * 72.0) * (hi - lo + 1.2)
@@ -335,19 +99,7 @@ def _draw_events(ax, events: pd.DataFrame, lo: int, hi: int, *, labels: bool) ->
     ax.set_ylim(top=ymax)
 
 
-def _low_years(years: pd.DataFrame) -> list[int]:
-    if "low_evidence" not in years.columns:
-        return []
-    return [int(y) for y, flag in zip(years["year"], years["low_evidence"]) if pd.notna(flag) and bool(flag)]
-
-
-def _full_years(years: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
-    """The yearly scores on every year of the axis (years without documents are NaN, so lines break there)."""
-    frame = years.drop_duplicates("year").set_index("year").reindex(range(lo, hi + 1))
-    return frame.rename_axis("year").reset_index()
-
-
-def _orientation_figure(data: _Data, lo: int, hi: int, target: str, out: Path) -> _Figure:
+def _orientation_figure(data: ReportData, lo: int, hi: int, target: str, out: Path) -> _Figure:
     years = _full_years(data.years, lo, hi)
     fig = _new_figure(9.5, 6.2)
     ax, bx = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
@@ -389,7 +141,7 @@ def _orientation_figure(data: _Data, lo: int, hi: int, target: str, out: Path) -
                  "10,000 words")
 
 
-def _terms_figure(data: _Data, lo: int, hi: int, out: Path) -> _Figure:
+def _terms_figure(data: ReportData, lo: int, hi: int, out: Path) -> _Figure:
     entries = list(dict.fromkeys(data.terms["entry_id"]))
     n = len(entries)
     ncols = 2 if n > 1 else 1
@@ -421,7 +173,7 @@ def _terms_figure(data: _Data, lo: int, hi: int, out: Path) -> _Figure:
                  "Small multiples of yearly term rates for the leading lexicon entries")
 
 
-def _indicators_figure(data: _Data, lo: int, hi: int, target: str, out: Path) -> _Figure:
+def _indicators_figure(data: ReportData, lo: int, hi: int, target: str, out: Path) -> _Figure:
     cols = data.indicator_columns[:_MAX_INDICATOR_PANELS]
     frame = data.panel.sort_values("year")
     height = 1.45 * (len(cols) + 1) + 0.6
@@ -452,124 +204,18 @@ def _indicators_figure(data: _Data, lo: int, hi: int, target: str, out: Path) ->
 
 
 # -- evidence and documents --------------------------------------------------------------------------------------
-def _evidence(data: _Data, per_year: int) -> list[dict]:
-    """Per year, the counted hits with the largest |weight x effective position| (ties: date, document, offset)."""
-    c = data.counted
-    if c.empty:
-        return []
-    c = c.loc[c["counted"]].copy()
-    c["contribution"] = c["weight"].astype(float) * c["eff_position"].astype(float)
-    c["strength"] = c["contribution"].abs()
-    labels = data.entries.drop_duplicates("entry_id").set_index("entry_id")["label"].to_dict()
-    by_year = data.years.set_index("year") if "year" in data.years.columns else pd.DataFrame()
-    out = []
-    for year, group in c.groupby("year", sort=True):
-        top = group.sort_values(["strength", "date", "doc_id", "start"], ascending=[False, True, True, True],
-                                kind="stable").head(per_year)
-        row = by_year.loc[year] if year in by_year.index else None
-        lines = []
-        for hit in top.itertuples(index=False):
-            lines.append({
-                "doc_id": hit.doc_id, "title": _text(getattr(hit, "title", "")), "date": _text(getattr(hit, "date", "")),
-                "page": int(hit.page), "start": int(hit.start), "entry": labels.get(hit.entry_id, hit.entry_id),
-                "left": _context(hit.left_context, left=True), "surface": _one_line(hit.surface),
-                "right": _context(hit.right_context, left=False),
-                "negated": bool(hit.negated), "cue": _text(getattr(hit, "negation_cue", "")),
-                "stance": _text(getattr(hit, "stance", "")), "stance_cue": _text(getattr(hit, "stance_cue", "")),
-                "stance_rule": _text(getattr(hit, "stance_rule", "")),
-                "target_inferred": bool(getattr(hit, "target_inferred", False)),
-                "target": _text(getattr(hit, "target", "")), "target_group": _text(getattr(hit, "target_group", "")),
-                "pole": hit.pole, "contribution": float(hit.contribution),
-            })
-        out.append({
-            "year": int(year), "lines": lines, "n_counted": int(len(group)),
-            "score": None if row is None else _num(row.get("score")),
-            "low_evidence": bool(row.get("low_evidence", False)) if row is not None else True,
-        })
-    return out
-
-
-_WS = re.compile(r"\s+")
-_CONTEXT_CHARS = 90
-
-
-def _one_line(value) -> str:
-    return _WS.sub(" ", _text(value)).strip()
-
-
-def _context(value, *, left: bool) -> str:
-    """A KWIC context on one line, cut to about 90 characters at a word boundary away from the hit."""
-    text = _WS.sub(" ", _text(value))
-    if len(text) <= _CONTEXT_CHARS:
-        return text.strip()
-    if left:
-        cut = text[-_CONTEXT_CHARS:]
-        return "… " + cut.split(" ", 1)[-1].lstrip() if " " in cut else "… " + cut
-    cut = text[:_CONTEXT_CHARS]
-    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + " …"
-
-
-def _text(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value)
-
-
-def _num(value) -> float | None:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(v) else v
-
-
-def _doc_file(doc_id: str) -> str:
-    return "docs/" + _SLUG.sub("_", str(doc_id)) + ".html"
-
-
-def _document_pages(text: str, page_starts: list[int], hits: pd.DataFrame) -> list[dict]:
-    """The text split into pages, each a list of segments (plain text or a marked hit)."""
-    starts = list(page_starts) or [0]
-    bounds = [*starts[1:], len(text)]
-    marks = []
-    last_end = -1
-    for h in hits.sort_values(["start", "end"]).itertuples(index=False):
-        if h.start < last_end:  # overlapping hits: keep the first
-            continue
-        marks.append(h)
-        last_end = h.end
-    pages, k = [], 0
-    for number, (lo, hi) in enumerate(zip(starts, bounds), start=1):
-        segments, pos = [], lo
-        while k < len(marks) and marks[k].start < hi:
-            h = marks[k]
-            s, e = max(h.start, lo), min(h.end, hi)
-            if s > pos:
-                segments.append({"text": text[pos:s], "hit": False})
-            segments.append({"text": text[s:e], "hit": True, "id": f"hit-{h.start}", "negated": bool(h.negated),
-                             "title": f"{h.entry_id}" + (" (negated)" if h.negated else "")
-                             + (f", stance: {h.stance}" if _text(getattr(h, 'stance', '')) else "")
-                             + (f", target: {h.target}" if _text(getattr(h, 'target', '')) else "")})
-            pos = e
-            if h.end <= hi:
-                k += 1
-            else:
-                break
-        if pos < hi:
-            segments.append({"text": text[pos:hi], "hit": False})
-        pages.append({"number": number, "segments": segments})
-    return pages
 
 
 # -- rendering ----------------------------------------------------------------------------------------------------
 def _environment():
+    # deferred: heavy (matplotlib/jinja2); loaded when a report is built
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     env = Environment(loader=PackageLoader("discourse", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = _format_number
-    env.filters["doc_file"] = _doc_file
+    env.filters["doc_file"] = doc_file
     return env
 
 
@@ -599,7 +245,7 @@ def _table(frame: pd.DataFrame | None, columns: list[str] | None = None) -> dict
 def _remove_stale(out: Path) -> None:
     """Remove what an earlier report wrote in ``out`` (its figures and document pages), nothing else."""
     try:
-        for name in ("orientation", "terms", "indicators"):
+        for name in ("orientation", "terms", "indicators", "model"):
             for ext in ("png", "svg"):
                 (out / "figures" / f"{name}.{ext}").unlink(missing_ok=True)
         if (out / "docs").is_dir():
@@ -607,7 +253,7 @@ def _remove_stale(out: Path) -> None:
                 page.unlink()
     except OSError as exc:
         raise ReportError("D605", f"cannot clear the earlier report in {out}: {exc.strerror}",
-                          hint="choose another folder with --out") from None
+                          hint="choose another output folder (out=...)") from None
 
 
 def _write(path: Path, text: str) -> None:
@@ -616,7 +262,7 @@ def _write(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise ReportError("D605", f"cannot write {path}: {exc.strerror}",
-                          hint="choose another folder with --out") from None
+                          hint="choose another output folder (out=...)") from None
 
 
 def build_report(
@@ -635,6 +281,7 @@ def build_report(
     level: float | None = None,
     replicates: int | None = None,
     min_hits: int | None = None,
+    model: str | None = None,
 ) -> Path:
     """Write the HTML report of a corpus and return the path of its ``index.html``.
 
@@ -659,30 +306,30 @@ def build_report(
         How many lexicon entries get a term timeline; how many KWIC lines are shown per year.
     seed, level, replicates, min_hits:
         Passed to the scores (see :func:`discourse.score.score_periods`); defaults are the scores' defaults.
+    model:
+        A fitted scaling model (``discourse scale fit``): its yearly series is drawn beside the dictionary score.
 
     >>> # build_report(corpus, "out/report", country="AZE", year_from=1992, year_to=2024)
     """
-    from . import score as _score
-
     seed = _score.DEFAULT_SEED if seed is None else seed
     level = _score.DEFAULT_LEVEL if level is None else level
     replicates = _score.DEFAULT_REPLICATES if replicates is None else replicates
     min_hits = _score.DEFAULT_MIN_HITS if min_hits is None else min_hits
-    _check_options(country, year_from, year_to, top_terms, evidence_per_year)
+    check_options(country, year_from, year_to, top_terms, evidence_per_year)
     country = str(country).strip().upper() if country else None
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise ReportError("D605", f"output path {out} exists and is not a folder", hint="choose another --out")
+        raise ReportError("D605", f"output path {out} exists and is not a folder", hint="choose another output folder (out=...)")
     if events is not None:
         events_path = Path(events)
     else:  # corpus/events.csv under the working directory, beside the store, then the project's shipped file
-        candidates = [DEFAULT_EVENTS, Path(corpus.path).parent / "events.csv", _SHIPPED_EVENTS]
+        candidates = [DEFAULT_EVENTS, Path(corpus.path).parent / "events.csv", SHIPPED_EVENTS]
         events_path = next((p for p in candidates if p.is_file()), None)
     if events_path is None:
-        event_frame, events_note = _no_events(), f"No events file ({DEFAULT_EVENTS}) found; none drawn."
+        event_frame, events_note = no_events(), f"No events file ({DEFAULT_EVENTS}) found; none drawn."
     else:
         event_frame, events_note = load_events(events_path), None
-    data = _gather(corpus, country=country, year_from=year_from, year_to=year_to, lexicon=lexicon, target=target,
+    data = gather(corpus, country=country, year_from=year_from, year_to=year_to, lexicon=lexicon, target=target,
                    events=event_frame, top_terms=top_terms, seed=seed, level=level, replicates=replicates,
                    min_hits=min_hits)
     lo = int(year_from) if year_from is not None else int(data.documents["year"].min())
@@ -699,8 +346,14 @@ def build_report(
         figures["terms"] = _terms_figure(data, lo, hi, figures_dir)
     if data.panel is not None:
         figures["indicators"] = _indicators_figure(data, lo, hi, target_label, figures_dir)
+    model_years = None
+    if model:  # a scaling model's series beside the dictionary score (report_scaling.py, issue 16)
+        from .report_scaling import model_section
 
-    evidence = _evidence(data, evidence_per_year)
+        figures["model"], model_years = model_section(corpus, model, data.years, lo, hi, target_label, figures_dir,
+                                                      country=country, seed=seed, level=level, replicates=replicates)
+
+    evidence = evidence_lines(data, evidence_per_year)
     cited = sorted({line["doc_id"] for year in evidence for line in year["lines"]})
     docs = data.documents
     env = _environment()
@@ -709,20 +362,13 @@ def build_report(
         record = corpus.document(doc_id)
         text = corpus.text(doc_id)
         doc_hits = data.hits.loc[data.hits["doc_id"] == doc_id]
-        pages = _document_pages(text, record.get("page_starts") or [0], doc_hits)
+        pages = document_pages(text, record.get("page_starts") or [0], doc_hits)
         meta = [(k, record.get(k)) for k in ("id", "title", "date", "doc_type", "speaker", "speaker_post", "country",
                                               "language", "source_url", "source_path", "pages", "words",
                                               "extractor", "sha256") if record.get(k) not in (None, "")]
-        _write(out / _doc_file(doc_id), doc_template.render(record=record, meta=meta, pages=pages,
+        _write(out / doc_file(doc_id), doc_template.render(record=record, meta=meta, pages=pages,
                                                               version=__version__))
 
-    from .tables import corpus_snapshot
-
-    snapshot = corpus_snapshot(zip(docs["id"], docs["sha256"]))
-    from . import match as _match
-
-    rule_versions = {"scoring": _score.SCORING_RULES,
-                     **{str(k): str(v) for k, v in dict(getattr(_match, "RULE_VERSIONS", {})).items()}}
     parameters = {
         "country": country or "all", "from": year_from if year_from is not None else f"{lo} (first year)",
         "to": year_to if year_to is not None else f"{hi} (last year)", "seed": seed, "confidence level": level,
@@ -730,11 +376,14 @@ def build_report(
         "document weighting": "words", "leading entries shown": top_terms, "evidence lines per year": evidence_per_year,
         "events file": str(events_path) if events_note is None else "(none)",
     }
+    record = provenance(lexicon=data.lexicon, documents=docs, parameters=parameters, with_rules=True)
+    snapshot, rule_versions = record["corpus_snapshot"], record["rule_versions"]
     methods = {
-        "lexicon_name": _text(getattr(data.lexicon, "name", "")), "lexicon_path": _text(getattr(data.lexicon, "path", "")),
-        "lexicon_hash": _text(getattr(data.lexicon, "hash", "")), "target": target,
+        "lexicon_name": text_cell(getattr(data.lexicon, "name", "")), "lexicon_path": text_cell(getattr(data.lexicon, "path", "")),
+        "lexicon_hash": text_cell(getattr(data.lexicon, "hash", "")), "target": target,
         "n_entries": len(data.entries), "n_documents": snapshot["n_documents"], "snapshot_digest": snapshot["digest"],
         "parameters": parameters, "version": __version__, "rule_versions": rule_versions,
+        "library_versions": record["library_versions"],
         "n_hits": int(len(data.hits)), "n_counted": int(data.counted["counted"].sum()) if len(data.counted) else 0,
     }
     year_cols = ["year", "score", "ci_low", "ci_high", "ratio", "logit", "n_docs", "n_words", "n_hits",
@@ -755,9 +404,9 @@ def build_report(
                                      "correlations are empty.")
         panel_table = data.panel[["year", *[x for x in ("score", "ci_low", "ci_high") if x in data.panel],
                                   *data.indicator_columns]]
-    doc_rows = [{"id": r["id"], "file": _doc_file(r["id"]) if r["id"] in cited else None, "date": _text(r["date"]),
-                 "title": _text(r.get("title")), "doc_type": _text(r.get("doc_type")),
-                 "country": _text(r.get("country")), "language": _text(r.get("language")),
+    doc_rows = [{"id": r["id"], "file": doc_file(r["id"]) if r["id"] in cited else None, "date": text_cell(r["date"]),
+                 "title": text_cell(r.get("title")), "doc_type": text_cell(r.get("doc_type")),
+                 "country": text_cell(r.get("country")), "language": text_cell(r.get("language")),
                  "words": r.get("words")} for _, r in docs.iterrows()]
     html = env.get_template("report.html.j2").render(
         title=f"Orientation report: {country or 'all countries'}, {lo}-{hi}",
@@ -766,21 +415,19 @@ def build_report(
         terms=_table(_terms_summary(data.terms)), indicators=_table(panel_table), correlations=_table(corr),
         correlations_all=_table(corr_all),
         indicator_labels=data.indicator_labels, evidence=evidence, documents=doc_rows, methods=methods,
-        events=_table(data.events, list(EVENT_COLUMNS)),
+        events=_table(data.events, list(EVENT_COLUMNS)), model_years=_table(model_years),
     )
     index = out / "index.html"
     _write(index, html)
     _write(out / "report.json", json.dumps({"parameters": parameters, "lexicon_hash": methods["lexicon_hash"],
+                                            "lexicon": record["lexicon"],
                                             "snapshot": {k: snapshot[k] for k in ("n_documents", "digest")},
                                             "version": __version__, "rule_versions": rule_versions,
+                                            "library_versions": record["library_versions"],
                                             "figures": sorted(f"figures/{f.name}.{ext}" for f in figures.values()
                                                               for ext in ("png", "svg"))},
                                            indent=1, default=str))
     return index
-
-
-def _no_events() -> pd.DataFrame:
-    return pd.DataFrame(columns=[*EVENT_COLUMNS, "x", "x_end"])
 
 
 def _terms_summary(terms: pd.DataFrame) -> pd.DataFrame:

@@ -32,14 +32,18 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from . import match as _match
+from .defaults import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
 from .errors import ScoreError
+from .lexicon import load_lexicon
+from .provenance import SCORING_RULES, provenance
+from .tables import Table
 
 __all__ = [
     "SCORING_RULES",
@@ -57,16 +61,11 @@ __all__ = [
     "period_scores",
     "scores_table",
     "write_scores",
-    "run_scores",
     "ScoresTable",
 ]
 
-#: Version of the counting and scoring rules; recorded in every export's sidecar.
-SCORING_RULES = "score-v2"  # v2: each stance (stance-v1) counts by its entry's on_reject/on_question/... rule
-DEFAULT_SEED = 20240924
-DEFAULT_REPLICATES = 1000
-DEFAULT_LEVEL = 0.95
-DEFAULT_MIN_HITS = 5
+# SCORING_RULES, the version of the counting and scoring rules, is registered with the others in provenance.py.
+# DEFAULT_SEED, DEFAULT_REPLICATES, DEFAULT_LEVEL, DEFAULT_MIN_HITS: in defaults.py (shown by the CLI).
 
 #: Actor groups (from the gazetteer) that point a ``needs_target`` entry toward the target power or the West.
 TOWARD_TARGET = ("target", "target_led")
@@ -86,10 +85,8 @@ SCORE_COLUMNS = [
     "W", "R",
     "n_hits", "n_west", "n_target", "n_hedging", "n_unattributed", "n_dropped",
     "rate_per_10k", "west_per_10k", "target_per_10k", "hedging_per_10k",
-    "low_evidence",
+    "low_evidence", "outside_ci", "ratio_outside_ci", "logit_outside_ci",
 ]
-_BLANKED = ["score", "ci_low", "ci_high", "ratio", "ratio_ci_low", "ratio_ci_high", "logit", "logit_ci_low",
-            "logit_ci_high"]
 DOCUMENT_COLUMNS = ["id", "date", "year", "country", "doc_type", "speaker", "speaker_post", "post_category",
                     "title", "language", "n_words", "n_sentences"]
 GROUP_COLUMNS = ("doc_type", "speaker", "speaker_post", "post_category", "country", "language")
@@ -98,15 +95,15 @@ GROUP_COLUMNS = ("doc_type", "speaker", "speaker_post", "post_category", "countr
 # -- parameters ---------------------------------------------------------------------------------------------
 def _check_params(seed, level, replicates, min_hits) -> None:
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ScoreError("D402", f"seed must be a non-negative integer, got {seed!r}", hint="e.g. --seed 1")
+        raise ScoreError("D402", f"seed must be a non-negative integer, got {seed!r}", hint="e.g. seed=1")
     if not (isinstance(level, (int, float)) and 0 < float(level) < 1):
         raise ScoreError("D403", f"confidence level must be between 0 and 1 (exclusive), got {level!r}",
-                         hint="e.g. --ci-level 0.9 for a 90% interval")
+                         hint="e.g. level=0.9 for a 90% interval")
     if not isinstance(replicates, (int, np.integer)) or replicates < 1:
         raise ScoreError("D404", f"replicates must be a positive integer, got {replicates!r}",
                          hint="use at least 1000 for a 95% interval")
     if not isinstance(min_hits, (int, np.integer)) or min_hits < 0:
-        raise ScoreError("D405", f"min_hits must be a non-negative integer, got {min_hits!r}", hint="e.g. --min-hits 5")
+        raise ScoreError("D405", f"min_hits must be a non-negative integer, got {min_hits!r}", hint="e.g. min_hits=5")
 
 
 #: Stances (stance-v1) and the entry setting that says what a hit of that stance counts as (flip, drop, keep);
@@ -294,13 +291,22 @@ def _derive(stats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _interval(replicates: np.ndarray, estimate: float, level: float) -> tuple[float, float]:
-    """Percentile interval of the defined replicates, widened if needed to contain ``estimate``."""
+    """Percentile interval of the defined replicates, as it is: never widened to contain ``estimate`` (an
+    estimate outside it is flagged by :func:`_flag_outside`)."""
     valid = replicates[~np.isnan(replicates)]
     if valid.size == 0 or math.isnan(estimate):
         return math.nan, math.nan
     alpha = (1.0 - level) / 2.0
     lo, hi = np.percentile(valid, [100.0 * alpha, 100.0 * (1.0 - alpha)])
-    return float(min(lo, estimate)), float(max(hi, estimate))
+    return float(lo), float(hi)
+
+
+def _flag_outside(out: pd.DataFrame) -> None:
+    """``outside_ci``, ``ratio_outside_ci``, ``logit_outside_ci``: the estimate lies outside its percentile
+    interval (possible with a skewed bootstrap distribution); False where there is no estimate or interval."""
+    for prefix, col in (("", "score"), ("ratio_", "ratio"), ("logit_", "logit")):
+        est, lo, hi = (out[c].astype(float) for c in (col, prefix + "ci_low", prefix + "ci_high"))
+        out[prefix + "outside_ci"] = ((est < lo) | (est > hi)).astype(bool)
 
 
 def _key_int(key: Any) -> int:
@@ -396,7 +402,8 @@ def score_documents(
         generator is seeded by ``seed`` and the document id, so its interval does not depend on which other
         documents are scored.
     min_hits:
-        Documents with fewer counted hits are flagged ``low_evidence`` and their scores left empty (NaN).
+        Documents with fewer counted hits are flagged ``low_evidence``; their scores and intervals are still
+        given whenever defined (analysts filter on the flag).
     """
     _check_params(seed, level, replicates, min_hits)
     _require(documents, ("id", "words", "sentences"), "documents")
@@ -415,8 +422,10 @@ def score_documents(
         if s is not None:
             totals[i] = s.sum(axis=0)
         score, ratio, logit = _derive(totals[i])
-        row = {"score": float(score), "ratio": float(ratio), "logit": float(logit)}
-        if s is not None and totals[i, _N] >= max(min_hits, 1):
+        # every defined value is kept (low_evidence only flags it); the empirical logit of a document without
+        # counted hits is the 0.5 smoothing alone, not a measurement, so it stays empty
+        row = {"score": float(score), "ratio": float(ratio), "logit": float(logit) if totals[i, _N] > 0 else math.nan}
+        if s is not None and totals[i, _N] >= 1:
             reps = _doc_replicates(s, n_sent, _rng(seed, "doc", doc_id), replicates)
             for name, est, rep in zip(("", "ratio_", "logit_"), (score, ratio, logit), _derive(reps)):
                 row[name + "ci_low"], row[name + "ci_high"] = _interval(rep, float(est), level)
@@ -433,7 +442,7 @@ def score_documents(
         out[col] = counts[col].to_numpy()
     _rates(out, out["n_words"])
     out["low_evidence"] = (out["n_hits"] < min_hits) | out["ci_low"].isna()
-    out.loc[out["low_evidence"], _BLANKED] = np.nan
+    _flag_outside(out)
     cat_cols = [col for _, col in _category_columns(entries)]
     for col in cat_cols:
         out[col] = counts[col].to_numpy()
@@ -499,7 +508,7 @@ def _assign_periods(docs: pd.DataFrame, by: str, windows, rolling: int | None) -
             raise ScoreError(
                 "D419",
                 f"none of the {len(docs)} selected documents has a month in its date, so there are no monthly periods",
-                hint="use --level year (UN General Debate statements, for example, are dated by year only)",
+                hint="score by year (UN General Debate statements, for example, are dated by year only)",
             )
         return pd.DataFrame({"_doc": idx[has], "period": month[has].astype(str).to_numpy()}), ["period"]
     if by == "window":
@@ -545,7 +554,7 @@ def score_periods(
         Each replicate resamples the period's documents with replacement and, within each drawn document,
         its sentences (the document's own replicate); generators are seeded by ``seed`` and the period.
     min_hits:
-        Rows with fewer counted hits get ``low_evidence=True`` and empty scores and intervals.
+        Rows with fewer counted hits get ``low_evidence=True``; their scores and intervals are still given.
     """
     _check_params(seed, level, replicates, min_hits)
     _require(documents, ("id", "year", "words", "sentences"), "documents")
@@ -561,10 +570,10 @@ def score_periods(
         by = "window"
     if rolling is not None:
         if by != "year":
-            raise ScoreError("D415", "a rolling window needs yearly periods", hint="drop --rolling or use --level year")
+            raise ScoreError("D415", "a rolling window needs yearly periods", hint="give rolling as a positive number of years with by='year', or leave it out")
         if not isinstance(rolling, (int, np.integer)) or rolling < 1:
             raise ScoreError("D415", f"rolling window must be a positive number of years, got {rolling!r}",
-                             hint="e.g. --rolling 3")
+                             hint="give rolling as a positive number of years with by='year', or leave it out")
     docs = documents.reset_index(drop=True)
     hits = hits.loc[hits["doc_id"].isin(set(docs["id"]))] if "doc_id" in hits.columns else hits
     counted = count_hits(hits, entries)
@@ -603,13 +612,13 @@ def score_periods(
     out = pd.DataFrame(rows, columns=key_cols + ["n_docs", "n_docs_with_hits", "n_words"] + SCORE_COLUMNS + cat_cols)
     if len(out):
         _rates(out, out["n_words"])
-        out.loc[out["low_evidence"].astype(bool), _BLANKED] = np.nan
     for col in ("n_docs", "n_docs_with_hits", "n_words", "n_hits", "n_west", "n_target", "n_hedging",
                 "n_unattributed", "n_dropped", *cat_cols):
         out[col] = out[col].astype(int)
     for col in [c for c in key_cols if c in ("year", "window_from", "window_to")]:
         out[col] = out[col].astype(int)
     out["low_evidence"] = out["low_evidence"].astype(bool)
+    _flag_outside(out)
     first = key_cols + ["score", "ci_low", "ci_high", "ratio", "ratio_ci_low", "ratio_ci_high", "logit",
                         "logit_ci_low", "logit_ci_high", "W", "R", "n_docs", "n_docs_with_hits", "n_words"]
     return out[first + [c for c in SCORE_COLUMNS if c not in first] + cat_cols]
@@ -629,10 +638,12 @@ def _period_row(members, totals, sent, doc_ids, n_sent, words, weighting, seed, 
         has = tot[:, _N] > 0
         est = [float(np.nanmean(v[has])) if np.any(has & ~np.isnan(v)) else math.nan for v in (d_score, d_ratio, d_logit)]
     row["score"], row["ratio"], row["logit"] = est
+    if n_hits == 0:  # no counted hit: the logit would be the smoothing alone
+        row["logit"] = math.nan
     for name in ("ci_low", "ci_high", "ratio_ci_low", "ratio_ci_high", "logit_ci_low", "logit_ci_high"):
         row[name] = math.nan
     row["low_evidence"] = n_hits < min_hits or n_hits == 0
-    if row["low_evidence"]:
+    if n_hits == 0:  # intervals are computed (and kept) for every row with a counted hit
         return row
     rng = _rng(seed, "period", *key)
     draws = _multinomial_uniform(rng, D, D, B)  # B x D: how often each document is drawn
@@ -679,9 +690,6 @@ def _split_filters(filters: dict) -> dict:
 
 def _inputs(corpus, lexicon, filters: dict, ensure_matches: bool):
     """(lexicon, documents, hits, entries) for scoring, bringing the match cache up to date first."""
-    from .lexicon import load_lexicon
-    from . import match as _match
-
     if lexicon is None or isinstance(lexicon, (str, Path)):
         lexicon = load_lexicon(lexicon)
     filters = _split_filters(filters)
@@ -741,30 +749,8 @@ def period_scores(
                          seed=seed, level=level, replicates=replicates, min_hits=min_hits)
 
 
-@dataclass
-class ScoresTable:
-    """A score table with what its sidecar records (see :func:`scores_table`)."""
-
-    frame: pd.DataFrame
-    kind: str
-    parameters: dict
-    lexicon_hash: str | None
-    snapshot: dict
-    extra: dict
-
-    def write(self, path: str | Path, fmt: str = "csv") -> tuple[Path, Path]:
-        """Write the table and its sidecar (see :func:`discourse.tables.write_table`)."""
-        from .tables import write_table
-
-        return write_table(self.frame, path, fmt=fmt, kind=self.kind, parameters=self.parameters,
-                           lexicon_hash=self.lexicon_hash, snapshot=self.snapshot, extra=self.extra)
-
-
-def _rule_versions(lexicon=None) -> dict:
-    """The scoring rules' version and the matcher's (the lexicon's ``rules``: match, negation, target, ...)."""
-    versions = {"scoring": SCORING_RULES}
-    versions.update({str(k): str(v) for k, v in dict(getattr(lexicon, "rules", None) or {}).items()})
-    return versions
+#: A score table with what its sidecar records (the table class every export shares).
+ScoresTable = Table
 
 
 def scores_table(
@@ -781,13 +767,18 @@ def scores_table(
     replicates: int = DEFAULT_REPLICATES,
     min_hits: int = DEFAULT_MIN_HITS,
     ensure_matches: bool = True,
+    filter_min_hits: bool = False,
     **filters,
 ) -> ScoresTable:
-    """The score table for an export: ``level`` is document, year, month or window (with ``windows``)."""
+    """The score table for an export: ``level`` is document, year, month or window (with ``windows``).
+
+    Rows with fewer than ``min_hits`` counted hits are flagged ``low_evidence``; with ``filter_min_hits`` they
+    are left out of the table (no value of a kept row is ever blanked).
+    """
     if level not in ("document", "year", "month", "window"):
         raise ScoreError("D417", f"unknown score level {level!r}", hint="use document, year, month or window")
     if level == "window" and not windows:
-        raise ScoreError("D418", "level window needs the windows", hint='add --windows "2009-2012,2013-2016"')
+        raise ScoreError("D418", "level window needs the windows", hint='pass windows="2009-2012,2013-2016"')
     lexicon, documents, hits, entries = _inputs(corpus, lexicon, filters, ensure_matches)
     common = dict(seed=seed, level=ci_level, replicates=replicates, min_hits=min_hits)
     if level == "document":
@@ -796,21 +787,20 @@ def scores_table(
         by = windows if level == "window" else level
         frame = score_periods(hits, documents, entries, by=by, rolling=rolling, group_by=group_by,
                               weighting=weighting, **common)
-    from .tables import corpus_snapshot
-
+    if filter_min_hits:
+        frame = frame.loc[frame["n_hits"] >= min_hits].reset_index(drop=True)
     parameters = {
         "level": level, "rolling": rolling, "windows": windows, "group_by": group_by,
         "weighting": weighting if level != "document" else None, "seed": int(seed), "ci_level": float(ci_level),
-        "replicates": int(replicates), "min_hits": int(min_hits), "ci_method": "percentile bootstrap "
+        "replicates": int(replicates), "min_hits": int(min_hits), "min_hits_filters_rows": bool(filter_min_hits),
+        "ci_method": "percentile bootstrap "
         + ("(sentences within the document)" if level == "document" else "(documents within the period, then sentences within each document)"),
         "filters": {k: v for k, v in _split_filters(filters).items()},
         "target": getattr(lexicon, "target", None),
     }
-    snapshot = corpus_snapshot(zip(documents["id"], documents["sha256"])) if "sha256" in documents else None
-    extra = {"rule_versions": _rule_versions(lexicon), "n_hits_total": int(len(hits)),
-             "lexicon": {"name": getattr(lexicon, "name", None), "path": getattr(lexicon, "path", None)}}
     kind = "document_scores" if level == "document" else f"{level}_scores"
-    return ScoresTable(frame, kind, parameters, getattr(lexicon, "hash", None), snapshot, extra)
+    record = provenance(lexicon=lexicon, documents=documents, parameters=parameters)
+    return Table.from_provenance(frame, kind, record, n_hits_total=int(len(hits)))
 
 
 def write_scores(corpus, path: str | Path, *, lexicon=None, level: str = "year", fmt: str = "csv", **params) -> Path:
@@ -818,8 +808,3 @@ def write_scores(corpus, path: str | Path, *, lexicon=None, level: str = "year",
     table = scores_table(corpus, level=level, lexicon=lexicon, **params)
     written, _ = table.write(path, fmt=fmt)
     return written
-
-
-def run_scores(corpus, out_dir: str | Path = "out", *, lexicon=None, **params) -> Path:
-    """Write the yearly orientation scores to ``OUT_DIR/orientation_scores.csv`` (+ sidecar); return the path."""
-    return write_scores(corpus, Path(out_dir) / "orientation_scores.csv", lexicon=lexicon, level="year", **params)

@@ -35,14 +35,15 @@ from pathlib import Path
 from typing import Sequence
 
 from .errors import LexiconError
-from .lexicon import LANGUAGES, ROOT, Problem, _Located, fold
+from .lexicon_io import LANGUAGES, Problem, _Located, fold
+from .resources import shipped
 
 __all__ = ["STANCE_RULE", "STANCES", "DEFAULT_CUES", "Stance", "Cue", "CueSet", "load_cues", "check_cues",
            "tokenize", "decide", "pronoun_link"]
 
 STANCE_RULE = "stance-v1"
 STANCES = ("support", "reject", "doubt", "question", "reported", "mention")
-DEFAULT_CUES = ROOT / "models" / "lexicons" / "stance_cues.yaml"
+DEFAULT_CUES = shipped("models/lexicons/stance_cues.yaml")
 
 KINDS = ("reject", "negation", "not_reject", "doubt", "not_doubt", "reported", "mention", "engage", "link_verbs", "link_pronouns")
 SIDES = ("before", "after", "any")

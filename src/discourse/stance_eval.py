@@ -65,7 +65,7 @@ def is_dev(sample_id: str) -> bool:
 def _ungdc_texts(sample: Path, stems: Iterable[str]) -> dict[str, str]:
     """Stored text of the UNGDC statements named by file stem (ingested into a temporary store as fetch does)."""
     from .corpus import Corpus
-    from .ingest.ungdc import fetch_ungdc
+    from .ingest.ungdc_fetch import fetch_ungdc
 
     wanted = set(stems)
     out: dict[str, str] = {}
@@ -91,8 +91,8 @@ def _ungdc_texts(sample: Path, stems: Iterable[str]) -> dict[str, str]:
 def evaluate(gold: pd.DataFrame, *, sample: str | Path | None = None, lexicon=None) -> pd.DataFrame:
     """Each gold row with the machine's stance, cue and rule for the same hit.
 
-    Columns added: ``machine`` (the machine stance, or ``no hit`` when no hit of the entry overlaps the gold
-    offsets), ``machine_cue``, ``machine_rule``, ``dev`` (the row is in the dev half), ``valid`` (the code is one of
+    Columns added: ``machine`` (the machine stance of the hit of the same entry overlapping the gold offsets, else
+    of another entry's overlapping hit, else ``no hit``), ``machine_entry`` (that hit's entry), ``machine_cue``, ``machine_rule``, ``dev`` (the row is in the dev half), ``valid`` (the code is one of
     the six stances). ``sample``: the UNGDC sample folder holding the statements of ``source=ungdc`` rows.
     """
     from .lexicon import load_lexicon
@@ -102,7 +102,7 @@ def evaluate(gold: pd.DataFrame, *, sample: str | Path | None = None, lexicon=No
     ungdc_rows = gold.loc[gold["source"] == "ungdc"]
     texts = _ungdc_texts(Path(sample), ungdc_rows["doc_id"].unique()) if sample is not None and len(ungdc_rows) else {}
     found: dict[tuple[str, str], list] = {}
-    machine, cues, rules = [], [], []
+    machine, cues, rules, entries = [], [], [], []
     for row in gold.itertuples(index=False):
         if row.source == "ungdc":
             key, text, lang = ("ungdc", row.doc_id), texts.get(row.doc_id), "en"
@@ -113,13 +113,19 @@ def evaluate(gold: pd.DataFrame, *, sample: str | Path | None = None, lexicon=No
                              hint="point sample at the UNGDC sample folder (../shared/data/ungdc/sample)")
         if key not in found:
             found[key] = match_text(text, lang, lexicon)
-        hit = next((h for h in found[key] if h.entry_id == row.entry_id and h.start < row.end and row.start < h.end), None)
+        overlapping = [h for h in found[key] if h.start < row.end and row.start < h.end]
+        # The same entry first; when the lexicon now files the words under a more specific entry (the survey of
+        # issue 14 turned "интеграция в европейские ..." from integration into european_integration), the
+        # overlapping hit of that entry is compared, and machine_entry says so.
+        hit = next((h for h in overlapping if h.entry_id == row.entry_id), overlapping[0] if overlapping else None)
+        entries.append(None if hit is None else hit.entry_id)
         machine.append(NO_HIT if hit is None else hit.stance)
         cues.append(None if hit is None else hit.stance_cue)
         rules.append(None if hit is None else hit.stance_rule)
     out = gold.copy()
     out["language"] = [("en" if s == "ungdc" else l) for s, l in zip(out["source"], out["language"])]
     out["machine"], out["machine_cue"], out["machine_rule"] = machine, cues, rules
+    out["machine_entry"] = entries
     out["dev"] = [is_dev(s) for s in out["sample_id"]]
     out["valid"] = out["code_stance"].isin(STANCES)
     return out

@@ -10,6 +10,7 @@ spreadsheet does not run them as formulas; numeric columns are left as numbers.
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass, field
 import hashlib
 import json
 import os
@@ -18,10 +19,10 @@ from typing import IO, Any, Iterable
 
 import pandas as pd
 
-from . import __version__
+from ._version import __version__
 from .errors import ScoreError
 
-__all__ = ["write_table", "write_csv", "neutralize_formulas", "corpus_snapshot", "sidecar_path"]
+__all__ = ["Table", "write_table", "write_csv", "neutralize_formulas", "corpus_snapshot", "sidecar_path"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -109,3 +110,30 @@ def write_table(
     side = sidecar_path(path)
     side.write_text(json.dumps(sidecar, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     return path, side
+
+
+@dataclass
+class Table:
+    """A table with what its sidecar records: ``parameters``, ``lexicon_hash``, ``snapshot`` (the corpus
+    snapshot) and ``extra`` (rule and library versions, the lexicon, ...). Build one from a provenance record
+    (:func:`discourse.provenance.provenance`) with :meth:`from_provenance`."""
+
+    frame: pd.DataFrame
+    kind: str
+    parameters: dict = field(default_factory=dict)
+    lexicon_hash: str | None = None
+    snapshot: dict | None = None
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_provenance(cls, frame: pd.DataFrame, kind: str, record: dict, **extra) -> "Table":
+        """The table ``frame`` with the provenance ``record`` (plus ``extra`` sidecar fields)."""
+        rest = {k: v for k, v in record.items()
+                if k not in ("parameters", "lexicon_hash", "corpus_snapshot", "discourse_version")}
+        return cls(frame, kind, dict(record.get("parameters") or {}), record.get("lexicon_hash"),
+                   record.get("corpus_snapshot"), {**rest, **extra})
+
+    def write(self, path: str | Path, fmt: str = "csv") -> tuple[Path, Path]:
+        """Write the table to ``path`` and its sidecar to ``path.json``; return both paths."""
+        return write_table(self.frame, path, fmt=fmt, kind=self.kind, parameters=self.parameters,
+                           lexicon_hash=self.lexicon_hash, snapshot=self.snapshot, extra=self.extra)

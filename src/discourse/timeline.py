@@ -11,21 +11,16 @@ from typing import Sequence
 
 import pandas as pd
 
-from .errors import LexiconError
+from .errors import ScoreError
 from .lexicon import Lexicon, load_lexicon
-from .match import _ensure, phrase_hits, resolve_terms
+from .match import ensure_matched, phrase_hits, resolve_terms
 from .store import documents as _docs
 from .store import matches as _sql
 
 __all__ = ["timeline", "PERIODS", "rate_column"]
 
-PERIODS = {
-    "year": "d.year",
-    "month": "CASE WHEN length(d.date) >= 7 THEN substr(d.date, 1, 7) END",
-    "doc_type": "d.doc_type",
-    "speaker": "d.speaker",
-    "country": "d.country",
-}
+#: The periods a timeline groups by (their SQL lives in the store: ``store.documents.PERIOD_SQL``).
+PERIODS = _docs.PERIOD_SQL
 
 
 def rate_column(per: int) -> str:
@@ -59,16 +54,16 @@ def timeline(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None,
     if isinstance(terms, str):
         terms = [terms]
     if by not in PERIODS:
-        raise LexiconError("D313", f"cannot group a timeline by {by!r}", hint=f"use --by one of {', '.join(PERIODS)}")
+        raise ScoreError("D313", f"cannot group a timeline by {by!r}", hint=f"group by one of {', '.join(PERIODS)}")
     if not isinstance(per, int) or per <= 0:
-        raise LexiconError("D314", f"--per must be a positive whole number of words, not {per!r}", hint="e.g. --per 10000")
+        raise ScoreError("D314", f"per must be a positive whole number of words, not {per!r}", hint="e.g. per=10000")
     lexicon = lexicon or load_lexicon()
     period_sql = PERIODS[by]
     where, params = _docs.document_filter_sql(**doc_filters)
     resolved = resolve_terms(lexicon, list(terms))
     needed = [e for _, es in resolved if es for e in es]
     if needed:
-        _ensure(corpus, lexicon, needed, progress, workers, doc_filters)
+        ensure_matched(corpus, lexicon, needed, progress, workers, doc_filters)
     with corpus.store.read() as conn:
         docs = {p: (n, w) for p, n, w in _sql.document_counts(conn, period_sql, where, params) if p is not None}
         counts: dict[str, dict] = {}
@@ -84,12 +79,8 @@ def timeline(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None,
             got: dict = {}
             if per_doc:
                 with corpus.store.read() as conn:
-                    ids = list(per_doc)
-                    for i in range(0, len(ids), 500):
-                        part = ids[i:i + 500]
-                        sql = f"SELECT d.id, {period_sql} FROM documents d WHERE d.id IN ({', '.join('?' * len(part))})"
-                        for doc_id, period in conn.execute(sql, part):
-                            got[period] = got.get(period, 0) + per_doc[doc_id]
+                    for doc_id, period in _docs.periods_of(conn, list(per_doc), by).items():
+                        got[period] = got.get(period, 0) + per_doc[doc_id]
             counts[term] = got
     rate = rate_column(per)
     out = []

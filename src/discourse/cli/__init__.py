@@ -13,7 +13,8 @@ import sys
 
 import click
 
-from .. import __version__
+from .._version import __version__
+from ..error_catalogue import hint_for_cli
 from ..errors import DiscourseError
 
 __all__ = ["cli", "main"]
@@ -21,6 +22,7 @@ __all__ = ["cli", "main"]
 # Stage modules, in the order of the data flow; each defines COMMANDS.
 _MODULES = ("ingest", "fetch", "fetch_web", "lexicon", "search", "score", "indicators", "report")
 _MODULES += ("validate",)  # discourse validate sample|import|report (cli/validate.py)
+_MODULES += ("scale",)  # discourse scale fit|show (cli/scale.py)
 _MODULES += ("engine",)  # discourse export corpus, discourse import corpus (cli/engine.py)
 
 
@@ -60,8 +62,9 @@ def main(argv: list[str] | None = None) -> int:
             return result
     except DiscourseError as exc:
         click.echo(f"Error [{exc.code}]: {exc.message}", err=True)
-        if exc.hint:
-            click.echo(f"  hint: {exc.hint}", err=True)
+        hint = hint_for_cli(exc.code, exc.hint)
+        if hint:
+            click.echo(f"  hint: {hint}", err=True)
         return 1
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from ..corpus import Corpus
+from ..errors import IngestError
+from ..metadata import DOC_TYPES, check_country
+from ..store.documents import PERIOD_SQL
 
-__all__ = ["db_option", "format_option", "open_corpus", "emit", "filter_options"]
+if TYPE_CHECKING:  # annotations only: pandas itself is imported where a frame is built
+    import pandas as pd
+
+__all__ = ["db_option", "format_option", "open_corpus", "emit", "filter_options", "timeline_options"]
 
 
 def db_option(f):
@@ -31,8 +37,6 @@ def format_option(f):
 
 def _check_types(ctx, param, value):
     """Refuse an unknown document type (a typo would otherwise select nothing, silently)."""
-    from ..metadata import DOC_TYPES
-
     if value is None:
         return None
     unknown = [v.strip() for v in value.split(",") if v.strip() and v.strip().lower() not in DOC_TYPES]
@@ -44,9 +48,6 @@ def _check_types(ctx, param, value):
 
 def _check_countries(ctx, param, value):
     """Refuse a value that is not an ISO 3166-1 alpha-3 code or EU (a name such as 'Azerbaijan' selects nothing)."""
-    from ..errors import IngestError
-    from ..metadata import check_country
-
     if value is None:
         return None
     unknown = []
@@ -73,6 +74,14 @@ def filter_options(f):
     return f
 
 
+def timeline_options(f):
+    """``--by`` and ``--per`` of the timeline commands (``discourse timeline`` and ``discourse export timeline``)."""
+    f = click.option("--per", type=click.IntRange(min=1), default=10000, show_default=True,
+                     help="Rates per this many words.")(f)
+    return click.option("--by", type=click.Choice(list(PERIOD_SQL)), default="year", show_default=True,
+                        help="Period (or group) to count by.")(f)
+
+
 def open_corpus(db: str | None, *, create: bool = False) -> Corpus:
     """Open the store for a command; reading commands refuse to create an empty one."""
     return Corpus.open(db, create=create)
@@ -80,6 +89,7 @@ def open_corpus(db: str | None, *, create: bool = False) -> Corpus:
 
 def emit(frame: pd.DataFrame, fmt: str, *, max_colwidth: int = 60) -> None:
     """Print a DataFrame as an aligned table, RFC 4180 CSV or JSON records."""
+    import pandas as pd  # deferred: heavy; only commands that print a table need it
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt == "json":

@@ -7,6 +7,7 @@ import time
 
 import click
 
+from ..error_catalogue import hint_for_cli
 from ._common import db_option, emit, format_option, open_corpus
 
 __all__ = ["COMMANDS"]
@@ -24,7 +25,7 @@ class _Progress:
         self.bar = None
         self.start = time.perf_counter()
         if enabled and sys.stderr.isatty():
-            from tqdm import tqdm
+            from tqdm import tqdm  # deferred: only a progress bar on a terminal needs it
 
             self.bar = tqdm(unit="doc", desc="statements", file=sys.stderr, smoothing=0.1)
         self.enabled = enabled
@@ -69,9 +70,10 @@ def fetch_ungdc_command(source, speakers, sha256, workers, max_member_mb, dry_ru
     Members are streamed from the archive (nothing is unpacked to disk); the non-speech files of the
     published archive are skipped and listed; a re-run only adds what is missing.
     """
-    from ..ingest.ungdc import fetch_ungdc
+    # deferred: the command's stack (pandas, readers) loads only when it runs
+    from ..ingest.ungdc_fetch import fetch_ungdc
 
-    from ..corpus import Corpus
+    from ..corpus import Corpus  # deferred: the command's stack (pandas, readers) loads only when it runs
     from ..store import default_db_path
 
     if dry_run and not default_db_path(db).exists():
@@ -96,7 +98,7 @@ def fetch_ungdc_command(source, speakers, sha256, workers, max_member_mb, dry_ru
         for source, code, message in report.failed:
             click.echo(f"failed: [{code}] {message}")
             if source in hints:
-                click.echo(f"  hint: {hints[source]}")
+                click.echo(f"  hint: {hint_for_cli(code, hints[source])}")
     else:
         emit(summary, fmt)
     for warning in report.warnings:

@@ -7,10 +7,23 @@ from pathlib import Path
 
 import click
 
-from .. import indicators as _ind
+from ..defaults import COMPOSITE_METHODS, ROLLCALL_CONVENTIONS
 from ._common import db_option, emit, format_option, open_corpus
 
-_panel = importlib.import_module("discourse.panel")  # the module: `discourse.panel` is also a lazy function name
+
+def _ind():
+    """The indicators module, imported when a command runs (deferred: it loads pandas)."""
+    return importlib.import_module("discourse.indicators")
+
+
+def _unvotes():
+    """The UN roll-call module, imported when a command runs (deferred: it loads pandas)."""
+    return importlib.import_module("discourse.unvotes")
+
+
+def _panel():
+    """The panel module (deferred: pandas, scipy); `discourse.panel` is also a lazy function name of the package."""
+    return importlib.import_module("discourse.panel")
 
 __all__ = ["COMMANDS"]
 
@@ -43,7 +56,7 @@ def add_command(file, meta, db, fmt) -> None:
     unit, new indicator without direction metadata) is refused whole, naming each bad line.
     """
     with open_corpus(db, create=True) as corpus:
-        emit(_ind.add_indicators(corpus, file, meta=meta), fmt)
+        emit(_ind().add_indicators(corpus, file, meta=meta), fmt)
 
 
 @indicators_group.command("list")
@@ -52,7 +65,7 @@ def add_command(file, meta, db, fmt) -> None:
 def list_command(db, fmt) -> None:
     """List the loaded indicators: label, unit, direction, origin, years, n, source (derived ones included)."""
     with open_corpus(db, create=True) as corpus:
-        emit(_ind.list_indicators(corpus), fmt)
+        emit(_ind().list_indicators(corpus), fmt)
 
 
 @indicators_group.command("show")
@@ -66,7 +79,7 @@ def list_command(db, fmt) -> None:
 def show_command(indicator, country, partner, year_from, year_to, db, fmt) -> None:
     """Show the tidy values of INDICATOR (all indicators if omitted), derived ones computed on the fly."""
     with open_corpus(db, create=True) as corpus:
-        frame = _ind.indicator_values(corpus, country=country, partner=partner,
+        frame = _ind().indicator_values(corpus, country=country, partner=partner,
                                       indicators=[indicator] if indicator else None,
                                       year_from=year_from, year_to=year_to)
         emit(frame.drop(columns=["file", "line"]), fmt)
@@ -81,7 +94,7 @@ def show_command(indicator, country, partner, year_from, year_to, db, fmt) -> No
 @click.option("--votes-dir", type=click.Path(file_okay=False), default=None,
               help="Folder with un_votes.csv.gz, un_roll_calls.csv.gz, un_roll_call_issues.csv.gz "
                    "[default: ../shared/data/unvotes beside the project, or $DISCOURSE_UNVOTES_DIR].")
-@click.option("--abstain-convention", "convention", type=click.Choice(list(_ind.ROLLCALL_CONVENTIONS)),
+@click.option("--abstain-convention", "convention", type=click.Choice(list(ROLLCALL_CONVENTIONS)),
               default="identical", show_default=True,
               help="identical: same vote (abstain-abstain included) = agreement; half: one abstaining counts 0.5; "
                    "yesno: only roll calls where both voted yes or no.")
@@ -96,7 +109,7 @@ def un_votes_command(country, partner, year_from, year_to, exclude_issues, votes
     agreement, the study's matches, resolutions and rate, their difference and whether they differ (> 0.05).
     """
     with open_corpus(db, create=True) as corpus:
-        frame = _ind.un_votes(corpus, country, partner, year_from, year_to, votes_dir=votes_dir,
+        frame = _unvotes().un_votes(corpus, country, partner, year_from, year_to, votes_dir=votes_dir,
                               exclude_issues=exclude_issues.split(","), convention=convention, store=store)
         emit(frame, fmt)
 
@@ -106,7 +119,7 @@ def un_votes_command(country, partner, year_from, year_to, exclude_issues, votes
 @click.option("--from", "year_from", type=int, required=True, help="First year of the panel.")
 @click.option("--to", "year_to", type=int, required=True, help="Last year of the panel.")
 @click.option("--partner", default="RUS", show_default=True, help="Target power for the roll-call agreement.")
-@click.option("--composite", type=click.Choice(list(_panel.COMPOSITE_METHODS)), default=None,
+@click.option("--composite", type=click.Choice(list(COMPOSITE_METHODS)), default=None,
               help="Add a composite alignment index: pca (first principal component) or mean of the "
                    "direction-aligned z-scores.")
 @click.option("--show", type=click.Choice(["panel", "correlations", "loadings"]), default="panel",
@@ -115,30 +128,33 @@ def un_votes_command(country, partner, year_from, year_to, exclude_issues, votes
 @click.option("--votes-dir", type=click.Path(file_okay=False), default=None,
               help="Roll-call tables folder, used when the store holds no computed agreement.")
 @click.option("--min-hits", type=click.IntRange(min=0), default=None,
-              help="Years with fewer counted hits are flagged low_evidence and get no score "
-                   "[default: the scores' default].")
+              help="Years with fewer counted hits are flagged low_evidence (scores kept, left out of the "
+                   "correlations) [default: the scores' default].")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the panel CSV here (+ FILE.json sidecar) and the correlations beside it "
                    "(STEM_correlations.csv).")
+@click.option("--model", default=None,
+              help="A fitted scaling model (discourse scale fit): its yearly series beside the dictionary score.")
 @db_option
 @format_option
-def panel_command(country, year_from, year_to, partner, composite, show, votes_dir, min_hits, out, db, fmt) -> None:
+def panel_command(country, year_from, year_to, partner, composite, show, votes_dir, min_hits, out, model, db,
+                  fmt) -> None:
     """The yearly panel: orientation score and interval beside every indicator, with z-scores.
 
     One row per year of --from..--to; years without texts or without an indicator value are empty, never 0.
     Correlations are Pearson and Spearman with n and p-values, labelled descriptive when n < 15.
     """
     with open_corpus(db) as corpus:
-        frame = _panel.panel(corpus, country, year_from, year_to, partner=partner, composite=composite,
+        frame = _panel().panel(corpus, country, year_from, year_to, partner=partner, composite=composite,
                              votes_dir=votes_dir,
-                             score_options={"min_hits": min_hits} if min_hits is not None else None)
+                             score_options={"min_hits": min_hits} if min_hits is not None else None, model=model)
         if out:
-            path = _panel.write_panel(corpus, out, frame=frame)
+            path = _panel().write_panel(corpus, out, frame=frame)
             click.echo(f"wrote {path} (+ {path.name}.json) and {path.stem}_correlations.csv", err=True)
     if show == "correlations":
-        frame = _panel.panel_correlations(frame)
+        frame = _panel().panel_correlations(frame)
     elif show == "loadings":
-        frame = _panel.composite_loadings(frame)
+        frame = _panel().composite_loadings(frame)
     emit(frame, fmt)
 
 

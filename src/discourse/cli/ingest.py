@@ -6,8 +6,8 @@ import sys
 import time
 
 import click
-import pandas as pd
 
+from ..error_catalogue import hint_for_cli
 from ._common import db_option, emit, filter_options, format_option, open_corpus
 
 __all__ = ["COMMANDS", "Progress"]
@@ -39,7 +39,7 @@ class Progress:
         self.done = done
         if self.tty:
             if self.bar is None:
-                from tqdm import tqdm
+                from tqdm import tqdm  # deferred: only a progress bar on a terminal needs it
 
                 self.bar = tqdm(total=total, unit=" " + self.unit, file=self.stream, smoothing=0.1, leave=False)
             self.bar.update(done - self.bar.n)
@@ -103,7 +103,7 @@ def ingest_command(paths, manifest, doc_type, date, speaker, speaker_post, count
     without a language 'en'. Prints added / updated / unchanged / failed (with each failure's code, cause
     and hint); exits with status 1 if any file failed.
     """
-    from ..ingest import Limits, ingest
+    from ..ingest import Limits, ingest  # deferred: the command's stack (pandas, readers) loads only when it runs
     from ..metadata import DocumentMeta
 
     if not paths and not manifest:
@@ -111,7 +111,7 @@ def ingest_command(paths, manifest, doc_type, date, speaker, speaker_post, count
     meta = DocumentMeta(doc_type=doc_type, date=date, speaker=speaker, speaker_post=speaker_post, country=country,
                         language=language, title=title, source_url=source_url)
     limits = Limits(seconds=timeout, max_pages=max_pages, memory_mb=memory_mb)
-    from ..corpus import Corpus
+    from ..corpus import Corpus  # deferred: the command's stack (pandas, readers) loads only when it runs
     from ..store import default_db_path
 
     if dry_run and not default_db_path(db).exists():
@@ -132,7 +132,7 @@ def ingest_command(paths, manifest, doc_type, date, speaker, speaker_post, count
         for source, code, message in report.failed:
             click.echo(f"failed: {source}: [{code}] {_cause(source, message)}")
             if source in report.hints:
-                click.echo(f"  hint: {report.hints[source]}")
+                click.echo(f"  hint: {hint_for_cli(code, report.hints[source])}")
         for source, reason in report.skipped:
             click.echo(f"skipped: {source}: {reason}")
     else:
@@ -218,6 +218,8 @@ def docs_show(doc_id, lines, db, fmt) -> None:
     else:
         record["page_starts"] = starts
         record["text_head"] = head
+        import pandas as pd  # deferred: heavy (see cli/_common.py)
+
         emit(pd.DataFrame([record]), fmt)
 
 

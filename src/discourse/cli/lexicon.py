@@ -24,7 +24,7 @@ def check(path, actors) -> None:
 
     Exits with status 1 when there is a problem.
     """
-    from ..lexicon import DEFAULT_LEXICON, check_lexicon
+    from ..lexicon import DEFAULT_LEXICON, check_lexicon  # deferred: loaded only when a lexicon command runs
 
     problems = check_lexicon(path, actors=actors)
     for problem in problems:
@@ -41,7 +41,7 @@ def check(path, actors) -> None:
 @format_option
 def show(path, target, fmt) -> None:
     """Print the entries of lexicon PATH (default: the shipped one) as a table, with their hashes."""
-    from ..lexicon import load_lexicon
+    from ..lexicon import load_lexicon  # deferred: loaded only when a lexicon command runs
 
     lex = load_lexicon(path, target=target)
     frame = lex.to_frame()

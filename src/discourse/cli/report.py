@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..score import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
+from ..defaults import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
 from ._common import db_option, open_corpus
 
 __all__ = ["COMMANDS"]
@@ -34,8 +34,10 @@ __all__ = ["COMMANDS"]
               help="Bootstrap replicates.")
 @click.option("--min-hits", type=click.IntRange(min=0), default=DEFAULT_MIN_HITS, show_default=True,
               help="Years with fewer counted hits are marked low evidence.")
+@click.option("--model", default=None,
+              help="A fitted scaling model (discourse scale fit): its yearly series beside the dictionary score.")
 def report(db, country, year_from, year_to, out_dir, events, lexicon_path, target, top_terms, evidence_per_year,
-           seed, ci_level, replicates, min_hits):
+           seed, ci_level, replicates, min_hits, model):
     """Write a self-contained HTML report (OUT/index.html) with figures as PNG and SVG.
 
     \b
@@ -44,14 +46,14 @@ def report(db, country, year_from, year_to, out_dir, events, lexicon_path, targe
     Example:
       discourse report --country AZE --from 2005 --to 2020 --out out/report
     """
-    from ..report import build_report
+    from ..report import build_report  # deferred: the report stack (pandas, matplotlib) loads only when it runs
 
     corpus = open_corpus(db)
     try:
         index = build_report(corpus, out_dir, country=country, year_from=year_from, year_to=year_to,
                              lexicon=lexicon_path, target=target, events=events, top_terms=top_terms,
                              evidence_per_year=evidence_per_year, seed=seed, level=ci_level, replicates=replicates,
-                             min_hits=min_hits)
+                             min_hits=min_hits, model=model)
     finally:
         corpus.close()
     click.echo(f"Wrote {index}")

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..export import DEFAULT_OUT, documents_table, matches_table, scores_table, timeline_table, write_csv
-from ..score import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
-from ._common import db_option, emit, filter_options, open_corpus
+from ..defaults import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
+from ._common import db_option, emit, filter_options, open_corpus, timeline_options
 from ._engine_options import engine_options
 
 __all__ = ["COMMANDS"]
@@ -41,16 +40,24 @@ def _score_options(f):
                      help="Confidence level of the intervals."),
         click.option("--replicates", type=click.IntRange(min=1), default=DEFAULT_REPLICATES, show_default=True,
                      help="Bootstrap replicates."),
-        click.option("--min-hits", type=click.IntRange(min=0), default=DEFAULT_MIN_HITS, show_default=True,
-                     help="Rows with fewer counted hits are flagged low_evidence and get no score."),
+        click.option("--min-hits", type=click.IntRange(min=0), default=None,
+                     help=f"Rows with fewer counted hits are flagged low_evidence [default: {DEFAULT_MIN_HITS}]; "
+                     "when given, they are also left out. No computed value is ever blanked."),
     ]
     for option in reversed(options):
         f = option(f)
     return f
 
 
+def _export():
+    """The export module, imported when a command runs (deferred: it loads pandas and the scoring stack)."""
+    from .. import export
+
+    return export
+
+
 def _lexicon(lexicon_path, target):
-    from ..lexicon import load_lexicon
+    from ..lexicon import load_lexicon  # deferred: loaded only when a command runs
 
     return load_lexicon(lexicon_path, target=target)
 
@@ -62,7 +69,7 @@ def _filters(doc_type, country, year_from, year_to) -> dict:
 def _emit_table(table, out, fmt: str, default: str) -> None:
     """Write ``table`` to OUT (+ sidecar); CSV without --out goes to stdout."""
     if out is None and fmt == "csv":
-        write_csv(table.frame, sys.stdout)
+        _export().write_csv(table.frame, sys.stdout)
         return
     path = Path(out) if out else Path(default.format(fmt=fmt, level=table.parameters.get("level", "")))
     written, sidecar = table.write(path, fmt=fmt)
@@ -95,7 +102,7 @@ def score(level, rolling, windows, group_by, weighting, seed, ci_level, replicat
       discourse score --country AZE --year-from 2009 --year-to 2019
     """
     with open_corpus(db) as corpus:
-        make = scores_table
+        make = _export().scores_table
         if engine == "dask":  # Parquet partitions on a Dask cluster (docs/engine.md)
             from ._engine_options import scores_with_dask
 
@@ -103,7 +110,8 @@ def score(level, rolling, windows, group_by, weighting, seed, ci_level, replicat
         table = make(
             corpus, level=level, lexicon=_lexicon(lexicon_path, target), rolling=rolling, windows=windows,
             group_by=group_by, weighting=weighting, seed=seed, ci_level=ci_level, replicates=replicates,
-            min_hits=min_hits, **_filters(doc_type, country, year_from, year_to),
+            min_hits=DEFAULT_MIN_HITS if min_hits is None else min_hits, filter_min_hits=min_hits is not None,
+            **_filters(doc_type, country, year_from, year_to),
         )
     name = "orientation_scores.csv" if level == "year" else f"orientation_scores_{level}.csv"
     written, sidecar = table.write(Path(out_dir) / name)
@@ -113,7 +121,7 @@ def score(level, rolling, windows, group_by, weighting, seed, ci_level, replicat
     click.echo(
         f"lexicon {str(table.lexicon_hash)[:12]} (target {table.parameters.get('target')}): {n_docs} documents, "
         f"{int(frame['n_hits'].sum()) if len(frame) else 0} counted hits; {len(frame)} rows ({level}), "
-        f"{low} low-evidence (fewer than {min_hits} hits)", err=True,
+        f"{low} low-evidence (fewer than {table.parameters['min_hits']} hits)", err=True,
     )
     if level != "document":
         keys = [c for c in ("doc_type", "speaker", "speaker_post", "post_category", "country", "language", "year",
@@ -147,21 +155,34 @@ def _out_options(f):
 @filter_options
 @_out_options
 @db_option
+@click.option("--model", default=None,
+              help="A fitted scaling model (discourse scale fit): its scores per document or year instead of the "
+              "dictionary's.")
 def export_scores(level, rolling, windows, group_by, weighting, seed, ci_level, replicates, min_hits, lexicon_path,
-                  target, doc_type, country, year_from, year_to, fmt, out, db) -> None:
+                  target, doc_type, country, year_from, year_to, fmt, out, db, model) -> None:
     """Orientation scores per document or period, with confidence intervals.
 
     \b
     Example:
       discourse export scores --level year --country AZE --format csv > aze.csv
+      discourse export scores --level document --model orient --format csv > lss.csv
     """
+    if model is not None:
+        from ..scaling.models import model_scores_table
+
+        with open_corpus(db) as corpus:
+            table = model_scores_table(corpus, model, level=level, group_by=group_by, seed=seed, ci_level=ci_level,
+                                       replicates=replicates, **_filters(doc_type, country, year_from, year_to))
+        _emit_table(table, out, fmt, DEFAULT_OUT["scores"])
+        return
     with open_corpus(db) as corpus:
-        table = scores_table(
+        table = _export().scores_table(
             corpus, level=level, lexicon=_lexicon(lexicon_path, target), rolling=rolling, windows=windows,
             group_by=group_by, weighting=weighting, seed=seed, ci_level=ci_level, replicates=replicates,
-            min_hits=min_hits, **_filters(doc_type, country, year_from, year_to),
+            min_hits=DEFAULT_MIN_HITS if min_hits is None else min_hits, filter_min_hits=min_hits is not None,
+            **_filters(doc_type, country, year_from, year_to),
         )
-    _emit_table(table, out, fmt, DEFAULT_OUT["scores"])
+    _emit_table(table, out, fmt, _export().DEFAULT_OUT["scores"])
 
 
 @export.command("matches")
@@ -172,16 +193,14 @@ def export_scores(level, rolling, windows, group_by, weighting, seed, ci_level, 
 def export_matches(lexicon_path, target, doc_type, country, year_from, year_to, fmt, out, db) -> None:
     """Every lexicon hit with its document, offsets, page, negation, target and how it is counted."""
     with open_corpus(db) as corpus:
-        table = matches_table(corpus, lexicon=_lexicon(lexicon_path, target),
+        table = _export().matches_table(corpus, lexicon=_lexicon(lexicon_path, target),
                               **_filters(doc_type, country, year_from, year_to))
-    _emit_table(table, out, fmt, DEFAULT_OUT["matches"])
+    _emit_table(table, out, fmt, _export().DEFAULT_OUT["matches"])
 
 
 @export.command("timeline")
 @click.argument("terms", nargs=-1, required=True)
-@click.option("--by", type=click.Choice(["year", "month", "doc_type", "speaker", "country"]), default="year",
-              show_default=True, help="Period or grouping of the rows.")
-@click.option("--per", type=click.IntRange(min=1), default=10000, show_default=True, help="Rate per this many words.")
+@timeline_options
 @_lexicon_option
 @filter_options
 @_out_options
@@ -189,9 +208,9 @@ def export_matches(lexicon_path, target, doc_type, country, year_from, year_to, 
 def export_timeline(terms, by, per, lexicon_path, target, doc_type, country, year_from, year_to, fmt, out, db) -> None:
     """Counts and rates of lexicon entries, categories or terms per period (as `discourse timeline`)."""
     with open_corpus(db) as corpus:
-        table = timeline_table(corpus, terms, lexicon=_lexicon(lexicon_path, target), by=by, per=per,
+        table = _export().timeline_table(corpus, terms, lexicon=_lexicon(lexicon_path, target), by=by, per=per,
                                **_filters(doc_type, country, year_from, year_to))
-    _emit_table(table, out, fmt, DEFAULT_OUT["timeline"])
+    _emit_table(table, out, fmt, _export().DEFAULT_OUT["timeline"])
 
 
 @export.command("documents")
@@ -201,8 +220,8 @@ def export_timeline(terms, by, per, lexicon_path, target, doc_type, country, yea
 def export_documents(doc_type, country, year_from, year_to, fmt, out, db) -> None:
     """The stored documents' metadata (id, text hash, date, type, speaker, country, counts), no text."""
     with open_corpus(db) as corpus:
-        table = documents_table(corpus, **_filters(doc_type, country, year_from, year_to))
-    _emit_table(table, out, fmt, DEFAULT_OUT["documents"])
+        table = _export().documents_table(corpus, **_filters(doc_type, country, year_from, year_to))
+    _emit_table(table, out, fmt, _export().DEFAULT_OUT["documents"])
 
 
 COMMANDS = [score, export]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import db_option, emit, filter_options, format_option, open_corpus
+from ._common import db_option, emit, filter_options, format_option, open_corpus, timeline_options
 from ._engine_options import engine_options
 
 __all__ = ["COMMANDS"]
@@ -17,7 +17,7 @@ def _lexicon_options(f):
 
 
 def _lexicon(path, target):
-    from ..lexicon import load_lexicon
+    from ..lexicon import load_lexicon  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     return load_lexicon(path, target=target)
 
@@ -56,7 +56,7 @@ def kwic_command(terms, window, limit, negated, stances, doc_type, country, year
       discourse kwic western_integration --country AZE --stance reject --stance doubt
       discourse kwic "good-neighbourly relations"   (not in the lexicon: searched in the text)
     """
-    from ..match import kwic
+    from ..match import kwic  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     with open_corpus(db) as corpus:
         frame = kwic(corpus, list(terms), _lexicon(lexicon_path, target), window=window, negated=negated, limit=limit,
@@ -66,9 +66,7 @@ def kwic_command(terms, window, limit, negated, stances, doc_type, country, year
 
 @click.command("timeline")
 @click.argument("terms", nargs=-1, required=True)
-@click.option("--by", type=click.Choice(["year", "month", "doc_type", "speaker", "country"]), default="year",
-              show_default=True, help="Period (or group) to count by.")
-@click.option("--per", type=click.IntRange(min=1), default=10000, show_default=True, help="Rates per this many words.")
+@timeline_options
 @filter_options
 @_lexicon_options
 @db_option
@@ -82,7 +80,7 @@ def timeline_command(terms, by, per, doc_type, country, year_from, year_to, lexi
     Example:
       discourse timeline "Non-Aligned Movement" --country AZE --by year --format csv
     """
-    from ..timeline import timeline
+    from ..timeline import timeline  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     with open_corpus(db) as corpus:
         frame = timeline(corpus, list(terms), _lexicon(lexicon_path, target), by=by, per=per, progress=True,
@@ -102,7 +100,7 @@ def search_command(phrase, window, limit, doc_type, country, year_from, year_to,
     The phrase is matched like a lexicon phrase: case-insensitive, whole words, any hyphen/space/line-break
     between words. The full-text index is built on first use.
     """
-    from ..match import search
+    from ..match import search  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     with open_corpus(db) as corpus:
         frame = search(corpus, list(phrase), window=window, limit=limit,
@@ -125,9 +123,9 @@ def match_command(doc_type, country, year_from, year_to, lexicon_path, target, w
     With --engine dask, every document is matched on a Dask cluster from a Parquet export and the hits are
     merged into the store (docs/engine.md).
     """
-    import pandas as pd
+    import pandas as pd  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
-    from ..match import match_corpus
+    from ..match import match_corpus  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     with open_corpus(db) as corpus:
         if engine == "dask":

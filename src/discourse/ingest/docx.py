@@ -15,6 +15,7 @@ from __future__ import annotations
 from ..errors import IngestError
 from ..metadata import DocumentMeta
 from ._zipsafe import open_zip, read_member
+from .assemble import assemble
 from .document import DocumentText, Limits, SourceItem
 
 __all__ = ["read_docx"]
@@ -24,9 +25,9 @@ _DC = "{http://purl.org/dc/elements/1.1/}"
 
 
 def _parse(xml: bytes, source: str, member: str):
-    import defusedxml.ElementTree as SafeET
+    import defusedxml.ElementTree as SafeET  # deferred: defusedxml loads only for Word files
     from defusedxml import DefusedXmlException
-    from xml.etree.ElementTree import ParseError
+    from xml.etree.ElementTree import ParseError  # deferred: defusedxml loads only for Word files
 
     try:
         return SafeET.fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
@@ -69,7 +70,6 @@ def read_docx(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
     limits:
         ``max_zip_ratio``, ``max_zip_member_bytes``, ``max_bytes`` bound what the container may expand to.
     """
-    from .readers import assemble
 
     source = item.source
     zf = open_zip(item.data, source, limits)
@@ -94,7 +94,7 @@ def read_docx(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
         node = _parse(core, source, "docProps/core.xml").find(_DC + "title")
         if node is not None and node.text and node.text.strip():
             title = node.text.strip()
-    import defusedxml
+    import defusedxml  # deferred: defusedxml loads only for Word files
 
     return assemble(
         ["\n\n".join(paragraphs)],

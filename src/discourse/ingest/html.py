@@ -16,7 +16,9 @@ import re
 
 from ..errors import IngestError
 from ..metadata import DocumentMeta, check_language, parse_date
+from .assemble import assemble
 from .document import DocumentText, Limits, SourceItem
+from .text import cp1251_or_cp1252, decode_text
 
 __all__ = ["read_html"]
 
@@ -27,7 +29,6 @@ _HTML_LANG = re.compile(r"""<html[^>]*\slang\s*=\s*["']?([A-Za-z]{2,3})(?:[-_][A
 
 
 def _decode(data: bytes, source: str) -> tuple[str, str]:
-    from .text import _cp1251_or_cp1252, decode_text
 
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
@@ -46,7 +47,7 @@ def _decode(data: bytes, source: str) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        guess = _cp1251_or_cp1252(data)
+        guess = cp1251_or_cp1252(data)
         if guess is None:
             raise IngestError(
                 "D143",
@@ -58,7 +59,7 @@ def _decode(data: bytes, source: str) -> tuple[str, str]:
 
 
 def _config():
-    from trafilatura.settings import use_config
+    from trafilatura.settings import use_config  # deferred: trafilatura/lxml are heavy; loaded for web pages only
 
     config = use_config()
     config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # no signal alarms: the worker pool enforces time limits
@@ -126,10 +127,9 @@ def read_html(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
     limits:
         ``max_html_bytes``: a larger page is refused before it is parsed.
     """
-    import lxml
+    import lxml  # deferred: trafilatura/lxml are heavy; loaded for web pages only
     import trafilatura
 
-    from .readers import assemble
 
     source, data = item.source, item.data
     if len(data) > limits.max_html_bytes:

@@ -21,6 +21,8 @@ import re
 from dataclasses import fields, replace
 from pathlib import Path
 
+import yaml
+
 from ..errors import IngestError
 from ..metadata import DocumentMeta, check_country, validate_metadata
 
@@ -163,8 +165,6 @@ def _rows_csv(path: Path, text: str) -> list[tuple[int, dict]]:
 
 def _yaml_loader():
     """SafeLoader without YAML 1.1 booleans: ``language: no`` (Norwegian) stays 'no', not False."""
-    import yaml
-
     class _Loader(yaml.SafeLoader):
         pass
 
@@ -176,8 +176,6 @@ def _yaml_loader():
 
 
 def _rows_yaml(path: Path, text: str) -> list[tuple[int, dict]]:
-    import yaml
-
     try:
         node = yaml.compose(text, Loader=_yaml_loader())
         data = yaml.load(text, Loader=_yaml_loader())

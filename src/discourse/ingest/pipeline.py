@@ -4,7 +4,8 @@ Flow: the parent process hashes each input's raw bytes and looks it up in the ``
 file is not parsed again; only its metadata is re-applied); everything else is parsed in worker processes
 (:mod:`discourse.ingest.pool`); the parent writes the results in input order, several whole documents per
 ``BEGIN IMMEDIATE`` transaction, each inside its own savepoint. No transaction is open while anything is parsed,
-and a document is never stored in part.
+and a document is never stored in part. Finding and reading the input files is ``files.py``; reading ahead of
+the engine in a background thread is ``prefetch.py``.
 
 Pipeline error codes: D100 a path that does not exist or cannot be read; D211 a document that could not be
 written (the others of the batch are kept).
@@ -15,11 +16,9 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hashlib
 import os
-import queue
 import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -31,6 +30,8 @@ from ..store import documents as _docs
 from .document import Limits, SourceItem
 from .manifest import load_manifest, merge_meta, name_metadata, validated_layer
 from .pool import GRACE, Failure, Parsed, crash_failure, init_worker, parse_item, parse_many
+from .prefetch import prefetch
+from .files import Hashed, Skip, collect_files, file_items, store_files
 
 __all__ = ["IngestReport", "ingest", "ingest_items", "DEFAULTS", "collect_files"]
 
@@ -46,8 +47,6 @@ COMMIT_CHARS = 64_000_000
 CHUNK_ITEMS = 64
 CHUNK_BYTES = 4 * 1024 * 1024
 SMALL_TEXT = 1024 * 1024
-# Inputs read ahead by a background thread; results held back behind a slow file before reading stops.
-PREFETCH = 64
 READY_MAX = 1000
 
 
@@ -94,20 +93,6 @@ class IngestReport:
             getattr(self, name).extend(getattr(other, name))
         self.hints.update(other.hints)
         self.seconds += other.seconds
-
-
-@dataclass(frozen=True)
-class _Skip:
-    source: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class _Hashed:
-    """An input with the sha256 of its raw bytes already computed."""
-
-    item: SourceItem
-    raw_sha256: str
 
 
 @dataclass(frozen=True)
@@ -165,10 +150,10 @@ class _Engine:
         seq = 0
         try:
             for entry in entries:
-                if isinstance(entry, (Failure, _Skip)):
+                if isinstance(entry, (Failure, Skip)):
                     self.ready[seq] = entry
-                elif isinstance(entry, (SourceItem, _Hashed)):
-                    if isinstance(entry, _Hashed):
+                elif isinstance(entry, (SourceItem, Hashed)):
+                    if isinstance(entry, Hashed):
                         entry, raw = entry.item, entry.raw_sha256
                     else:
                         raw = hashlib.sha256(entry.data).hexdigest()
@@ -219,6 +204,7 @@ class _Engine:
 
     def _ensure_pool(self):
         if self.pool is None:
+            # deferred: pebble starts multiprocessing machinery; only with worker processes
             from pebble import ProcessPool
 
             self.pool = ProcessPool(
@@ -271,7 +257,7 @@ class _Engine:
                 if outcome.hint:
                     self.report.hints[outcome.source] = outcome.hint
                 self._tick()
-            elif isinstance(outcome, _Skip):
+            elif isinstance(outcome, Skip):
                 self.report.skipped.append((outcome.source, outcome.reason))
                 self._tick()
             else:
@@ -322,7 +308,7 @@ class _Engine:
             merged.update(meta)
             if not self.dry_run and raw is not None:
                 try:
-                    self._savepoint(conn, lambda: _docs.record_source(conn, source, size, raw, doc_id))
+                    _docs.in_savepoint(conn, lambda: _docs.record_source(conn, source, size, raw, doc_id))
                 except sqlite3.Error as exc:
                     return ("failed", source, ("D211", f"{source}: could not be stored: {exc}"))
             if merged != first_meta:
@@ -345,7 +331,7 @@ class _Engine:
             return status
 
         try:
-            status = write() if self.dry_run else self._savepoint(conn, write)
+            status = write() if self.dry_run else _docs.in_savepoint(conn, write)
         except sqlite3.Error as exc:
             self.seen.pop(doc_id, None)
             return ("failed", source, ("D211", f"{source}: could not be stored: {exc}"))
@@ -354,18 +340,6 @@ class _Engine:
             return ("failed", source, ("D211", f"{source}: its stored document {doc_id} disappeared; run again"))
         return (status, source, doc_id)
 
-    @staticmethod
-    def _savepoint(conn: sqlite3.Connection, fn: Callable):
-        conn.execute("SAVEPOINT doc")
-        try:
-            result = fn()
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK TO doc")
-                conn.execute("RELEASE doc")
-            raise
-        conn.execute("RELEASE doc")
-        return result
 
     def _tick(self) -> None:
         self.done += 1
@@ -414,145 +388,7 @@ def ingest_items(
     if total is None and isinstance(items, Sequence):
         total = len(items)
     engine = _Engine(store, limits=limits, workers=workers, dry_run=dry_run, progress=progress, total=total)
-    return engine.run(_prefetch(items) if workers else items)
-
-
-class _Raised:
-    def __init__(self, exc: BaseException):
-        self.exc = exc
-
-
-def _prefetch(iterable: Iterable, size: int = PREFETCH) -> Iterator:
-    """Iterate ``iterable`` in a background thread, ``size`` items ahead.
-
-    Reading files and decompressing archives release the GIL, so they overlap with the parent's SQLite writes
-    (which release it too). An exception in the producer is raised here; leaving early stops the producer.
-    """
-    done = object()
-    buffer: queue.Queue = queue.Queue(maxsize=size)
-    stop = threading.Event()
-
-    def put(value) -> bool:
-        while not stop.is_set():
-            try:
-                buffer.put(value, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def pump() -> None:
-        try:
-            for value in iterable:
-                if isinstance(value, SourceItem):  # hash here: hashlib releases the GIL too
-                    value = _Hashed(value, hashlib.sha256(value.data).hexdigest())
-                if not put(value):
-                    return
-        except BaseException as exc:  # handed to the consumer
-            put(_Raised(exc))
-        finally:
-            put(done)
-
-    thread = threading.Thread(target=pump, name="discourse-ingest-prefetch", daemon=True)
-    thread.start()
-    try:
-        while True:
-            value = buffer.get()
-            if value is done:
-                break
-            if isinstance(value, _Raised):
-                raise value.exc
-            yield value
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-
-
-def _kinds() -> dict[str, str]:
-    from .readers import EXTENSIONS
-
-    return EXTENSIONS
-
-
-def _store_files(store) -> set[str]:
-    path = getattr(store, "path", None)
-    if path is None or str(path) == ":memory:":
-        return set()
-    base = str(Path(path).resolve())
-    return {base + suffix for suffix in ("", "-wal", "-shm", "-journal")}
-
-
-def collect_files(paths: Iterable, *, recursive: bool = True, exclude: set[str] = frozenset()):
-    """Expand files and folders into ``(resolved path, explicit)`` pairs, sorted, and the entries skipped.
-
-    Folders are walked (recursively unless ``recursive`` is False); hidden files and folders (names starting
-    with ``.``) and the paths in ``exclude`` (the store itself) are left out; in folders only known file types
-    are taken, others are reported as skipped. A file named explicitly is always taken (its type is then
-    detected from its content). A path that does not exist becomes a D100 failure.
-    """
-    kinds = _kinds()
-    files: list[tuple[str, bool]] = []
-    extra: list = []
-    seen: set[str] = set()
-    for given in paths:
-        p = Path(given)
-        if not p.exists():
-            extra.append(Failure(str(given), "D100", f"{given}: no such file or folder", "missing",
-                                 "check the path (relative paths start from the current folder)"))
-            continue
-        if p.is_file():
-            key = str(p.resolve())
-            if key in exclude and key not in seen:
-                seen.add(key)
-                extra.append(_Skip(key, "the store or the manifest itself, not a document"))
-            elif key not in seen:
-                seen.add(key)
-                files.append((key, True))
-            continue
-        found = []
-        for root, dirs, names in os.walk(p, followlinks=False):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if recursive else []
-            for name in names:
-                if name.startswith("."):
-                    continue
-                full = Path(root) / name
-                key = str(full.resolve())
-                if key in seen or key in exclude or not full.is_file():
-                    continue
-                seen.add(key)
-                if full.suffix.lower() in kinds:
-                    found.append((key, False))
-                elif full.suffix.lower() not in (".csv", ".yaml", ".yml", ".json"):
-                    extra.append(_Skip(key, f"unsupported file type {full.suffix or '(no extension)'!r}"))
-        files.extend(sorted(found))
-    return files, extra
-
-
-def _file_items(files, extra, overrides, limits: Limits, password: str | None) -> Iterator:
-    from .readers import detect_kind
-
-    for entry in extra:
-        yield entry
-    for path, _explicit in files:
-        layer = overrides(path)
-        try:
-            size = os.path.getsize(path)
-            if size > limits.max_bytes:
-                yield Failure(path, "D121", f"{path}: file is {size:,} bytes, over the limit of "
-                              f"{limits.max_bytes:,} bytes", "too_large", "raise Limits(max_bytes=...) in Python if the file is genuine")
-                continue
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            yield Failure(path, "D100", f"{path}: cannot read: {exc.strerror}", "unreadable",
-                          "check the file's permissions")
-            continue
-        try:
-            kind = detect_kind(path, data[:4096])
-        except IngestError as exc:
-            yield Failure(path, exc.code, exc.message, exc.reason, exc.hint)
-            continue
-        yield SourceItem(path, data, kind, layer, password=password)
+    return engine.run(prefetch(items) if workers else items)
 
 
 def ingest(
@@ -611,7 +447,7 @@ def ingest(
             raise IngestError("D100", "nothing to ingest: no paths given and no manifest rows",
                               hint="name files or folders, or a manifest with one row per file", reason="missing")
         paths = sorted(rows)
-    exclude = _store_files(store)
+    exclude = store_files(store)
     if manifest is not None:
         exclude.add(str(Path(manifest).resolve()))
     files, extra = collect_files(paths, recursive=recursive, exclude=exclude)
@@ -623,6 +459,6 @@ def ingest(
             layer = merge_meta(layer, row[0])
         return merge_meta(layer, cli_layer)
 
-    entries = _file_items(files, extra, overrides, limits, password)
+    entries = file_items(files, extra, overrides, limits, password)
     return ingest_items(corpus, entries, dry_run=dry_run, limits=limits, workers=workers, progress=progress,
                         total=len(files) + len(extra))

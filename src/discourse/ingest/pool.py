@@ -16,6 +16,8 @@ Worker error codes: D107 timed out, D108 worker crashed (segfault, killed), D109
 
 from __future__ import annotations
 
+import concurrent.futures
+import faulthandler
 import resource
 import signal
 import threading
@@ -25,20 +27,14 @@ from dataclasses import dataclass
 from ..errors import IngestError
 from ..metadata import DocumentMeta, validate_metadata
 from ..normalize import text_counts, text_sha256
+from . import readers
+from .clock import current_page, note_page, reset_page, timeout_message
 from .document import Limits, SourceItem
 from .manifest import merge_meta
 
-__all__ = ["Parsed", "Failure", "parse_item", "parse_many", "init_worker", "note_page", "GRACE"]
+__all__ = ["Parsed", "Failure", "parse_item", "parse_many", "init_worker", "note_page", "timeout_message", "GRACE"]
 
 GRACE = 10.0  # seconds the parent waits beyond Limits.seconds before it kills a silent worker
-
-_page: int | None = None
-
-
-def note_page(page: int) -> None:
-    """Tell the time-limit handler which page (1-based) the reader is on; cheap, callable from any reader."""
-    global _page
-    _page = page
 
 
 @dataclass(frozen=True)
@@ -79,7 +75,7 @@ class _TimeUp(BaseException):
 
 
 def _on_alarm(signum, frame):
-    page = _page
+    page = current_page()
     if page is None:
         page = _page_on_stack(frame)
     raise _TimeUp(page)
@@ -103,8 +99,6 @@ def _page_on_stack(frame) -> int | None:
 
 def init_worker(memory_mb: int) -> None:
     """Worker initializer: cap the address space at its current size plus ``memory_mb`` MiB."""
-    import faulthandler
-
     faulthandler.disable()  # a crashing parser is reported by the parent, not by a traceback dump
     signal.signal(signal.SIGALRM, _on_alarm)
     if memory_mb and memory_mb > 0:
@@ -127,24 +121,12 @@ def _vm_size() -> int:
     return 0
 
 
-def timeout_message(source: str, seconds: float, page: int | None) -> IngestError:
-    where = f" at page {page}" if page else ""
-    return IngestError(
-        "D107", f"{source}: timed out after {seconds:g} s{where}",
-        hint="the file is pathological or very large; raise the limit with --timeout if it is genuine",
-        reason="timeout",
-    )
-
-
 def parse_item(item: SourceItem, limits: Limits, raw_sha256: str) -> Parsed | Failure:
     """Read one item and compute its record; every problem becomes a :class:`Failure` (never an exception).
 
     The time limit is enforced with ``SIGALRM`` when running in a process's main thread.
     """
-    global _page
-    from .readers import read
-
-    _page = None
+    reset_page()
     use_alarm = threading.current_thread() is threading.main_thread() and limits.seconds and limits.seconds > 0
     previous = None
     if use_alarm:
@@ -153,14 +135,14 @@ def parse_item(item: SourceItem, limits: Limits, raw_sha256: str) -> Parsed | Fa
     started = time.monotonic()
     try:
         try:
-            doc = read(item, limits)
+            doc = readers.read(item, limits)
         finally:
             if use_alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         if limits.seconds and limits.seconds > 0 and time.monotonic() - started > limits.seconds:
             # The alarm could not interrupt (a long call in C code, or not the main thread): the file is over
             # its limit all the same, whatever the machine's load let it finish in.
-            raise _TimeUp(_page)
+            raise _TimeUp(current_page())
         starts = tuple(doc.page_starts)
         if not starts or starts[0] != 0 or any(b < a for a, b in zip(starts, starts[1:])) or starts[-1] > len(doc.text):
             return Failure(item.source, "D109", f"{item.source}: the {item.kind} reader returned invalid page "
@@ -203,7 +185,7 @@ def parse_item(item: SourceItem, limits: Limits, raw_sha256: str) -> Parsed | Fa
         return Failure(item.source, exc.code, exc.message, exc.reason, exc.hint)
     except MemoryError:
         return Failure(item.source, "D125", f"{item.source}: ran out of memory while parsing", "memory",
-                       "raise --memory-mb if the file is genuine, or split it")
+                       "raise the memory limit (Limits.memory_mb) if the file is genuine, or split it")
     except RecursionError:
         return Failure(item.source, "D126", f"{item.source}: structure nested too deeply (recursion limit hit)",
                        "malformed", "repair or re-export the file")
@@ -222,8 +204,6 @@ def parse_many(items: list[tuple[SourceItem, str]], limits: Limits) -> list[Pars
 
 def crash_failure(source: str, exc: BaseException, limits: Limits) -> Failure:
     """A :class:`Failure` for a task whose worker died or hung (reported by the pool)."""
-    import concurrent.futures
-
     if isinstance(exc, concurrent.futures.TimeoutError):
         err = timeout_message(source, limits.seconds, None)
         return Failure(source, err.code, err.message, err.reason, err.hint)
@@ -240,4 +220,4 @@ def crash_failure(source: str, exc: BaseException, limits: Limits) -> Failure:
     if code == -signal.SIGKILL:
         cause += " (possibly out of memory)"
     return Failure(source, "D108", f"{source}: the parser process crashed ({cause})", "crash",
-                   "the file is probably malformed: repair or re-export it; --workers 0 shows the parser's own error")
+                   "the file is probably malformed: repair or re-export it; workers=0 shows the parser's own error")

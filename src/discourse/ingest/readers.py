@@ -29,16 +29,16 @@ D17x  (docx)              see :mod:`discourse.ingest.docx`
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 
 from ..errors import IngestError
-from ..metadata import DocumentMeta
-from ..normalize import normalize_text
+from . import docx, html, pdf, text
 from .document import DocumentText, Limits, SourceItem
 
 __all__ = ["detect_kind", "read", "KINDS", "EXTENSIONS"]
 
 KINDS = ("pdf", "html", "text", "docx")
+# The reader module of each kind; its ``read_<kind>`` is looked up when called (so it can be replaced in tests).
+_READERS = {"pdf": pdf, "html": html, "text": text, "docx": docx}
 
 #: File extensions (lower case, with dot) and the kind they imply when the content does not say.
 EXTENSIONS = {
@@ -145,23 +145,14 @@ def read(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
             reason="too_large",
         )
     try:
-        if item.kind == "pdf":
-            from .pdf import read_pdf as reader
-        elif item.kind == "html":
-            from .html import read_html as reader
-        elif item.kind == "docx":
-            from .docx import read_docx as reader
-        else:
-            from .text import read_text as reader
-        doc = reader(item, limits)
+        doc = getattr(_READERS[item.kind], f"read_{item.kind}")(item, limits)
     except IngestError:
         raise
     except MemoryError:
         raise IngestError(
             "D125",
             f"{source}: ran out of memory while parsing",
-            hint="the file expands to more than the memory available; raise the memory limit "
-            "(--memory-mb, Limits.memory_mb) if it is genuine",
+            hint="raise the memory limit (Limits.memory_mb) if the file is genuine, or split it",
             reason="memory",
         ) from None
     except RecursionError:
@@ -202,53 +193,3 @@ def read(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
 def _short(exc: BaseException, limit: int = 300) -> str:
     text = str(exc).strip() or repr(exc)
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def assemble(
-    pages: Iterable[str],
-    *,
-    extractor: str,
-    extractor_version: str,
-    meta: DocumentMeta | None = None,
-    quality_flags: Iterable[str] = (),
-    unmapped_share: float | None = None,
-    warnings: Iterable[str] = (),
-) -> DocumentText:
-    """Normalize each page, join the pages with a blank line and record where each page starts.
-
-    An empty page adds no separator; its start is where the next text begins, so offsets stay monotone and
-    ``normalize_text(text) == text`` holds for the joined text.
-
-    >>> d = assemble(["One\\r\\n", "", "Two"], extractor="x", extractor_version="1")
-    >>> d.text, d.page_starts
-    ('One\\n\\nTwo', (0, 5, 5))
-    """
-    parts: list[str] = []
-    starts: list[int] = []
-    pos = 0
-    pending = False  # a separator is owed before the next non-empty page
-    for page in pages:
-        norm = normalize_text(page)
-        if not norm:
-            starts.append(pos + (2 if pending else 0))
-            continue
-        if pending:
-            parts.append("\n\n")
-            pos += 2
-        starts.append(pos)
-        parts.append(norm)
-        pos += len(norm)
-        pending = True
-    text = "".join(parts)
-    # Empty trailing pages point at the end of the text, not past it.
-    starts = [min(s, len(text)) for s in starts] or [0]
-    return DocumentText(
-        text=text,
-        page_starts=tuple(starts),
-        extractor=extractor,
-        extractor_version=extractor_version,
-        meta=meta or DocumentMeta(),
-        quality_flags=frozenset(quality_flags),
-        unmapped_share=unmapped_share,
-        warnings=tuple(warnings),
-    )

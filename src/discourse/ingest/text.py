@@ -16,8 +16,9 @@ from __future__ import annotations
 import codecs
 import re
 
-from .. import __version__
+from .._version import __version__
 from ..errors import IngestError
+from .assemble import assemble
 from .document import DocumentText, Limits, SourceItem
 
 __all__ = ["read_text", "decode_text"]
@@ -72,7 +73,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return candidate
 
 
-def _cp1251_or_cp1252(data: bytes) -> tuple[str, str] | None:
+def cp1251_or_cp1252(data: bytes) -> tuple[str, str] | None:
     """Choose between Windows-1251 and -1252 by the share of Cyrillic letters; ``None`` if neither decodes."""
     try:
         as_1251 = data.decode("cp1251")
@@ -136,7 +137,7 @@ def decode_text(data: bytes, source: str) -> tuple[str, str, str | None]:
             # UTF-8 with a few damaged bytes: keep it UTF-8 rather than misread every other letter.
             warning = f"encoding: utf-8 with {bad} invalid byte sequence(s) replaced by U+FFFD"
             return _check_binary(lenient, source), "utf-8", warning
-        guess = _cp1251_or_cp1252(data)
+        guess = cp1251_or_cp1252(data)
         if guess is not None:
             text, enc = guess
             warning = f"encoding: not UTF-8, read as {enc} (guessed)"
@@ -154,6 +155,7 @@ def _check_binary(text: str, source: str) -> str:
 
 
 def _charset_normalizer(data: bytes, source: str) -> tuple[str, str]:
+    # deferred: charset_normalizer is slow to import; only for undecided encodings
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:1_000_000]).best()
@@ -191,7 +193,6 @@ def read_text(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
     >>> read_text(SourceItem("a.txt", b"\\xef\\xbb\\xbfA\\r\\nB", "text")).text
     'A\\nB'
     """
-    from .readers import assemble
 
     text, encoding, warning = decode_text(item.data, item.source)
     return assemble(

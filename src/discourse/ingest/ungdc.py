@@ -7,8 +7,10 @@ plain-text statement per country and session, plus a table of who spoke (``speak
 :func:`iter_ungdc_items` streams the statements out of a ``.tar.xz``/``.tgz``/``.tar.gz``/``.tar``/``.zip`` archive
 or an unpacked folder without writing anything to disk, and yields one
 :class:`~discourse.ingest.document.SourceItem` per statement with its metadata (country, session, year, doc_type
-``statement``, language ``en``, speaker, recorded post and its category). :func:`fetch_ungdc` feeds them to the
-ingestion pipeline and returns a :class:`UngdcReport`.
+``statement``, language ``en``, speaker, recorded post and its category).
+:func:`~discourse.ingest.ungdc_fetch.fetch_ungdc` (``ungdc_fetch.py``, above the pipeline) feeds them to the
+ingestion pipeline and returns a :class:`UngdcReport`. Reading the archive's members safely is
+``ungdc_archive.py``; downloading it with its checksum is ``ungdc_download.py``.
 
 Archive members are read defensively: a path that is absolute or climbs out of the archive (``..``), a link, a
 device, or a member larger than the size limit is refused by name and the batch goes on. The five files of the
@@ -35,18 +37,9 @@ D188  no_speeches        the source holds no file named like ``ISO_NN_YYYY.txt``
 from __future__ import annotations
 
 import csv
-import hashlib
-import io
-import json
-import lzma
 import os
-import posixpath
 import re
-import stat
-import tarfile
-import zipfile
-import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,7 +47,9 @@ import pandas as pd
 
 from ..errors import IngestError
 from ..metadata import POST_CATEGORIES, DocumentMeta
-from .document import Limits, SourceItem
+from .document import SourceItem
+from .ungdc_archive import archive_members
+from .ungdc_download import DATAVERSE_DOI, download_archive, verify_checksum
 
 __all__ = [
     "DATAVERSE_DOI",
@@ -63,13 +58,10 @@ __all__ = [
     "normalize_post",
     "load_speakers",
     "iter_ungdc_items",
-    "fetch_ungdc",
     "download_archive",
     "verify_checksum",
 ]
 
-DATAVERSE_DOI = "doi:10.7910/DVN/0TJX8Y"
-DATAVERSE_URL = "https://dataverse.harvard.edu"
 SOURCE_URL = "https://doi.org/10.7910/DVN/0TJX8Y"
 SPEAKERS_FILE = "speakers_by_session.csv"
 DEFAULT_MAX_MEMBER_BYTES = 20 * 1024 * 1024  # the largest real statement is ~0.4 MB
@@ -219,7 +211,7 @@ def load_speakers(path: str | os.PathLike) -> tuple[dict[tuple[str, int], Speake
     path = Path(path)
     if not path.is_file():
         raise IngestError("D180", f"speakers table {path} does not exist",
-                          hint="pass --speakers FILE or put speakers_by_session.csv next to the archive",
+                          hint="pass the speakers table (speakers=FILE) or put speakers_by_session.csv next to the archive",
                           reason="not_found")
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -331,126 +323,6 @@ class UngdcReport:
         return pd.DataFrame(rows, columns=["outcome", "count", "detail"])
 
 
-def _check_member_name(archive: str, name: str) -> str:
-    """Return the member name as a clean relative POSIX path, or raise D181."""
-    raw = name.replace("\\", "/")
-    if raw.startswith("/") or re.match(r"^[A-Za-z]:", raw) or any(p == ".." for p in raw.split("/")):
-        raise IngestError(
-            "D181",
-            f"{archive}::{name}: unsafe member path (absolute or climbing out with '..'); refused",
-            hint="the archive is not the published UNGDC layout; check where it came from",
-            reason="unsafe_path",
-        )
-    return posixpath.normpath(raw)
-
-
-def _too_large(archive: str, name: str, size: int, limit: int) -> IngestError:
-    return IngestError(
-        "D183",
-        f"{archive}::{name}: member is {size:,} bytes, over the limit of {limit:,} bytes; refused",
-        hint="raise --max-member-mb if this file is genuine",
-        reason="too_large",
-    )
-
-
-def _members_tar(path: Path, limit: int) -> Iterator[tuple[str, bytes | IngestError]]:
-    archive = str(path)
-    try:
-        with tarfile.open(path, mode="r|*") as tar:
-            for member in tar:
-                if member.isdir():
-                    continue
-                try:
-                    name = _check_member_name(archive, member.name)
-                    if not member.isreg():
-                        kind = "link" if (member.issym() or member.islnk()) else "device or special file"
-                        raise IngestError(
-                            "D182", f"{archive}::{member.name}: member is a {kind}; refused",
-                            hint="archives may hold regular files only", reason="unsafe_member",
-                        )
-                    if member.size > limit:
-                        raise _too_large(archive, member.name, member.size, limit)
-                except IngestError as exc:
-                    yield member.name, exc
-                    continue
-                handle = tar.extractfile(member)
-                yield name, handle.read() if handle is not None else b""
-    except (tarfile.TarError, lzma.LZMAError, zlib.error, EOFError, OSError) as exc:
-        raise IngestError("D187", f"{archive}: cannot read the archive ({exc})",
-                          hint="the file is damaged or truncated; download it again", reason="corrupt_archive") from None
-
-
-def _members_zip(path: Path, limit: int) -> Iterator[tuple[str, bytes | IngestError]]:
-    archive = str(path)
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                if info.is_dir():
-                    continue
-                try:
-                    name = _check_member_name(archive, info.filename)
-                    mode = info.external_attr >> 16
-                    if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
-                        raise IngestError(
-                            "D182", f"{archive}::{info.filename}: member is a link or special file; refused",
-                            hint="archives may hold regular files only", reason="unsafe_member",
-                        )
-                    if info.file_size > limit:
-                        raise _too_large(archive, info.filename, info.file_size, limit)
-                except IngestError as exc:
-                    yield info.filename, exc
-                    continue
-                with zf.open(info) as handle:
-                    data = handle.read(limit + 1)  # the header's size could lie
-                if len(data) > limit:
-                    yield info.filename, _too_large(archive, info.filename, len(data), limit)
-                    continue
-                yield name, data
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise IngestError("D187", f"{archive}: cannot read the archive ({exc})",
-                          hint="the file is damaged or truncated; download it again", reason="corrupt_archive") from None
-
-
-def _members_dir(root: Path, limit: int) -> Iterator[tuple[str, bytes | IngestError]]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        for filename in sorted(filenames):
-            full = Path(dirpath) / filename
-            rel = full.relative_to(root).as_posix()
-            if full.is_symlink() or not full.is_file():
-                yield rel, IngestError("D182", f"{full}: a link or special file; refused",
-                                       hint="the folder may hold regular files only", reason="unsafe_member")
-                continue
-            size = full.stat().st_size
-            if size > limit:
-                yield rel, _too_large(str(root), rel, size, limit)
-                continue
-            yield rel, full.read_bytes()
-
-
-def _members(path: Path, limit: int) -> Iterator[tuple[str, bytes | IngestError]]:
-    if path.is_dir():
-        return _members_dir(path, limit)
-    if not path.is_file():
-        raise IngestError("D180", f"{path} does not exist",
-                          hint="give the UNGDC archive (.tar.xz, .tgz, .zip) or its unpacked folder", reason="not_found")
-    if zipfile.is_zipfile(path):
-        return _members_zip(path, limit)
-    with open(path, "rb") as fh:
-        head = fh.read(6)
-    if head.startswith((b"\xfd7zXZ", b"\x1f\x8b", b"BZh")) or _is_plain_tar(path):
-        return _members_tar(path, limit)
-    raise IngestError("D180", f"{path}: not a .tar.xz, .tgz/.tar.gz, .tar or .zip archive, nor a folder",
-                      hint="give the UNGDC archive as published or its unpacked folder", reason="not_found")
-
-
-def _is_plain_tar(path: Path) -> bool:
-    try:
-        return tarfile.is_tarfile(path)
-    except OSError:
-        return False
-
-
 def parse_member(name: str) -> tuple[str, int, int] | None:
     """``(code, session, year)`` from a member path ``.../Session NN - YYYY/ISO_NN_YYYY.txt``, else ``None``.
 
@@ -497,7 +369,7 @@ def iter_ungdc_items(
     """
     path = Path(source).resolve()
     report = report if report is not None else UngdcReport()
-    for name, data in _members(path, max_member_bytes):
+    for name, data in archive_members(path, max_member_bytes):
         if isinstance(data, IngestError):
             report.refused.append((_where(path, name), data.code, data.message))
             continue
@@ -539,178 +411,3 @@ def iter_ungdc_items(
 # ----------------------------------------------------------------------------------------------------------
 
 
-def verify_checksum(path: str | os.PathLike, expected: str, algorithm: str = "sha256") -> str:
-    """Hash ``path`` with ``algorithm`` and raise D185 unless it equals ``expected``; return the digest.
-
-    >>> import tempfile, hashlib
-    >>> f = tempfile.NamedTemporaryFile(delete=False); _ = f.write(b"x"); f.close()
-    >>> verify_checksum(f.name, hashlib.sha256(b"x").hexdigest()) == hashlib.sha256(b"x").hexdigest()
-    True
-    """
-    try:
-        digest = hashlib.new(algorithm.lower().replace("-", ""))
-    except ValueError:
-        raise IngestError("D185", f"unknown checksum algorithm {algorithm!r}", hint="use sha256",
-                          reason="checksum") from None
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    actual = digest.hexdigest()
-    if actual.lower() != str(expected).strip().lower():
-        raise IngestError(
-            "D185",
-            f"{path}: {algorithm} checksum {actual} does not match the expected {expected}",
-            hint="the download is damaged or not the published file; delete it and fetch again",
-            reason="checksum",
-        )
-    return actual
-
-
-def _http_get(url: str, timeout: float = 60.0):
-    import urllib.error
-    import urllib.request
-
-    request = urllib.request.Request(url, headers={"User-Agent": "discourse (UNGDC fetch)"})
-    try:
-        return urllib.request.urlopen(request, timeout=timeout)
-    except urllib.error.HTTPError as exc:
-        raise IngestError("D186", f"downloading {url} failed: HTTP {exc.code} {exc.reason}",
-                          hint="try again later, or download the archive yourself and pass --from FILE",
-                          reason="download") from None
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise IngestError("D186", f"cannot reach {url}: {reason} (no network?)",
-                          hint="download the archive from https://doi.org/10.7910/DVN/0TJX8Y and pass --from FILE",
-                          reason="download") from None
-
-
-def download_archive(
-    dest_dir: str | os.PathLike,
-    *,
-    sha256: str | None = None,
-    server: str = DATAVERSE_URL,
-    doi: str = DATAVERSE_DOI,
-    progress: Callable[[int, int | None], None] | None = None,
-) -> Path:
-    """Download the corpus archive from Harvard Dataverse into ``dest_dir`` and verify its checksum.
-
-    The dataset's file list is read from the Dataverse API; the largest ``.tgz``/``.tar.gz``/``.tar.xz``/``.zip``
-    file is the corpus. Its checksum is checked against ``sha256`` when given, else against the checksum
-    Dataverse publishes for the file (MD5, SHA-1 or SHA-256); a download without any checksum to check is
-    refused. A file already in ``dest_dir`` that passes the check is reused. Raises D186 when offline.
-    """
-    dest = Path(dest_dir)
-    dest.mkdir(parents=True, exist_ok=True)
-    with _http_get(f"{server}/api/datasets/:persistentId/?persistentId={doi}") as resp:
-        info = json.load(resp)
-    files = info.get("data", {}).get("latestVersion", {}).get("files", [])
-    candidates = [
-        f["dataFile"] for f in files
-        if str(f.get("dataFile", {}).get("filename", "")).lower().endswith((".tgz", ".tar.gz", ".tar.xz", ".zip"))
-    ]
-    if not candidates:
-        raise IngestError("D186", f"{doi}: no archive listed in the dataset",
-                          hint="download the archive yourself and pass it with --from", reason="download")
-    datafile = max(candidates, key=lambda d: d.get("filesize", 0))
-    algorithm, expected = ("sha256", sha256) if sha256 else (
-        str(datafile.get("checksum", {}).get("type", "")).lower(), datafile.get("checksum", {}).get("value"))
-    if not expected:
-        raise IngestError("D185", f"{doi}: no checksum published for {datafile.get('filename')}",
-                          hint="pass --sha256 with the checksum you expect", reason="checksum")
-    target = dest / Path(datafile["filename"]).name
-    if target.exists():
-        try:
-            verify_checksum(target, expected, algorithm)
-            return target
-        except IngestError:
-            target.unlink()
-    partial = target.with_suffix(target.suffix + ".part")
-    with _http_get(f"{server}/api/access/datafile/{datafile['id']}") as resp, open(partial, "wb") as out:
-        total = int(resp.headers.get("Content-Length") or 0) or None
-        done = 0
-        for chunk in iter(lambda: resp.read(1 << 20), b""):
-            out.write(chunk)
-            done += len(chunk)
-            if progress:
-                progress(done, total)
-    try:
-        verify_checksum(partial, expected, algorithm)
-    except IngestError:
-        partial.unlink(missing_ok=True)
-        raise
-    partial.replace(target)
-    return target
-
-
-def default_cache_dir() -> Path:
-    """Where downloads go: ``$DISCOURSE_CACHE/ungdc`` or ``~/.cache/discourse/ungdc``."""
-    base = os.environ.get("DISCOURSE_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "discourse")
-    return Path(base) / "ungdc"
-
-
-# ----------------------------------------------------------------------------------------------------------
-# Fetch = read + ingest
-# ----------------------------------------------------------------------------------------------------------
-
-
-def fetch_ungdc(
-    corpus,
-    source: str | os.PathLike | None = None,
-    *,
-    speakers: str | os.PathLike | None = None,
-    sha256: str | None = None,
-    workers: int = 2,
-    limits: Limits = Limits(),
-    max_member_bytes: int = DEFAULT_MAX_MEMBER_BYTES,
-    dry_run: bool = False,
-    progress=None,
-    cache_dir: str | os.PathLike | None = None,
-) -> UngdcReport:
-    """Ingest the UN General Debate Corpus into ``corpus``; return a :class:`UngdcReport`.
-
-    Parameters
-    ----------
-    corpus:
-        An open :class:`~discourse.corpus.Corpus`.
-    source:
-        The archive or its unpacked folder. ``None`` downloads it from Harvard Dataverse into the cache
-        (:func:`download_archive`, checksum verified).
-    speakers:
-        The speakers table; default ``speakers_by_session.csv`` next to the archive, skipped if absent.
-    sha256:
-        When given, the archive (local or downloaded) must have this sha256 (D185 otherwise).
-    workers:
-        Worker processes for reading and normalizing the statements.
-    progress:
-        ``progress(done, total)`` after each statement is settled (``total`` is None: the archive is streamed);
-        the CLI draws a progress bar with documents per second from it.
-
-    A re-run is cheap: the pipeline recognizes members whose bytes it has already stored and only re-applies
-    metadata, so an interrupted fetch continues where it stopped.
-
-    >>> from discourse import Corpus                                        # doctest: +SKIP
-    >>> report = fetch_ungdc(Corpus.open("ungdc.sqlite"), "UNGDC_1946-2024_txt.tar.xz")  # doctest: +SKIP
-    """
-    report = UngdcReport()
-    if source is None:
-        path = download_archive(cache_dir or default_cache_dir(), sha256=sha256)
-    else:
-        path = Path(source)
-        if not path.exists():
-            raise IngestError("D180", f"{path} does not exist",
-                              hint="give the UNGDC archive (.tar.xz, .tgz, .zip) or its unpacked folder",
-                              reason="not_found")
-        if sha256 and path.is_file():
-            report.archive_sha256 = verify_checksum(path, sha256)
-    table = None
-    speakers_path = Path(speakers) if speakers else (path if path.is_dir() else path.parent) / SPEAKERS_FILE
-    if speakers or speakers_path.is_file():
-        table, report.warnings = load_speakers(speakers_path)
-    from . import ingest_items
-
-    items = iter_ungdc_items(path, speakers=table, max_member_bytes=max_member_bytes, report=report)
-    report.ingest = ingest_items(corpus, items, dry_run=dry_run, limits=limits, workers=workers, progress=progress)
-    if report.statements == 0 and not report.refused:
-        raise IngestError("D188", f"{path}: no statements found (no file named like ISO_NN_YYYY.txt)",
-                          hint="give the UNGDC archive as published or its unpacked folder", reason="no_speeches")
-    return report

@@ -11,7 +11,8 @@ Design (see ``docs/store.md``):
 * A store on a network file system (NFS, SMB, sshfs, ...) is refused, because WAL needs shared memory that those
   file systems do not provide; ``DISCOURSE_ALLOW_NETWORK_FS=1`` opens it in rollback-journal mode instead.
 
-Table-specific SQL lives in the sibling modules (``documents``, ``matches``, ``indicators``, ``scores``).
+Table-specific SQL lives in the sibling modules (``documents``, ``matches``, ``indicators``); scores are
+not stored: they are recomputed from the match cache, which keeps every scoring parameter free.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import StoreError
+from ..normalize import SENTENCES_RULE, count_sentences
+from . import documents as _documents
+from . import indicators as _meta
 from . import schema
 
 __all__ = ["Store", "default_db_path", "DEFAULT_DB"]
@@ -94,14 +98,13 @@ class Store:
                     raise StoreError(
                         "D201",
                         f"no store at {db}",
-                        hint="run `discourse ingest PATH` first, or point --db / DISCOURSE_DB at an existing store",
+                        hint="ingest documents first (`discourse ingest PATH`), or open an existing store",
                     )
                 try:
                     db.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
                     raise StoreError("D202", f"cannot create the folder of {db}: {exc.strerror}",
-                                     hint="check the path given to --db / DISCOURSE_DB and that its folder can be "
-                                     "created") from None
+                                     hint="check the store's path and that its folder can be created") from None
             fstype = filesystem_type(db.parent if not db.exists() else db)
             if fstype in _NETWORK_FS:
                 if os.environ.get("DISCOURSE_ALLOW_NETWORK_FS") != "1":
@@ -128,10 +131,11 @@ class Store:
             conn.execute("PRAGMA temp_store=MEMORY")
             conn.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
         except sqlite3.DatabaseError as exc:
-            raise StoreError("D204", f"{db} is not a usable SQLite store: {exc}", hint="check the path given to --db") from None
+            raise StoreError("D204", f"{db} is not a usable SQLite store: {exc}", hint="check the store's path") from None
         store = cls(conn, db, mode)
         if not readonly:
             store._migrate()
+            store._recount_sentences()
         else:
             store._check_version()
         return store
@@ -221,6 +225,16 @@ class Store:
                             conn.execute(statement)
                     conn.execute(f"PRAGMA user_version={target}")
                     version = target
+
+    def _recount_sentences(self) -> None:
+        """Recount the stored documents' sentences once after the sentence rule changed (``sentences`` is what
+        the scores' bootstrap resamples; it must be the matcher's sentences, see normalize.sentence_starts)."""
+        if _meta.get_setting(self.conn, "sentences_rule") == SENTENCES_RULE:
+            return
+        with self.write() as conn:
+            if _meta.get_setting(conn, "sentences_rule") != SENTENCES_RULE:
+                _documents.recount_sentences(conn, count_sentences)
+                _meta.set_setting(conn, "sentences_rule", SENTENCES_RULE)
 
     def integrity_check(self) -> str:
         """Result of ``PRAGMA integrity_check`` (``'ok'`` when the file is sound)."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import sqlite3
 from typing import Iterable, Sequence
+
+from ..errors import StoreError
 
 __all__ = [
     "DDL", "METADATA_COLUMNS", "ALL_COLUMNS", "upsert_document", "update_metadata", "record_source", "known_source",
@@ -207,8 +210,6 @@ def get_document(conn: sqlite3.Connection, doc_id: str) -> dict | None:
     finally:
         conn.row_factory = None
     if len(rows) > 1:
-        from ..errors import StoreError
-
         raise StoreError("D212", f"document id {doc_id!r} is the start of several ids ({rows[0]['id']}, "
                          f"{rows[1]['id']}, ...)", hint="give more characters of the id shown by `discourse docs list`")
     if len(rows) != 1:
@@ -227,8 +228,6 @@ def page_starts(conn: sqlite3.Connection, doc_id: str) -> list[int]:
 
 def page_of(starts: Sequence[int], offset: int) -> int:
     """1-based page holding character ``offset``, given the page start offsets."""
-    import bisect
-
     return max(1, bisect.bisect_right(starts, offset))
 
 
@@ -294,3 +293,73 @@ def document_filter_sql(
         clauses.append(f"{alias}.id IN ({', '.join('?' * len(id_list)) or 'NULL'})")
         params.extend(id_list)
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def recount_sentences(conn: sqlite3.Connection, count) -> int:
+    """Set every stored document's ``sentences`` to ``count(text)`` (after a change of the sentence rule);
+    return how many changed. Run inside a write transaction."""
+    changed = 0
+    for (doc_id,) in conn.execute("SELECT id FROM documents ORDER BY id").fetchall():
+        text = document_text(conn, doc_id) or ""
+        n = int(count(text))
+        changed += conn.execute("UPDATE documents SET sentences = ? WHERE id = ? AND sentences != ?",
+                                (n, doc_id, n)).rowcount
+    return changed
+
+
+def count_documents(conn: sqlite3.Connection) -> int:
+    """How many documents the store holds."""
+    return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+
+def languages(conn: sqlite3.Connection) -> list[str]:
+    """The languages of the stored documents."""
+    return [r[0] for r in conn.execute("SELECT DISTINCT language FROM documents")]
+
+
+def dates_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple]:
+    """``{id: (date, year, country)}`` of the given documents."""
+    out: dict[str, tuple] = {}
+    ids = list(ids)
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        for r in conn.execute(f"SELECT id, date, year, country FROM documents WHERE id IN ({', '.join('?' * len(part))})",
+                              part):
+            out[r[0]] = tuple(r[1:])
+    return out
+
+
+#: The periods documents are grouped by (timelines), as SQL over the ``documents`` table aliased ``d``.
+PERIOD_SQL = {
+    "year": "d.year",
+    "month": "CASE WHEN length(d.date) >= 7 THEN substr(d.date, 1, 7) END",
+    "doc_type": "d.doc_type",
+    "speaker": "d.speaker",
+    "country": "d.country",
+}
+
+
+def periods_of(conn: sqlite3.Connection, ids: Sequence[str], by: str) -> dict[str, object]:
+    """``{id: period}`` of the given documents, the period named by ``by`` (a key of :data:`PERIOD_SQL`)."""
+    out: dict[str, object] = {}
+    ids = list(ids)
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        sql = f"SELECT d.id, {PERIOD_SQL[by]} FROM documents d WHERE d.id IN ({', '.join('?' * len(part))})"
+        for doc_id, period in conn.execute(sql, part):
+            out[doc_id] = period
+    return out
+
+
+def in_savepoint(conn: sqlite3.Connection, fn):
+    """Run ``fn()`` inside a savepoint of the current transaction: all of it or, on an exception, none of it."""
+    conn.execute("SAVEPOINT doc")
+    try:
+        result = fn()
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK TO doc")
+            conn.execute("RELEASE doc")
+        raise
+    conn.execute("RELEASE doc")
+    return result

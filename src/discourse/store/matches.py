@@ -285,3 +285,8 @@ def fts_documents(conn: sqlite3.Connection, words: Sequence[str], where: str, pa
            "ORDER BY page) p) FROM texts_fts f JOIN texts t ON t.rowid = f.rowid JOIN documents d ON d.id = t.doc_id "
            f"{where} {'AND' if where else 'WHERE'} texts_fts MATCH ?")
     return conn.execute(sql, [*params, query]).fetchall()
+
+
+def connect_readonly(db_path: str) -> sqlite3.Connection:
+    """A read-only connection of a worker process to the store at ``db_path`` (matching in parallel)."""
+    return sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=120)

@@ -36,7 +36,7 @@ import urllib.parse
 import zlib
 from dataclasses import dataclass, field, replace
 
-from .. import __version__
+from .._version import __version__
 from ..errors import FetchError
 from .addresses import check_url, resolve
 
