@@ -606,6 +606,7 @@ def match_partition(records, lexicon: Lexicon, entry_ids: Sequence[str] | None =
             doc_hits[doc_id] = 0
             continue
         key = m.pipeline.key
+        m.pipeline.nlp  # built before the document's regex time budget starts (once per process and language)
         found = m.match(text, (lambda: cached(doc_id, key)) if cached is not None else None, tokens, doc_id)
         if isinstance(page_csv, str):
             pages = [int(x) for x in page_csv.split(",")] if page_csv else [0]

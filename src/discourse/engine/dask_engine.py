@@ -231,19 +231,21 @@ def scores_table_dask(corpus, *, level: str = "year", lexicon=None, group_by: st
                       weighting: str = "words", seed: int | None = None, ci_level: float | None = None,
                       replicates: int | None = None, min_hits: int | None = None, scheduler: str = "local",
                       workers: int = 2, work_dir: str | Path | None = None, client=None, rolling=None, windows=None,
-                      **filters):
+                      filter_min_hits: bool = False, **filters):
     """Scores computed on a Dask cluster from the Parquet partitions: one task per year (and per group).
 
     Matches the export first when its matches are missing or of another lexicon (and merges them into the
     store). ``level`` is ``year`` or ``document`` (D875 otherwise); the numbers equal the serial engine's.
-    Returns a :class:`discourse.score.ScoresTable`.
+    Returns a :class:`discourse.tables.Table` (as :func:`discourse.score.scores_table`), its sidecar recording
+    the engine among the parameters.
     """
-    import pandas as pd
+    import pandas as pd  # deferred: heavy
 
+    from ..defaults import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
     from ..lexicon import load_lexicon
-    from ..score import (DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED, ScoresTable, _check_params,
-                         _rule_versions, entries_frame)
-    from ..tables import corpus_snapshot
+    from ..provenance import provenance, rule_versions
+    from ..score import _check_params, entries_frame
+    from ..tables import Table
 
     seed = DEFAULT_SEED if seed is None else seed
     ci_level = DEFAULT_LEVEL if ci_level is None else ci_level
@@ -268,7 +270,7 @@ def scores_table_dask(corpus, *, level: str = "year", lexicon=None, group_by: st
     years = sorted(by_year, key=lambda y: (y is not None, y if y is not None else 0))
     if level == "year":
         years = [y for y in years if y is not None]
-    rules = _rule_versions(lexicon)
+    rules = rule_versions(lexicon)
 
     def run(client):
         if not _matches_current(work_dir, marker, lexicon):
@@ -300,20 +302,21 @@ def scores_table_dask(corpus, *, level: str = "year", lexicon=None, group_by: st
         keys = ([group_by] if group_by else []) + ["year"]
         frame = frame.sort_values(keys, kind="stable", na_position="last").reset_index(drop=True)
     frame = frame if len(frame) else empty
+    if filter_min_hits:
+        frame = frame.loc[frame["n_hits"] >= min_hits].reset_index(drop=True)
     parameters = {
         "level": level, "rolling": None, "windows": None, "group_by": group_by,
         "weighting": weighting if level != "document" else None, "seed": int(seed), "ci_level": float(ci_level),
-        "replicates": int(replicates), "min_hits": int(min_hits), "ci_method": "percentile bootstrap "
+        "replicates": int(replicates), "min_hits": int(min_hits), "min_hits_filters_rows": bool(filter_min_hits),
+        "ci_method": "percentile bootstrap "
         + ("(sentences within the document)" if level == "document" else "(documents within the period, then sentences within each document)"),
         "filters": filters, "target": getattr(lexicon, "target", None),
         "engine": {"name": "dask", "scheduler": scheduler if client is None else str(client.scheduler.address),
                    "work_dir": str(work_dir)},
     }
-    snapshot = corpus_snapshot(zip(documents["id"], documents["sha256"]))
     import pyarrow.parquet as pq  # deferred: heavy
 
     n_hits = sum(pq.read_metadata(_pq.derived_path(work_dir, "matches", p["path"])).num_rows for p in marker["partitions"])
-    extra = {"rule_versions": rules, "n_hits_total": int(n_hits),
-             "lexicon": {"name": getattr(lexicon, "name", None), "path": getattr(lexicon, "path", None)}}
     kind = "document_scores" if level == "document" else "year_scores"
-    return ScoresTable(frame, kind, parameters, lexicon.hash, snapshot, extra)
+    record = provenance(lexicon=lexicon, documents=documents, parameters=parameters)
+    return Table.from_provenance(frame, kind, record, n_hits_total=int(n_hits))
