@@ -7,6 +7,7 @@ and the wall-clock seconds including the worker start. Never edit docs/reliabili
 
     .venv/bin/python scripts/reliability_table.py            # writes docs/reliability.md
     .venv/bin/python scripts/reliability_table.py --out FILE
+    .venv/bin/python scripts/reliability_table.py --hostile-only   # only the hostile-use section (no shared data)
 
 The hard PDFs come from ../shared/data/pdfs (see its MANIFEST.csv); the bombs are built by tests/pdfgen.py.
 """
@@ -25,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # pdfgen: the bomb builders shared with the tests
+sys.path.insert(0, str(ROOT / "scripts"))  # hostile_cases: the issue-12 cases
 
 from discourse import Corpus  # noqa: E402
 from discourse.ingest import ingest  # noqa: E402
@@ -165,7 +167,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdfs", type=Path, default=DEFAULT_PDFS, help="folder with the hard PDFs and MANIFEST.csv")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "reliability.md", help="Markdown file to write")
     parser.add_argument("--jobs", type=int, default=2, help="cases run at once (each in its own worker process)")
+    parser.add_argument("--hostile-only", action="store_true",
+                        help="rewrite only the hostile-use section (issue 12), without the shared PDFs")
     args = parser.parse_args(argv)
+    import hostile_cases  # scripts/hostile_cases.py: the careless and hostile uses of issue 12
+
+    if args.hostile_only:  # re-run only the hostile-use cases; the PDF table is kept as it is
+        text = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        args.out.write_text(hostile_cases.replace_section(text, hostile_cases.render(hostile_cases.run_cases())),
+                            encoding="utf-8")
+        print(f"{args.out}: hostile-use section rewritten")
+        return 0
     if not (args.pdfs / "MANIFEST.csv").exists():
         print(f"error: {args.pdfs}/MANIFEST.csv not found (set --pdfs or DISCOURSE_SHARED)", file=sys.stderr)
         return 2
@@ -177,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             rows = list(pool.map(lambda case: run_case(case, Path(tmp)), cases))
     total = time.perf_counter() - started
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(render(rows, total), encoding="utf-8")
+    args.out.write_text(render(rows, total) + "\n" + hostile_cases.render(hostile_cases.run_cases()), encoding="utf-8")
     print(f"{args.out}: {len(rows)} cases in {total:.1f} s")
     return 0
 

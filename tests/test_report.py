@@ -221,14 +221,21 @@ def test_report_without_hits_degrades_with_notes(tmp_path, corpus):
 def test_report_without_country_replaces_its_own_files_and_notes_indicators(demo, tmp_path):
     out = tmp_path / "again"
     shutil.copytree(demo["out"], out)
-    (out / "docs" / "stale.html").write_text("old page")
+    (out / "docs" / "stale.html").write_text("the user's page")  # not written by a report: kept
+    (out / "docs" / "old-report-page.html").write_text("old page")  # written by the earlier report: removed
+    manifest = json.loads((out / ".discourse-outputs.json").read_text())
+    (out / ".discourse-outputs.json").write_text(json.dumps({"files": manifest["files"]
+                                                             + ["docs/old-report-page.html", "../outside.txt"]}))
+    (tmp_path / "outside.txt").write_text("outside the report folder")
     (out / "notes.txt").write_text("mine")
     with Corpus.open(demo["db"]) as corpus:
         index = build_report(corpus, out, events=EVENTS, top_terms=2, replicates=20)  # all countries
     html = index.read_text("utf-8")
     assert "Indicators are shown for one country" in html
     assert "<title>Orientation report: all countries, 2005-2020</title>" in html
-    assert not (out / "docs" / "stale.html").exists()
+    assert (out / "docs" / "stale.html").read_text() == "the user's page"
+    assert not (out / "docs" / "old-report-page.html").exists()
+    assert (tmp_path / "outside.txt").read_text() == "outside the report folder"
     assert not (out / "figures" / "indicators.png").exists() and not (out / "figures" / "indicators.svg").exists()
     assert (out / "notes.txt").read_text() == "mine"
     assert sorted(p.name for p in (out / "figures").iterdir()) == ["orientation.png", "orientation.svg",

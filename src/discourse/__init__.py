@@ -25,10 +25,10 @@ from __future__ import annotations
 import importlib
 
 from ._version import __version__
-from .corpus import Corpus
 from .errors import DiscourseError
 
 _LAZY = {
+    "Corpus": "discourse.corpus",  # lazy too: `import discourse` stays light (Ctrl-C at start-up is caught)
     "load_lexicon": "discourse.lexicon",
     "match_corpus": "discourse.match",
     "hits": "discourse.match",
@@ -39,7 +39,7 @@ _LAZY = {
     "build_report": "discourse.report",
 }
 
-__all__ = ["Corpus", "DiscourseError", "__version__", *_LAZY]
+__all__ = ["DiscourseError", "__version__", *_LAZY]
 
 
 def __getattr__(name: str):

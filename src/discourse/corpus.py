@@ -32,8 +32,9 @@ class Corpus:
         self.store = store
 
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None, *, create: bool = True) -> "Corpus":
-        return cls(Store.open(path, create=create))
+    def open(cls, path: str | os.PathLike | None = None, *, create: bool = True, readonly: bool = False) -> "Corpus":
+        """Open the store at ``path``; ``readonly=True`` opens it with SQLite's ``mode=ro`` and never migrates."""
+        return cls(Store.open(path, create=create, readonly=readonly))
 
     @property
     def path(self) -> Path:

@@ -218,7 +218,18 @@ CODES: tuple[Code, ...] = (
          "the file is damaged or truncated; download it again"),
     Code("D188", IngestError, "{path}: no statements found (no file named like ISO_NN_YYYY.txt)",
          "give the UNGDC archive as published or its unpacked folder"),
-    Code("D190", IngestError, 'the language detector (lingua-language-detector) cannot be loaded: {__name__}: {exc}',
+    Code("D189", IngestError, '{name} line 1: column(s) {value} given twice in the header',
+         'keep one column of each name'),  # src/discourse/ingest/manifest.py:140
+    Code("D190", IngestError, '{where}: session {number} is outside 1..1000',
+         'write the session number of the UN General Assembly, e.g. 70'),  # src/discourse/ingest/manifest.py:287
+    Code("D191", IngestError, '{where}: {outside}',
+         "name files inside the manifest's folder, or pass allow_outside=True to read them",
+         cli_hint="name files inside the manifest's folder, or pass --allow-outside to read them"),  # src/discourse/ingest/manifest.py:261
+    Code("D192", IngestError, "{file}: a symbolic link to {target}, outside the folder {given}",
+         "ingest the file by its own path, or copy it into the folder"),
+    Code("D193", IngestError, "{path}: not a regular file or folder (a FIFO, device or socket)",
+         "name a file or a folder"),
+    Code("D194", IngestError, 'the language detector (lingua-language-detector) cannot be loaded: {__name__}: {exc}',
          'install it (`pip install lingua-language-detector`) or give every document a language (the language field of the metadata)'),  # src/discourse/ingest/language.py:64
 
     # -- D2xx StoreError: the SQLite store ----------------------------------------------------------------
@@ -245,6 +256,12 @@ CODES: tuple[Code, ...] = (
          "run the ingest again; documents already stored are skipped"),
     Code("D212", StoreError, "document id {doc_id} is the start of several ids ({ids})",
          "give more characters of the id shown by `discourse docs list`"),
+    Code("D213", StoreError, '{path} is a SQLite database of another application ({what}), not a discourse store; it was left unchanged',
+         'open a discourse store (or DISCOURSE_DB), or a new file name to create one',
+         cli_hint='point --db (or DISCOURSE_DB) at a discourse store, or at a new file name to create one'),  # src/discourse/store/identity.py:42
+    Code("D214", StoreError, '{path} is an empty database, not a discourse store',
+         'ingest documents into it first (`discourse ingest PATH --db ...`), or open an existing store',
+         cli_hint='ingest documents into it first (`discourse ingest PATH --db ...`), or point --db at an existing store'),  # src/discourse/store/identity.py:34
 
     # -- D3xx LexiconError: lexicons, gazetteers, matching ------------------------------------------------
     Code("D301", LexiconError, "lexicon file {path} does not exist | cannot read {path}: {reason}",
@@ -326,6 +343,23 @@ CODES: tuple[Code, ...] = (
          'the header is: {message}'),  # src/discourse/stance_eval.py:48
     Code("D423", ScoreError, 'gold row {sample_id}: the statement {doc_id} is not in {sample}',
          'point sample at the UNGDC sample folder (../shared/data/ungdc/sample)'),  # src/discourse/stance_eval.py:112
+    Code("D440", ScoreError, '{path} is a SQLite database (a discourse store?); it is never overwritten by an output',
+         '{message}'),  # src/discourse/safeio.py:86
+    Code("D441", ScoreError, '{path} is a folder, not a file',
+         '{message}'),  # src/discourse/safeio.py:78
+    Code("D442", ScoreError, '{path} is a symbolic link; discourse does not write through links',
+         '{message}'),  # src/discourse/safeio.py:76
+    Code("D443", ScoreError, '{path} is not a regular file (a FIFO, device or socket)',
+         '{message}'),  # src/discourse/safeio.py:80
+    Code("D444", ScoreError, 'cannot write {path}: part of its folder ({parent}) is a file, not a folder',
+         '{message}'),  # src/discourse/safeio.py:71
+    Code("D445", ScoreError, '{path} is outside the output folder {folder}',
+         'write every output inside the output folder',
+         cli_hint='write every output inside the folder given with --out'),  # src/discourse/safeio.py:276
+    Code("D446", ScoreError, 'replicates {replicates} is more than {MAX_REPLICATES}',
+         'use at most {MAX_REPLICATES} (1000 is enough for a 95% interval)'),  # src/discourse/score.py:108
+    Code("D447", ScoreError, 'rolling window of {rolling} years is longer than {MAX_ROLLING} years',
+         'use at most {MAX_ROLLING} (years run from 1800 to 2200)'),  # src/discourse/score.py:585
 
     # -- D5xx IndicatorError: indicators and the panel ----------------------------------------------------
     Code("D501", IndicatorError, "{path}: no such file | cannot read | not UTF-8 text | empty file",
@@ -377,6 +411,8 @@ CODES: tuple[Code, ...] = (
                                  "(have {indicators} indicator(s), {years} complete year(s))",
          "widen the year range, add indicators with a direction, or leave out the composite (composite=None)",
          cli_hint="widen the year range, add indicators with a direction, or leave out --composite"),
+    Code("D534", IndicatorError, '{name} {year} is outside {YEAR_MIN}..{YEAR_MAX}',
+         'give years from {YEAR_MIN} to {YEAR_MAX}'),  # src/discourse/panel.py:120
 
     # -- D6xx ReportError: the HTML report and figures ----------------------------------------------------
     Code("D601", ReportError, "no documents in the store {db} match the report's filters ({filters})",
@@ -391,6 +427,12 @@ CODES: tuple[Code, ...] = (
          cli_hint="swap --from and --to; --top-terms and --evidence are positive integers"),
     Code("D605", ReportError, "output path {out} exists and is not a folder | cannot write {path}: {reason}",
          "choose another output folder (out=...)", cli_hint="choose another folder with --out"),
+    Code("D606", ReportError, '{name} {year} is not a year from {YEAR_MIN} to {YEAR_MAX}',
+         'give years from {YEAR_MIN} to {YEAR_MAX}'),  # src/discourse/report_data.py:47
+    Code("D607", ReportError, '{name} {value} is more than {MAX_SHOWN}',
+         'use at most {MAX_SHOWN}'),  # src/discourse/report_data.py:51
+    Code("D608", ReportError, '{path}:1: column(s) {value} given twice in the header',
+         'keep one column of each name'),  # src/discourse/report_events.py:66
     Code("D700", ValidationError, 'no coded file given',
          'name one or more coded CSV files'),  # src/discourse/validate/codes.py:72
     Code("D701", ValidationError, 'no lexicon hits in the documents in scope, so there is nothing to sample',
@@ -433,7 +475,8 @@ CODES: tuple[Code, ...] = (
     Code("D757", ScalingError, 'k = {k} is not possible for a {value} x {value} matrix (1 <= k <= {limit})',
          'use k <= {limit}, or more documents / features'),  # src/discourse/scaling/lss.py:220
     Code("D758", ScalingError, 'no stored document in language {language} matches the filters {value}',
-         'check --language and the filters (`discourse docs list`)'),  # src/discourse/scaling/features.py:193
+         'check the language parameter and the filters (`discourse docs list`)',
+         cli_hint='check --language and the filters (`discourse docs list`)'),  # src/discourse/scaling/features.py:193
     Code("D759", ScalingError, 'cannot rescale: only {value} of {raw} document(s) hold a scored term',
          'predict more documents together, or pass rescale=False'),  # src/discourse/scaling/lss.py:333
     Code("D760", ScalingError, 'direction document {ref_id} is not (uniquely) among the documents of the fit',
@@ -451,15 +494,18 @@ CODES: tuple[Code, ...] = (
     Code("D766", ScalingError, 'seed file {path} has no `languages` mapping',
          'write languages: {en: {target: [...], west: [...]}}'),  # src/discourse/scaling/seeds.py:41
     Code("D767", ScalingError, 'Wordfish would hold a dense {value} x {value} matrix ({cells} cells)',
-         'trim features (--min-docs, --min-count, --stopwords spacy) or fit on fewer documents'),  # src/discourse/scaling/models.py:256
+         "trim features (min_docs, min_count, stopwords='spacy') or fit on fewer documents",
+         cli_hint='trim features (--min-docs, --min-count, --stopwords spacy) or fit on fewer documents'),  # src/discourse/scaling/models.py:256
     Code("D768", ScalingError, 'none of the {spec} terms occurs in the corpus',
          'leave terms unset to use every feature, or pick terms of this language'),  # src/discourse/scaling/lss.py:305
     Code("D769", ScalingError, 'an in-memory store cannot keep fitted models',
-         'open a store file (--db PATH)'),  # src/discourse/scaling/models.py:43
+         "open a store file, not ':memory:'",
+         cli_hint='open a store file (--db PATH)'),  # src/discourse/scaling/models.py:43
     Code("D770", ScalingError, 'no fitted model {name} beside the store {path}',
          '{message}'),  # src/discourse/scaling/models.py:366
     Code("D771", ScalingError, "a model's scores are given per document or per year, not per {level}",
-         'use --level document or --level year with --model'),  # src/discourse/scaling/models.py:456
+         "use level='document' or level='year' with a model",
+         cli_hint='use --level document or --level year with --model'),  # src/discourse/scaling/models.py:456
     Code("D800", FetchError, '{label}: scheme {value} refused in {url}; only http and https are fetched',
          'give an absolute http:// or https:// address'),  # src/discourse/web/addresses.py:33
     Code("D801", FetchError, '{host} resolves to {what} address {ip}; refused',

@@ -30,7 +30,6 @@ from typing import Sequence
 
 import pandas as pd
 import pycountry
-import yaml
 
 from .defaults import ISSUE_CODES, ROLLCALL_CONVENTIONS
 from .errors import IndicatorError
@@ -139,12 +138,20 @@ def read_metadata(path: str | os.PathLike) -> dict[str, dict]:
     ``description`` and a ``source`` block (name, url, published, retrieved, cited_in, transcribed).
     """
     path = Path(path)
+    from .inputs import YamlProblem, load_yaml, read_regular_bytes
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(read_regular_bytes(path).decode("utf-8"))[1]  # aliases, tags and values checked
     except FileNotFoundError:
         raise IndicatorError("D501", f"{path}: no such metadata file", hint="check the path") from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+    except IsADirectoryError:
+        raise IndicatorError("D501", f"{path}: a folder, not a metadata file", hint="check the path") from None
+    except OSError as exc:
+        raise IndicatorError("D501", f"{path}: cannot read ({exc.strerror})", hint="check the path") from None
+    except UnicodeDecodeError as exc:
         raise _meta_error(path, f"not a readable YAML file ({type(exc).__name__})") from None
+    except YamlProblem as exc:
+        raise _meta_error(path, f"line {exc.line}: {exc.message}") from None
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), dict):
         raise _meta_error(path, "expected a top-level mapping 'indicators:'")
     out: dict[str, dict] = {}
@@ -223,8 +230,10 @@ def read_indicator_file(
     path = Path(path)
     metadata = metadata or {}
     known = known or {}
+    from .inputs import read_regular_bytes
+
     try:
-        raw = path.read_bytes()
+        raw = read_regular_bytes(path)  # a FIFO or device is refused, never waited on
     except FileNotFoundError:
         raise IndicatorError("D501", f"{path}: no such file", hint="check the path") from None
     except OSError as exc:
@@ -248,7 +257,9 @@ def read_indicator_file(
         if missing:
             parts.append(f"missing column(s) {', '.join(missing)}")
         if len(set(header)) != len(header):
-            parts.append("repeated column name(s)")
+            from .inputs import duplicate_columns
+
+            parts.append(f"repeated column name(s) {', '.join(duplicate_columns(header))}")
         raise IndicatorError("D502", f"{path}: line 1: {'; '.join(parts)}",
                              hint=f"the columns are {', '.join(REQUIRED_COLUMNS)} and optionally {', '.join(OPTIONAL_COLUMNS)}")
     problems: list[tuple[str, int, str]] = []
@@ -324,7 +335,9 @@ def read_indicator_file(
                 "file": path.name, "line": line, "origin": "user",
             })
     if problems:
-        lines = "\n".join(f"  line {line}: {msg}" for _, line, msg in problems)
+        from .inputs import cap_errors  # 100 MB of bad rows must not become 167 MB of error text
+
+        lines = "\n".join("  " + m for m in cap_errors(f"line {line}: {msg}" for _, line, msg in problems))
         hints = {
             "D506": "give the new indicator's label, unit and direction in a metadata file (meta=FILE.yaml, see "
                     "docs/indicators.md)",

@@ -13,35 +13,12 @@ from typing import Any
 import yaml
 
 from .errors import LexiconError
+from .inputs import YamlProblem, compose_yaml, read_regular_bytes
+from .normalize import fold  # the one folding, shared with search, KWIC and timelines
 
 __all__ = ["LANGUAGES", "Problem", "fold"]
 
 LANGUAGES = ("en", "az", "ru")
-
-# -- folding: the case-insensitive view used for matching ----------------------------------------------------
-_POST = (("ı", "i"), ("ё", "е"), ("’", "'"), ("‘", "'"), ("ʼ", "'"), ("‐", "-"), ("‑", "-"), ("‒", "-"),
-         ("ә", "ə"))  # Cyrillic schwa typed inside Latin Azerbaijani words (docs/lexicon-az-ru.md)
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` for matching, keeping its length (so offsets stay valid).
-
-    Azerbaijani dotted and dotless i fold together, Cyrillic ә folds to Latin ə, Russian ё folds to е,
-    typographic apostrophes and hyphens fold to ASCII.
-
-    >>> fold("İNTEQRASİYA Партнёрство Euro‑Atlantic")
-    'inteqrasiya партнерство euro-atlantic'
-    """
-    if "İ" in text:
-        text = text.replace("İ", "i")
-    out = text.lower()
-    if len(out) != len(text):  # a character whose lower case is longer (rare): fold one by one
-        out = "".join((ch.lower() or ch)[0] for ch in text)
-    for a, b in _POST:  # str.replace is fast; translate() with a dict is not
-        if a in out:
-            out = out.replace(a, b)
-    return out
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -91,18 +68,16 @@ class _Located:
 def _read_yaml(path: Path) -> tuple[Any, _Located]:
     loc = _Located(str(path))
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_bytes(path).decode("utf-8")  # a FIFO or device is refused, never waited on
     except FileNotFoundError:
         raise LexiconError("D301", f"lexicon file {path} does not exist",
                            hint="give the path of a YAML lexicon, e.g. models/lexicons/orientation.yaml") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise LexiconError("D301", f"cannot read {path}: {exc}", hint="save the lexicon as UTF-8 text") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        loc.problems.append(Problem(str(path), line, f"YAML syntax error: {getattr(exc, 'problem', exc)}"))
+        node = compose_yaml(text)  # aliases, tags and scalar values checked (no alias bomb, no traceback)
+    except YamlProblem as exc:
+        loc.problems.append(Problem(str(path), exc.line, exc.message))
         return None, loc
     if node is None:
         loc.problems.append(Problem(str(path), 1, "the file is empty"))

@@ -785,12 +785,12 @@ def phrase_hits(corpus, phrase: str, where: str, params: list) -> list[tuple]:
     pattern = Pattern("en", "phrase", phrase.strip())
     rx = re.compile(_pattern_regex(pattern))
     store = corpus.store
-    if _sql.fts_pending(store.conn):
-        with store.write() as conn:
-            _sql.ensure_fts(conn)
+    from .store.phrases import phrase_documents, prepare_index
+
+    use_index = prepare_index(store)
     out = []
     with store.read() as conn:
-        docs = _sql.fts_documents(conn, [fold(w) for w in words], where, params)
+        docs = phrase_documents(conn, phrase, where, params, use_index=use_index)  # same folding as the rule
         meta = _docs.dates_of(conn, [d[0] for d in docs]) if docs else {}
     for doc_id, lang, text, page_csv in docs:
         view, vpos, removed = _view(text)

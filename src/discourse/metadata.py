@@ -78,6 +78,9 @@ def parse_date(value: str, where: str) -> tuple[str, int]:
             reason="bad_metadata",
         )
     year, month, day = m.group(1), m.group(2), m.group(3)
+    if not 1800 <= int(year) <= 2200:  # the same rule as for `year` (bounds.YEAR_MIN..YEAR_MAX)
+        raise IngestError("D110", f"{where}: implausible date {value!r} (year {int(year)})",
+                          hint="dates from 1800 to 2200 are accepted", reason="bad_metadata")
     try:
         if day:
             _dt.date(int(year), int(month), int(day))

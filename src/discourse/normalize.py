@@ -14,7 +14,7 @@ import unicodedata
 import numpy as np
 
 __all__ = ["normalize_text", "text_sha256", "count_words", "count_sentences", "sentence_starts", "text_counts",
-           "NORMALIZER_VERSION", "SENTENCES_RULE"]
+           "NORMALIZER_VERSION", "SENTENCES_RULE", "fold", "fts_query"]
 
 NORMALIZER_VERSION = "norm-v1"
 
@@ -191,3 +191,74 @@ def _classes(text: str) -> np.ndarray:
     for i in astral:
         cls[i] = _class_bits(chr(int(codes[i])))
     return cls
+
+
+# -- the one folding for matching, search, KWIC and timelines --------------------------------------------------
+# The stored text is never folded; every comparison of a phrase with the text (the matcher's scan, the free-phrase
+# search, KWIC and timelines of free phrases) works on ``fold(text)``, and the full-text prefilter asks for every
+# spelling that folds to the same word (:func:`fts_query`), so that what one of them finds the others find.
+_POST = (("ı", "i"), ("ё", "е"), ("’", "'"), ("‘", "'"), ("ʼ", "'"), ("‐", "-"), ("‑", "-"), ("‒", "-"),
+         ("ә", "ə"))  # Cyrillic schwa typed inside Latin Azerbaijani words (docs/lexicon-az-ru.md)
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` for matching, keeping its length (so offsets stay valid).
+
+    Azerbaijani dotted and dotless i fold together, Russian ё folds to е, typographic apostrophes and
+    hyphens fold to ASCII.
+
+    >>> fold("İNTEQRASİYA Партнёрство Euro‑Atlantic")
+    'inteqrasiya партнерство euro-atlantic'
+    """
+    if "İ" in text:
+        text = text.replace("İ", "i")
+    out = text.lower()
+    if len(out) != len(text):  # a character whose lower case is longer (rare): fold one by one
+        out = "".join((ch.lower() or ch)[0] for ch in text)
+    for a, b in _POST:  # str.replace is fast; translate() with a dict is not
+        if a in out:
+            out = out.replace(a, b)
+    return out
+
+
+# Folded letters that SQLite's unicode61 tokenizer (which folds case but keeps ё, ı and, in its own way, İ)
+# may hold under another spelling; the prefilter asks for each of them.
+_FTS_VARIANTS = {"е": ("е", "ё"), "i": ("i", "ı", "İ")}
+_FTS_MAX_VARIANTS = 32
+
+
+def _fts_prefixes(word: str) -> list[str]:
+    """Spellings of the longest prefix of folded ``word`` whose variants stay within the cap."""
+    out = [""]
+    for ch in word:
+        options = _FTS_VARIANTS.get(ch, (ch,))
+        if len(out) * len(options) > _FTS_MAX_VARIANTS:
+            break
+        out = [o + c for o in out for c in options]
+    return [o for o in out if o]
+
+
+def fts_query(phrase: str) -> str | None:
+    """An FTS5 query (unicode61 tokens) that every text the phrase rule matches satisfies, or None if none can be
+    built (then every document is read).
+
+    Words joined by a hyphen in the phrase may be one word in the text ("Euro-Atlantic" matches "Euroatlantic"),
+    so only the first word of each space-separated group is asked for, as a prefix, in every spelling that folds
+    to it (ё/е, ı/İ/i, any case).
+
+    >>> fts_query("Euro-Atlantic ещё")
+    '("euro"*) AND ("еще"* OR "ещё"* OR "ёще"* OR "ёщё"*)'
+    """
+    import re
+
+    groups = []
+    for group in fold(phrase).split():
+        words = re.findall(r"[^\W_]+", group)
+        if not words or not re.match(r"[^\W_]", group):
+            continue  # a group starting with "_" or a sign: its first word need not start a token
+        variants = _fts_prefixes(words[0])
+        if not variants:
+            continue
+        groups.append("(" + " OR ".join('"' + v.replace('"', '""') + '"*' for v in sorted(set(variants))) + ")")
+    return " AND ".join(groups) if groups else None
+

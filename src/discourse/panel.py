@@ -113,6 +113,12 @@ def _check_range(year_from, year_to) -> tuple[int, int]:
     except (TypeError, ValueError):
         raise IndicatorError("D524", f"year range {year_from!r}-{year_to!r} is not two years",
                              hint="give year_from and year_to as years, year_from not after year_to") from None
+    from .bounds import YEAR_MAX, YEAR_MIN
+
+    for name, year in (("year_from", year_from), ("year_to", year_to)):
+        if not YEAR_MIN <= year <= YEAR_MAX:  # one row per year: the range bounds the panel's size
+            raise IndicatorError("D534", f"{name} {year} is outside {YEAR_MIN}..{YEAR_MAX}",
+                                 hint=f"give years from {YEAR_MIN} to {YEAR_MAX}")
     if year_from > year_to:
         raise IndicatorError("D524", f"year range {year_from}-{year_to} is empty", hint="give year_from and year_to as years, year_from not after year_to")
     return year_from, year_to

@@ -45,6 +45,7 @@ from .report_data import ReportData, check_options, gather
 from .report_evidence import doc_file, document_pages, evidence_lines, text_cell
 from .report_events import DEFAULT_EVENTS, EVENT_COLUMNS, SHIPPED_EVENTS, load_events, no_events
 from .report_figures import _Figure, _full_years, _low_years, _new_figure, _save, _year_axis
+from .safeio import plain_label  # `$` in a label is text, never mathtext
 
 __all__ = ["build_report", "load_events", "DEFAULT_EVENTS", "SECTIONS"]
 
@@ -93,7 +94,7 @@ def _draw_events(ax, events: pd.DataFrame, lo: int, hi: int, *, labels: bool) ->
         ax.axvline(ev.x, color=colour, linestyle="--", linewidth=0.8, alpha=0.8)
         if labels:
             right = ev.x > hi - 0.25 * (hi - lo + 1)  # labels near the right edge extend to the left
-            ax.annotate(ev.label, xy=(ev.x, 1.0), xycoords=("data", "axes fraction"),
+            ax.annotate(plain_label(ev.label), xy=(ev.x, 1.0), xycoords=("data", "axes fraction"),
                         xytext=(-2 if right else 2, -3 - 9 * row), textcoords="offset points", fontsize=7,
                         color=colour, va="top", ha="right" if right else "left", annotation_clip=True)
     ax.set_ylim(top=ymax)
@@ -115,7 +116,7 @@ def _orientation_figure(data: ReportData, lo: int, hi: int, target: str, out: Pa
                    label="low evidence (too few hits)" if i == 0 else None)
     ax.axhline(0, color="#888888", linewidth=0.8)
     ax.set_ylim(-1.05, 1.05)
-    ax.set_ylabel(f"score  (-1 West ... +1 {target})")
+    ax.set_ylabel(plain_label(f"score  (-1 West ... +1 {target})"))
     _year_axis(ax, lo, hi)
     _draw_events(ax, data.events, lo, hi, labels=True)
     ax.legend(loc="lower left", fontsize=7, frameon=False)
@@ -125,7 +126,7 @@ def _orientation_figure(data: ReportData, lo: int, hi: int, target: str, out: Pa
             continue
         values = years[col].astype(float).fillna(0.0).to_numpy()
         name = target if pole == "target" else pole
-        bx.bar(x, values, bottom=bottom, width=0.7, color=_POLE_COLOURS[pole], label=f"toward {name}"
+        bx.bar(x, values, bottom=bottom, width=0.7, color=_POLE_COLOURS[pole], label=plain_label(f"toward {name}")
                if pole != "hedging" else "hedging", linewidth=0)
         bottom += values
     bx.set_ylabel("counted hits per 10,000 words")
@@ -159,7 +160,8 @@ def _terms_figure(data: ReportData, lo: int, hi: int, out: Path) -> _Figure:
                   else _POLE_COLOURS["target"] if pos > 0 else _POLE_COLOURS["hedging"])
         ax.bar(rows["year"], rows["rate_per_10k"], width=0.7, color=colour, linewidth=0)
         where = "direction from its target actor" if needs else f"position {pos:+.1f}"
-        ax.set_title(f"{rows['label'].iloc[0]}  ({where}, {int(rows['count'].sum())} hits)", fontsize=8, loc="left")
+        ax.set_title(plain_label(f"{rows['label'].iloc[0]}  ({where}, {int(rows['count'].sum())} hits)"), fontsize=8,
+                     loc="left")
         _year_axis(ax, lo, hi, narrow=ncols > 1)
         _draw_events(ax, data.events, lo, hi, labels=False)
         ax.tick_params(labelsize=7)
@@ -186,13 +188,13 @@ def _indicators_figure(data: ReportData, lo: int, hi: int, target: str, out: Pat
                     color="#444444", alpha=0.18, linewidth=0)
     ax.plot(years["year"].astype(float), years["score"].astype(float), color="black", marker="o", markersize=3)
     ax.axhline(0, color="#888888", linewidth=0.8)
-    ax.set_title(f"orientation score (-1 West ... +1 {target})", fontsize=8, loc="left")
+    ax.set_title(plain_label(f"orientation score (-1 West ... +1 {target})"), fontsize=8, loc="left")
     _year_axis(ax, lo, hi)
     _draw_events(ax, data.events, lo, hi, labels=False)
     for ax, col in zip(axes[1:], cols):
         # NaN breaks the line: a year without a value is a gap, not an interpolation.
         ax.plot(frame["year"].astype(float), frame[col].astype(float), color="#1f4e79", marker="o", markersize=3)
-        ax.set_title(data.indicator_labels.get(col, col), fontsize=8, loc="left")
+        ax.set_title(plain_label(data.indicator_labels.get(col, col)), fontsize=8, loc="left")
         _year_axis(ax, lo, hi)
         _draw_events(ax, data.events, lo, hi, labels=False)
         ax.tick_params(labelsize=7)
@@ -242,27 +244,21 @@ def _table(frame: pd.DataFrame | None, columns: list[str] | None = None) -> dict
     return {"columns": cols, "rows": [[row[c] for c in cols] for _, row in frame.iterrows()]}
 
 
-def _remove_stale(out: Path) -> None:
-    """Remove what an earlier report wrote in ``out`` (its figures and document pages), nothing else."""
-    try:
-        for name in ("orientation", "terms", "indicators", "model"):
-            for ext in ("png", "svg"):
-                (out / "figures" / f"{name}.{ext}").unlink(missing_ok=True)
-        if (out / "docs").is_dir():
-            for page in (out / "docs").glob("*.html"):
-                page.unlink()
-    except OSError as exc:
-        raise ReportError("D605", f"cannot clear the earlier report in {out}: {exc.strerror}",
-                          hint="choose another output folder (out=...)") from None
+def _remove_stale(out: Path, written: set[str]) -> None:
+    """Remove what an earlier report wrote in ``out`` and this one did not, nothing else (see safeio's manifest)."""
+    from .safeio import OutputManifest
+
+    manifest = OutputManifest(out)
+    for rel in sorted(written):
+        manifest.add(out / rel)
+    manifest.remove_previous(keep=written)
+    manifest.save()
 
 
 def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ReportError("D605", f"cannot write {path}: {exc.strerror}",
-                          hint="choose another output folder (out=...)") from None
+    from .safeio import write_text
+
+    write_text(path, text)  # refuses a link, folder, device or store as the target; atomic
 
 
 def build_report(
@@ -338,7 +334,6 @@ def build_report(
     target_label = target.capitalize() if target.islower() else target
 
     figures_dir = out / "figures"
-    _remove_stale(out)
     figures: dict[str, _Figure] = {}
     if not data.years.empty and data.years["n_hits"].sum() > 0:
         figures["orientation"] = _orientation_figure(data, lo, hi, target_label, figures_dir)
@@ -427,6 +422,9 @@ def build_report(
                                             "figures": sorted(f"figures/{f.name}.{ext}" for f in figures.values()
                                                               for ext in ("png", "svg"))},
                                            indent=1, default=str))
+    written = {"index.html", "report.json", *(doc_file(d) for d in cited),
+               *(f"figures/{f.name}.{ext}" for f in figures.values() for ext in ("png", "svg"))}
+    _remove_stale(out, written)
     return index
 
 

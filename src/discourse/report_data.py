@@ -40,6 +40,15 @@ class ReportData:
 
 
 def check_options(country, year_from, year_to, top_terms, evidence_per_year) -> None:
+    from .bounds import MAX_SHOWN, YEAR_MAX, YEAR_MIN
+
+    for name, year in (("year_from", year_from), ("year_to", year_to)):
+        if year is not None and (not isinstance(year, (int, np.integer)) or not YEAR_MIN <= year <= YEAR_MAX):
+            raise ReportError("D606", f"{name} {year!r} is not a year from {YEAR_MIN} to {YEAR_MAX}",
+                              hint=f"give years from {YEAR_MIN} to {YEAR_MAX}")
+    for name, value in (("top_terms", top_terms), ("evidence_per_year", evidence_per_year)):
+        if isinstance(value, (int, np.integer)) and value > MAX_SHOWN:
+            raise ReportError("D607", f"{name} {value} is more than {MAX_SHOWN}", hint=f"use at most {MAX_SHOWN}")
     if year_from is not None and year_to is not None and int(year_from) > int(year_to):
         raise ReportError("D604", f"year_from {year_from} is after year_to {year_to}",
                           hint="swap the two years; top_terms and evidence_per_year are positive integers")

@@ -60,6 +60,11 @@ def load_events(path: str | os.PathLike | None = None) -> pd.DataFrame:
         with path.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
             header = reader.fieldnames or []
+            from .inputs import duplicate_columns
+
+            if duplicate_columns(header):
+                raise ReportError("D608", f"{path}:1: column(s) {', '.join(duplicate_columns(header))} given twice "
+                                  "in the header", hint="keep one column of each name")
             missing = [c for c in ("date", "label") if c not in header]
             if missing:
                 raise ReportError("D603", f"{path}:1: missing column(s) {', '.join(missing)}",

@@ -38,13 +38,15 @@ def _new_figure(width: float, height: float):
 def _save(fig, out: Path, name: str, title: str, caption: str, alt: str) -> _Figure:
     import matplotlib  # deferred: heavy (matplotlib/jinja2); loaded when a report is built
 
-    out.mkdir(parents=True, exist_ok=True)
+    from .safeio import write_bytes
+
     png, svg = out / f"{name}.png", out / f"{name}.svg"
     with matplotlib.rc_context({"svg.hashsalt": "discourse", "svg.fonttype": "path"}):
-        fig.savefig(png, format="png", dpi=150, metadata={"Software": None})
-        buf = io.BytesIO()
+        png_buf, buf = io.BytesIO(), io.BytesIO()
+        fig.savefig(png_buf, format="png", dpi=150, metadata={"Software": None})
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    svg.write_bytes(buf.getvalue())
+    write_bytes(png, png_buf.getvalue())  # refuses a link, folder, device or store as the target; atomic
+    write_bytes(svg, buf.getvalue())
     uri = "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
     return _Figure(name, title, caption, png, svg, uri, alt)
 

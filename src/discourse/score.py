@@ -102,6 +102,11 @@ def _check_params(seed, level, replicates, min_hits) -> None:
     if not isinstance(replicates, (int, np.integer)) or replicates < 1:
         raise ScoreError("D404", f"replicates must be a positive integer, got {replicates!r}",
                          hint="use at least 1000 for a 95% interval")
+    from .bounds import MAX_REPLICATES  # the memory of the bootstrap grows with the replicates
+
+    if replicates > MAX_REPLICATES:
+        raise ScoreError("D446", f"replicates {replicates} is more than {MAX_REPLICATES:,}",
+                         hint=f"use at most {MAX_REPLICATES:,} (1000 is enough for a 95% interval)")
     if not isinstance(min_hits, (int, np.integer)) or min_hits < 0:
         raise ScoreError("D405", f"min_hits must be a non-negative integer, got {min_hits!r}", hint="e.g. min_hits=5")
 
@@ -574,6 +579,11 @@ def score_periods(
         if not isinstance(rolling, (int, np.integer)) or rolling < 1:
             raise ScoreError("D415", f"rolling window must be a positive number of years, got {rolling!r}",
                              hint="give rolling as a positive number of years with by='year', or leave it out")
+        from .bounds import MAX_ROLLING  # each year's row pools `rolling` years: bounded by the years there can be
+
+        if rolling > MAX_ROLLING:
+            raise ScoreError("D447", f"rolling window of {rolling} years is longer than {MAX_ROLLING} years",
+                             hint=f"use at most {MAX_ROLLING} (years run from 1800 to 2200)")
     docs = documents.reset_index(drop=True)
     hits = hits.loc[hits["doc_id"].isin(set(docs["id"]))] if "doc_id" in hits.columns else hits
     counted = count_hits(hits, entries)

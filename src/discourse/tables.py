@@ -21,22 +21,11 @@ import pandas as pd
 
 from ._version import __version__
 from .errors import ScoreError
+from .safeio import FORMULA_START as _FORMULA_START  # noqa: F401 (kept for importers)
+from .safeio import atomic_path, check_target, neutralize_formulas, write_text
+from .safeio import write_csv as _safe_write_csv
 
 __all__ = ["Table", "write_table", "write_csv", "neutralize_formulas", "corpus_snapshot", "sidecar_path"]
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``frame`` where text cells starting with a formula character are prefixed with ``'``."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-            )
-    return out
-
 
 def corpus_snapshot(rows: Iterable[tuple[str, str]]) -> dict:
     """Snapshot of the documents behind a table: sorted ``[id, sha256]`` pairs and a digest over them."""
@@ -47,8 +36,8 @@ def corpus_snapshot(rows: Iterable[tuple[str, str]]) -> dict:
 
 def write_csv(frame: pd.DataFrame, handle: IO[str]) -> None:
     """Write ``frame`` as CSV to an open text stream: RFC 4180 quoting, ``\\n`` line ends, ISO dates, no index,
-    formula cells neutralized (the same bytes :func:`write_table` writes to a file)."""
-    neutralize_formulas(frame).to_csv(handle, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+    formula cells neutralized (the same bytes :func:`write_table` writes to a file; see :mod:`discourse.safeio`)."""
+    _safe_write_csv(frame, handle)
 
 
 def _written_at() -> str:
@@ -85,14 +74,14 @@ def write_table(
     path = Path(path)
     if fmt not in ("csv", "parquet"):
         raise ScoreError("D401", f"unknown export format {fmt!r}", hint="use csv or parquet")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    if fmt == "csv":
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            write_csv(frame, handle)
-    else:
-        frame.to_parquet(tmp, index=False)
-    tmp.replace(path)
+    side = sidecar_path(path)
+    check_target(side)  # both targets are checked before either is written
+    with atomic_path(path) as tmp:  # refuses the store, a folder, a link or a device; atomic
+        if fmt == "csv":
+            with open(tmp, "w", encoding="utf-8", newline="") as handle:
+                write_csv(frame, handle)
+        else:
+            frame.to_parquet(tmp, index=False)
     sidecar = {
         "kind": kind,
         "file": path.name,
@@ -107,8 +96,7 @@ def write_table(
     }
     if extra:
         sidecar.update(extra)
-    side = sidecar_path(path)
-    side.write_text(json.dumps(sidecar, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    write_text(side, json.dumps(sidecar, indent=1, ensure_ascii=False, default=str) + "\n")
     return path, side
 
 

@@ -78,4 +78,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _entry() -> None:  # pragma: no cover
+    """The console script of earlier installs; new installs use ``discourse._entry:main``, which also turns a
+    Ctrl-C during start-up into exit status 130."""
     sys.exit(main())

@@ -12,6 +12,7 @@ from ..corpus import Corpus
 from ..errors import IngestError
 from ..metadata import DOC_TYPES, check_country
 from ..store.documents import PERIOD_SQL
+from ._bounds import PER, YEAR
 
 if TYPE_CHECKING:  # annotations only: pandas itself is imported where a frame is built
     import pandas as pd
@@ -65,8 +66,8 @@ def _check_countries(ctx, param, value):
 
 def filter_options(f):
     """The document filters shared by docs list, kwic, timeline, score and export."""
-    f = click.option("--year-to", type=int, default=None, help="Last year to include.")(f)
-    f = click.option("--year-from", type=int, default=None, help="First year to include.")(f)
+    f = click.option("--year-to", type=YEAR, default=None, help="Last year to include.")(f)
+    f = click.option("--year-from", type=YEAR, default=None, help="First year to include.")(f)
     f = click.option("--country", default=None, callback=_check_countries,
                      help="ISO 3166-1 alpha-3 code(s), comma-separated (e.g. AZE).")(f)
     f = click.option("--type", "doc_type", default=None, callback=_check_types,
@@ -76,22 +77,25 @@ def filter_options(f):
 
 def timeline_options(f):
     """``--by`` and ``--per`` of the timeline commands (``discourse timeline`` and ``discourse export timeline``)."""
-    f = click.option("--per", type=click.IntRange(min=1), default=10000, show_default=True,
+    f = click.option("--per", type=PER, default=10000, show_default=True,
                      help="Rates per this many words.")(f)
     return click.option("--by", type=click.Choice(list(PERIOD_SQL)), default="year", show_default=True,
                         help="Period (or group) to count by.")(f)
 
 
-def open_corpus(db: str | None, *, create: bool = False) -> Corpus:
-    """Open the store for a command; reading commands refuse to create an empty one."""
-    return Corpus.open(db, create=create)
+def open_corpus(db: str | None, *, create: bool = False, readonly: bool = False) -> Corpus:
+    """Open the store for a command; reading commands refuse to create an empty one, and commands that only read
+    (``readonly=True``) open it with SQLite's ``mode=ro``: they never write or migrate it."""
+    return Corpus.open(db, create=create, readonly=readonly)
 
 
 def emit(frame: pd.DataFrame, fmt: str, *, max_colwidth: int = 60) -> None:
     """Print a DataFrame as an aligned table, RFC 4180 CSV or JSON records."""
     import pandas as pd  # deferred: heavy; only commands that print a table need it
     if fmt == "csv":
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        from ..safeio import write_csv
+
+        write_csv(frame, sys.stdout)  # formula cells neutralized, as in every CSV discourse writes
     elif fmt == "json":
         click.echo(json.dumps(json.loads(frame.to_json(orient="records", force_ascii=False)), ensure_ascii=False, indent=1))
     else:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..defaults import COMPOSITE_METHODS, ROLLCALL_CONVENTIONS
+from ._bounds import MIN_HITS, YEAR
 from ._common import db_option, emit, format_option, open_corpus
 
 
@@ -72,8 +73,8 @@ def list_command(db, fmt) -> None:
 @click.argument("indicator", required=False)
 @click.option("--country", default=None, help="ISO 3166-1 alpha-3 code (e.g. AZE).")
 @click.option("--partner", default=None, help="Partner code (e.g. RUS).")
-@click.option("--from", "year_from", type=int, default=None, help="First year.")
-@click.option("--to", "year_to", type=int, default=None, help="Last year.")
+@click.option("--from", "year_from", type=YEAR, default=None, help="First year.")
+@click.option("--to", "year_to", type=YEAR, default=None, help="Last year.")
 @db_option
 @format_option
 def show_command(indicator, country, partner, year_from, year_to, db, fmt) -> None:
@@ -88,8 +89,8 @@ def show_command(indicator, country, partner, year_from, year_to, db, fmt) -> No
 @indicators_group.command("un-votes")
 @click.option("--country", required=True, help="ISO 3166-1 alpha-3 code, e.g. AZE.")
 @click.option("--partner", default="RUS", show_default=True, help="ISO 3166-1 alpha-3 code of the partner.")
-@click.option("--from", "year_from", type=int, default=None, help="First year (calendar year of the vote).")
-@click.option("--to", "year_to", type=int, default=None, help="Last year.")
+@click.option("--from", "year_from", type=YEAR, default=None, help="First year (calendar year of the vote).")
+@click.option("--to", "year_to", type=YEAR, default=None, help="Last year.")
 @click.option("--exclude-issues", default="", help="Comma-separated issue codes to leave out: me, nu, di, hr, co, ec.")
 @click.option("--votes-dir", type=click.Path(file_okay=False), default=None,
               help="Folder with un_votes.csv.gz, un_roll_calls.csv.gz, un_roll_call_issues.csv.gz "
@@ -116,8 +117,8 @@ def un_votes_command(country, partner, year_from, year_to, exclude_issues, votes
 
 @click.command("panel")
 @click.option("--country", required=True, help="ISO 3166-1 alpha-3 code, e.g. AZE.")
-@click.option("--from", "year_from", type=int, required=True, help="First year of the panel.")
-@click.option("--to", "year_to", type=int, required=True, help="Last year of the panel.")
+@click.option("--from", "year_from", type=YEAR, required=True, help="First year of the panel.")
+@click.option("--to", "year_to", type=YEAR, required=True, help="Last year of the panel.")
 @click.option("--partner", default="RUS", show_default=True, help="Target power for the roll-call agreement.")
 @click.option("--composite", type=click.Choice(list(COMPOSITE_METHODS)), default=None,
               help="Add a composite alignment index: pca (first principal component) or mean of the "
@@ -127,7 +128,7 @@ def un_votes_command(country, partner, year_from, year_to, exclude_issues, votes
                                       "composite's loadings.")
 @click.option("--votes-dir", type=click.Path(file_okay=False), default=None,
               help="Roll-call tables folder, used when the store holds no computed agreement.")
-@click.option("--min-hits", type=click.IntRange(min=0), default=None,
+@click.option("--min-hits", type=MIN_HITS, default=None,
               help="Years with fewer counted hits are flagged low_evidence (scores kept, left out of the "
                    "correlations) [default: the scores' default].")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,

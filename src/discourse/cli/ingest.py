@@ -8,6 +8,7 @@ import time
 import click
 
 from ..error_catalogue import hint_for_cli
+from ._bounds import LINES
 from ._common import db_option, emit, filter_options, format_option, open_corpus
 
 __all__ = ["COMMANDS", "Progress"]
@@ -77,19 +78,21 @@ class Progress:
 @click.option("--dry-run", is_flag=True, help="Show what would be added or updated; write nothing.")
 @click.option("--workers", type=click.IntRange(0, 64), default=2, show_default=True,
               help="Parser processes (0: parse in this process, without isolation).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(0.1, 86400), default=60.0, show_default=True,
               help="Seconds allowed per file.")
-@click.option("--max-pages", type=click.IntRange(min=1), default=2000, show_default=True,
+@click.option("--max-pages", type=click.IntRange(1, 1_000_000), default=2000, show_default=True,
               help="Pages read per PDF at most.")
-@click.option("--memory-mb", type=click.IntRange(min=64), default=2048, show_default=True,
+@click.option("--memory-mb", type=click.IntRange(64, 1 << 20), default=2048, show_default=True,
               help="Memory a parser process may use for one file.")
 @click.option("--no-recursive", is_flag=True, help="Do not walk sub-folders.")
+@click.option("--allow-outside", is_flag=True,
+              help="Read manifest paths outside the manifest's folder and links in a folder to outside files.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Report progress on stderr.")
 @db_option
 @format_option
 def ingest_command(paths, manifest, doc_type, date, speaker, speaker_post, country, language, title, source_url,
-                   password, dry_run, workers, timeout, max_pages, memory_mb, no_recursive, progress, db,
-                   fmt) -> None:
+                   password, dry_run, workers, timeout, max_pages, memory_mb, no_recursive, allow_outside, progress,
+                   db, fmt) -> None:
     """Store PDF, HTML, text and DOCX files with their metadata (idempotent: re-running adds nothing new).
 
     \b
@@ -121,7 +124,8 @@ def ingest_command(paths, manifest, doc_type, date, speaker, speaker_post, count
     bar = Progress("files", enabled=progress)
     try:
         report = ingest(corpus, list(paths), manifest=manifest, meta=meta, dry_run=dry_run, password=password,
-                        limits=limits, workers=workers, progress=bar, recursive=not no_recursive)
+                        limits=limits, workers=workers, progress=bar, recursive=not no_recursive,
+                        allow_outside=allow_outside)
     finally:
         bar.close()
         corpus.close()
@@ -129,12 +133,14 @@ def ingest_command(paths, manifest, doc_type, date, speaker, speaker_post, count
     if fmt == "table":
         prefix = "dry run, nothing written: would have " if dry_run else ""
         click.echo(prefix + ", ".join(f"{k} {v}" for k, v in counts.items()) + f" ({report.seconds:.1f} s)")
+        from ..safeio import escape_name  # a file name with a newline must not fake a line of the summary
+
         for source, code, message in report.failed:
-            click.echo(f"failed: {source}: [{code}] {_cause(source, message)}")
+            click.echo(f"failed: {escape_name(source)}: [{code}] {escape_name(_cause(source, message))}")
             if source in report.hints:
-                click.echo(f"  hint: {hint_for_cli(code, report.hints[source])}")
+                click.echo(f"  hint: {escape_name(hint_for_cli(code, report.hints[source]) or '')}")
         for source, reason in report.skipped:
-            click.echo(f"skipped: {source}: {reason}")
+            click.echo(f"skipped: {escape_name(source)}: {escape_name(reason)}")
     else:
         emit(report.to_frame(), fmt)
     if report.failed:
@@ -164,7 +170,7 @@ def docs_list(doc_type, country, year_from, year_to, columns, db, fmt) -> None:
     Example:
       discourse docs list --country AZE --year-from 1992 --format csv
     """
-    corpus = open_corpus(db)
+    corpus = open_corpus(db, readonly=True)
     try:
         frame = corpus.documents(doc_type=doc_type, country=country, year_from=year_from, year_to=year_to)
     finally:
@@ -187,7 +193,7 @@ def docs_list(doc_type, country, year_from, year_to, columns, db, fmt) -> None:
 
 @docs.command("show")
 @click.argument("doc_id")
-@click.option("--lines", type=click.IntRange(min=0), default=8, show_default=True,
+@click.option("--lines", type=LINES, default=8, show_default=True,
               help="Lines of text to show from the start of the document.")
 @db_option
 @format_option
@@ -196,7 +202,7 @@ def docs_show(doc_id, lines, db, fmt) -> None:
 
     DOC_ID may be a unique prefix of the id shown by `discourse docs list`.
     """
-    corpus = open_corpus(db)
+    corpus = open_corpus(db, readonly=True)
     try:
         record = corpus.document(doc_id)
         text = corpus.text(record["id"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..defaults import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
+from ._bounds import MIN_HITS, REPLICATES, SEED, SHOWN, YEAR
 from ._common import db_option, open_corpus
 
 __all__ = ["COMMANDS"]
@@ -13,8 +14,8 @@ __all__ = ["COMMANDS"]
 @click.command("report")
 @db_option
 @click.option("--country", default=None, help="ISO 3166-1 alpha-3 code (e.g. AZE); indicators need one country.")
-@click.option("--from", "year_from", type=int, default=None, help="First year [default: the first with documents].")
-@click.option("--to", "year_to", type=int, default=None, help="Last year [default: the last with documents].")
+@click.option("--from", "year_from", type=YEAR, default=None, help="First year [default: the first with documents].")
+@click.option("--to", "year_to", type=YEAR, default=None, help="Last year [default: the last with documents].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="out/report", show_default=True,
               help="Folder for index.html, figures/ and docs/.")
 @click.option("--events", type=click.Path(dir_okay=False), default=None,
@@ -22,17 +23,17 @@ __all__ = ["COMMANDS"]
 @click.option("--lexicon", "lexicon_path", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Lexicon YAML [default: models/lexicons/orientation.yaml].")
 @click.option("--target", default=None, help="Target power (actor id) [default: the lexicon's, russia].")
-@click.option("--top-terms", type=click.IntRange(min=1), default=8, show_default=True,
+@click.option("--top-terms", type=SHOWN, default=8, show_default=True,
               help="Lexicon entries with a term timeline.")
-@click.option("--evidence", "evidence_per_year", type=click.IntRange(min=1), default=5, show_default=True,
+@click.option("--evidence", "evidence_per_year", type=SHOWN, default=5, show_default=True,
               help="KWIC lines shown per year as evidence.")
-@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True,
+@click.option("--seed", type=SEED, default=DEFAULT_SEED, show_default=True,
               help="Seed of the bootstrap intervals.")
 @click.option("--ci-level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=DEFAULT_LEVEL,
               show_default=True, help="Confidence level of the intervals.")
-@click.option("--replicates", type=click.IntRange(min=1), default=DEFAULT_REPLICATES, show_default=True,
+@click.option("--replicates", type=REPLICATES, default=DEFAULT_REPLICATES, show_default=True,
               help="Bootstrap replicates.")
-@click.option("--min-hits", type=click.IntRange(min=0), default=DEFAULT_MIN_HITS, show_default=True,
+@click.option("--min-hits", type=MIN_HITS, default=DEFAULT_MIN_HITS, show_default=True,
               help="Years with fewer counted hits are marked low evidence.")
 @click.option("--model", default=None,
               help="A fitted scaling model (discourse scale fit): its yearly series beside the dictionary score.")

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..defaults import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
+from ._bounds import MIN_HITS, PER, REPLICATES, ROLLING, SEED
 from ._common import db_option, emit, filter_options, open_corpus, timeline_options
 from ._engine_options import engine_options
 
@@ -24,7 +25,7 @@ def _lexicon_option(f):
 def _score_options(f):
     """Period and bootstrap options shared by `score` and `export scores`."""
     options = [
-        click.option("--rolling", type=click.IntRange(min=1), default=None,
+        click.option("--rolling", type=ROLLING, default=None,
                      help="With --level year: a trailing window of N years (row Y pools Y-N+1..Y)."),
         click.option("--windows", default=None,
                      help='Custom periods for --level window, e.g. "2009-2012,2013-2016".'),
@@ -33,14 +34,14 @@ def _score_options(f):
                      help="One series per value of this document field."),
         click.option("--weighting", type=click.Choice(["words", "equal"]), default="words", show_default=True,
                      help="words: pool the hits of a period's documents; equal: mean of document scores."),
-        click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True,
+        click.option("--seed", type=SEED, default=DEFAULT_SEED, show_default=True,
                      help="Seed of the bootstrap (recorded in the sidecar)."),
         click.option("--ci-level", "--level-ci", "ci_level", type=click.FloatRange(0, 1, min_open=True,
                      max_open=True), default=DEFAULT_LEVEL, show_default=True,
                      help="Confidence level of the intervals."),
-        click.option("--replicates", type=click.IntRange(min=1), default=DEFAULT_REPLICATES, show_default=True,
+        click.option("--replicates", type=REPLICATES, default=DEFAULT_REPLICATES, show_default=True,
                      help="Bootstrap replicates."),
-        click.option("--min-hits", type=click.IntRange(min=0), default=None,
+        click.option("--min-hits", type=MIN_HITS, default=None,
                      help=f"Rows with fewer counted hits are flagged low_evidence [default: {DEFAULT_MIN_HITS}]; "
                      "when given, they are also left out. No computed value is ever blanked."),
     ]
@@ -173,7 +174,7 @@ def export_scores(level, rolling, windows, group_by, weighting, seed, ci_level, 
         with open_corpus(db) as corpus:
             table = model_scores_table(corpus, model, level=level, group_by=group_by, seed=seed, ci_level=ci_level,
                                        replicates=replicates, **_filters(doc_type, country, year_from, year_to))
-        _emit_table(table, out, fmt, DEFAULT_OUT["scores"])
+        _emit_table(table, out, fmt, _export().DEFAULT_OUT["scores"])
         return
     with open_corpus(db) as corpus:
         table = _export().scores_table(
@@ -219,7 +220,7 @@ def export_timeline(terms, by, per, lexicon_path, target, doc_type, country, yea
 @db_option
 def export_documents(doc_type, country, year_from, year_to, fmt, out, db) -> None:
     """The stored documents' metadata (id, text hash, date, type, speaker, country, counts), no text."""
-    with open_corpus(db) as corpus:
+    with open_corpus(db, readonly=True) as corpus:
         table = _export().documents_table(corpus, **_filters(doc_type, country, year_from, year_to))
     _emit_table(table, out, fmt, _export().DEFAULT_OUT["documents"])
 

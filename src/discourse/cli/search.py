@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ._bounds import LIMIT, PER, WORKERS
 from ._common import db_option, emit, filter_options, format_option, open_corpus, timeline_options
 from ._engine_options import engine_options
 
@@ -27,7 +28,7 @@ def _filters(doc_type, country, year_from, year_to) -> dict:
 
 
 def _kwic_options(f):
-    f = click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many lines.")(f)
+    f = click.option("--limit", type=LIMIT, default=None, help="At most this many lines.")(f)
     f = click.option("--window", type=click.IntRange(0, 20), default=8, show_default=True,
                      help="Words of context on each side.")(f)
     return f
@@ -102,7 +103,7 @@ def search_command(phrase, window, limit, doc_type, country, year_from, year_to,
     """
     from ..match import search  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
-    with open_corpus(db) as corpus:
+    with open_corpus(db, readonly=True) as corpus:
         frame = search(corpus, list(phrase), window=window, limit=limit,
                        **_filters(doc_type, country, year_from, year_to))
     emit(frame.drop(columns=["start"]), fmt)
@@ -111,7 +112,7 @@ def search_command(phrase, window, limit, doc_type, country, year_from, year_to,
 @click.command("match")
 @filter_options
 @_lexicon_options
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Processes to match with.")
+@click.option("--workers", type=WORKERS, default=2, show_default=True, help="Processes to match with.")
 @engine_options
 @db_option
 @format_option

@@ -23,6 +23,8 @@ QUALITY_FLAGS = (
     "rotated",          # rotated pages or text
     "duplicate_glyphs", # doubled glyphs (fake bold) were removed
     "language_uncertain",  # no layer gave the language and its detection was unsure (ingest/language.py)
+    "encoding_guessed", # a text file that is not UTF-8 was read in a guessed legacy encoding
+    "invalid_bytes",    # invalid UTF-8 byte sequences were replaced by U+FFFD
 )
 
 

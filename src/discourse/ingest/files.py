@@ -45,7 +45,8 @@ def store_files(store) -> set[str]:
     return {base + suffix for suffix in ("", "-wal", "-shm", "-journal")}
 
 
-def collect_files(paths: Iterable, *, recursive: bool = True, exclude: set[str] = frozenset()):
+def collect_files(paths: Iterable, *, recursive: bool = True, exclude: set[str] = frozenset(),
+                  allow_outside: bool = False):
     """Expand files and folders into ``(resolved path, explicit)`` pairs, sorted, and the entries skipped.
 
     Folders are walked (recursively unless ``recursive`` is False); hidden files and folders (names starting
@@ -72,6 +73,10 @@ def collect_files(paths: Iterable, *, recursive: bool = True, exclude: set[str] 
                 seen.add(key)
                 files.append((key, True))
             continue
+        if not p.is_dir():  # a FIFO, device or socket named on the command line: never opened
+            extra.append(Failure(str(given), "D193", f"{given}: not a regular file or folder (a FIFO, device or "
+                                 "socket)", "not_a_file", "name a file or a folder"))
+            continue
         found = []
         for root, dirs, names in os.walk(p, followlinks=False):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if recursive else []
@@ -80,6 +85,11 @@ def collect_files(paths: Iterable, *, recursive: bool = True, exclude: set[str] 
                     continue
                 full = Path(root) / name
                 key = str(full.resolve())
+                if full.is_symlink() and not allow_outside and not Path(key).is_relative_to(p.resolve()):
+                    extra.append(Failure(str(full), "D192", f"{full}: a symbolic link to {key}, outside the folder "
+                                         f"{given}", "outside", "ingest the file by its own path, or copy it into "
+                                         "the folder"))
+                    continue
                 if key in seen or key in exclude or not full.is_file():
                     continue
                 seen.add(key)

@@ -128,6 +128,7 @@ def read_html(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
         ``max_html_bytes``: a larger page is refused before it is parsed.
     """
     import lxml  # deferred: trafilatura/lxml are heavy; loaded for web pages only
+    import lxml_html_clean  # noqa: F401  trafilatura's cleaner; declared directly (old pips miss lxml's extra)
     import trafilatura
 
 

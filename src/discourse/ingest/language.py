@@ -12,7 +12,7 @@ stored value. When the detector is unsure (the best language's confidence is und
 the text has fewer than :data:`MIN_LETTERS` letters), the document gets the quality flag
 ``language_uncertain``; with too few letters no guess is made and the pipeline's default (``en``) applies.
 
-Error codes (D190-D194, :class:`~discourse.errors.IngestError`): D190 the detector cannot be loaded.
+Error code D194 (:class:`~discourse.errors.IngestError`): the detector cannot be loaded.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def _build():
                 _detector = LanguageDetectorBuilder.from_languages(*languages).build()
             except Exception as exc:  # missing wheel, broken install
                 raise IngestError(
-                    "D190", f"the language detector (lingua-language-detector) cannot be loaded: "
+                    "D194", f"the language detector (lingua-language-detector) cannot be loaded: "
                     f"{type(exc).__name__}: {exc}",
                     hint="install it (`pip install lingua-language-detector`) or give every document a language "
                     "(the language field of the metadata)", reason="language_detector") from None

@@ -134,6 +134,11 @@ def _rows_csv(path: Path, text: str) -> list[tuple[int, dict]]:
         raise IngestError("D101", f"{path.name} line 1: not a readable CSV file: {exc}",
                           hint="save the manifest as CSV (UTF-8, comma-separated, header row)", reason="bad_manifest") from None
     header = [h.strip().lower() for h in header]
+    from ..inputs import duplicate_columns
+
+    if duplicate_columns([h for h in header if h]):
+        raise IngestError("D189", f"{path.name} line 1: column(s) {', '.join(map(repr, duplicate_columns([h for h in header if h])))} "
+                          "given twice in the header", hint="keep one column of each name", reason="bad_manifest")
     # Spreadsheets often save trailing columns without a name: they are ignored while their cells are empty.
     unnamed = [i for i, h in enumerate(header) if not h]
     _check_columns(path, [h for h in header if h], 1)
@@ -163,25 +168,14 @@ def _rows_csv(path: Path, text: str) -> list[tuple[int, dict]]:
     return rows
 
 
-def _yaml_loader():
-    """SafeLoader without YAML 1.1 booleans: ``language: no`` (Norwegian) stays 'no', not False."""
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    _Loader.yaml_implicit_resolvers = {
-        first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:bool"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    return _Loader
-
-
 def _rows_yaml(path: Path, text: str) -> list[tuple[int, dict]]:
+    from ..inputs import YamlProblem, load_yaml
+
     try:
-        node = yaml.compose(text, Loader=_yaml_loader())
-        data = yaml.load(text, Loader=_yaml_loader())
-    except yaml.YAMLError as exc:
-        raise IngestError("D101", f"{path.name}: not valid YAML: {exc}", hint="fix the YAML syntax at the line named",
-                          reason="bad_manifest") from None
+        node, data = load_yaml(text, bools=False)  # no YAML 1.1 booleans; aliases, tags and values checked
+    except YamlProblem as exc:
+        raise IngestError("D101", f"{path.name}: not valid YAML: line {exc.line}: {exc.message}",
+                          hint="fix the YAML syntax at the line named", reason="bad_manifest") from None
     if data is None:
         return []
     if isinstance(data, dict) and isinstance(data.get("documents"), list):
@@ -219,12 +213,13 @@ def _check_columns(path: Path, columns, line: int) -> None:
                           hint="name each file in a `path` column, relative to the manifest", reason="bad_manifest")
 
 
-def load_manifest(path: str | Path) -> dict[str, tuple[DocumentMeta, str]]:
+def load_manifest(path: str | Path, *, allow_outside: bool = False) -> dict[str, tuple[DocumentMeta, str]]:
     """Read and validate a manifest; return ``{resolved file path: (metadata, "name line N")}``.
 
     Every row is validated (:func:`~discourse.metadata.validate_metadata`) with ``where`` naming the manifest
-    and line; an unknown column, a row whose file does not exist or the same file twice is an
-    :class:`~discourse.errors.IngestError` naming the line. Nothing is ingested from a manifest with an error.
+    and line; an unknown column (or one given twice), a row whose file does not exist, a path that leaves the
+    manifest's folder (``../x.txt``, an absolute path, a symbolic link to an outside file; unless
+    ``allow_outside``) or the same file twice is an :class:`~discourse.errors.IngestError` naming the line. Nothing is ingested from a manifest with an error.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "a.txt").write_text("Hello.")
@@ -234,8 +229,10 @@ def load_manifest(path: str | Path) -> dict[str, tuple[DocumentMeta, str]]:
     ('speech', 2015, 'm.csv line 2')
     """
     path = Path(path)
+    from ..inputs import read_regular_bytes
+
     try:
-        raw = path.read_bytes()
+        raw = read_regular_bytes(path)  # a FIFO or device is refused, never waited on
     except OSError as exc:
         raise IngestError("D101", f"cannot read manifest {path}: {exc.strerror}", hint="check the manifest's path "
                           "and permissions", reason="bad_manifest") from None
@@ -257,7 +254,12 @@ def load_manifest(path: str | Path) -> dict[str, tuple[DocumentMeta, str]]:
         if name is None:
             raise IngestError("D103", f"{where}: the path cell is empty", hint="name the file this row describes, "
                               "relative to the manifest's folder", reason="bad_manifest")
-        target = (base / name).resolve()
+        from ..inputs import contained_path
+
+        target, outside = contained_path(base, name, allow_outside=allow_outside)
+        if outside:  # ../x.txt, /etc/passwd or a link to an outside file: never read unless allowed
+            raise IngestError("D191", f"{where}: {outside}", hint="name files inside the manifest's folder, or pass "
+                              "allow_outside=True to read them", reason="bad_manifest")
         if not target.is_file():
             raise IngestError("D104", f"{where}: file {name!r} does not exist (looked in {base})",
                               hint="paths are relative to the manifest's folder", reason="bad_manifest")
@@ -269,12 +271,23 @@ def load_manifest(path: str | Path) -> dict[str, tuple[DocumentMeta, str]]:
         values = {k: _cell(v) for k, v in row.items() if k in _META_FIELDS}
         for key_int in ("year", "session"):
             if values.get(key_int) is not None:
-                try:
-                    values[key_int] = int(float(values[key_int]))
-                except ValueError:
-                    raise IngestError("D106", f"{where}: {key_int} {values[key_int]!r} is not a number",
+                from ..bounds import whole_number
+
+                number = whole_number(values[key_int])
+                if number is None:
+                    try:
+                        float(values[key_int])
+                        what = "is not a whole number"  # 2015.7, inf, 1e30: never rounded or overflowing
+                    except ValueError:
+                        what = "is not a number"
+                    raise IngestError("D106", f"{where}: {key_int} {values[key_int]!r} {what}",
                                       hint=f"write the {key_int} as a whole number, e.g. "
-                                      f"{'2015' if key_int == 'year' else '70'}", reason="bad_metadata") from None
+                                      f"{'2015' if key_int == 'year' else '70'}", reason="bad_metadata")
+                if key_int == "session" and not 1 <= number <= 1000:
+                    raise IngestError("D190", f"{where}: session {number} is outside 1..1000",
+                                      hint="write the session number of the UN General Assembly, e.g. 70",
+                                      reason="bad_metadata")
+                values[key_int] = number
         meta = validated_layer(DocumentMeta(**values), where)
         out[key] = (meta, where)
     return out

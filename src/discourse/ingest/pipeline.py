@@ -403,6 +403,7 @@ def ingest(
     workers: int = 2,
     progress: Callable[[int, int | None], None] | None = None,
     recursive: bool = True,
+    allow_outside: bool = False,
 ) -> IngestReport:
     """Ingest files and folders (PDF, HTML, text, DOCX) into the corpus; return what happened to each.
 
@@ -427,6 +428,9 @@ def ingest(
         Password for encrypted PDFs; never logged or stored.
     recursive:
         Walk sub-folders of the folders given.
+    allow_outside:
+        Read manifest rows whose path leaves the manifest's folder, and symbolic links in a walked folder that
+        point outside it (both refused by default).
 
     >>> from discourse import Corpus
     >>> import tempfile, pathlib
@@ -441,7 +445,7 @@ def ingest(
     paths = list(paths)
     store = getattr(corpus, "store", corpus)
     cli_layer = validated_layer(meta, "command-line options")
-    rows = load_manifest(manifest) if manifest is not None else {}
+    rows = load_manifest(manifest, allow_outside=allow_outside) if manifest is not None else {}
     if not paths:
         if not rows:
             raise IngestError("D100", "nothing to ingest: no paths given and no manifest rows",
@@ -450,7 +454,7 @@ def ingest(
     exclude = store_files(store)
     if manifest is not None:
         exclude.add(str(Path(manifest).resolve()))
-    files, extra = collect_files(paths, recursive=recursive, exclude=exclude)
+    files, extra = collect_files(paths, recursive=recursive, exclude=exclude, allow_outside=allow_outside)
 
     def overrides(path: str) -> DocumentMeta:
         layer = name_metadata(path)

@@ -133,7 +133,7 @@ def decode_text(data: bytes, source: str) -> tuple[str, str, str | None]:
         lenient = data.decode("utf-8", errors="replace")
         bad = lenient.count("\ufffd")
         good = sum(1 for ch in lenient if ord(ch) > 127) - bad
-        if good >= 10 * bad:
+        if good >= 10 * bad or (good > 0 and good >= bad):
             # UTF-8 with a few damaged bytes: keep it UTF-8 rather than misread every other letter.
             warning = f"encoding: utf-8 with {bad} invalid byte sequence(s) replaced by U+FFFD"
             return _check_binary(lenient, source), "utf-8", warning
@@ -195,9 +195,15 @@ def read_text(item: SourceItem, limits: Limits = Limits()) -> DocumentText:
     """
 
     text, encoding, warning = decode_text(item.data, item.source)
+    flags = []  # a guess or a repair is visible in the store, not only in a warning
+    if warning and "invalid byte sequence" in warning:
+        flags.append("invalid_bytes")
+    elif warning and "(guessed" in warning:
+        flags.append("encoding_guessed")
     return assemble(
         [text],
         extractor="discourse-text",
         extractor_version=f"{__version__} ({encoding})",
+        quality_flags=flags,
         warnings=[warning] if warning else [],
     )

@@ -122,6 +122,14 @@ class Store:
                 check_same_thread=False,
             )
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if not memory:
+                from .identity import check_identity
+
+                try:
+                    check_identity(conn, db, readonly=readonly)  # before anything is changed or migrated
+                except BaseException:
+                    conn.close()
+                    raise
             if not readonly:
                 mode = conn.execute(f"PRAGMA journal_mode={journal}").fetchone()[0]
             else:
@@ -133,6 +141,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError("D204", f"{db} is not a usable SQLite store: {exc}", hint="check the store's path") from None
         store = cls(conn, db, mode)
+        store.readonly = readonly and not memory
         if not readonly:
             store._migrate()
             store._recount_sentences()

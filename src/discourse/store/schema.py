@@ -8,6 +8,7 @@ the schema is a new entry in :data:`MIGRATIONS`.
 from __future__ import annotations
 
 from . import documents, matches, indicators, validation, web, scaling
+from .identity import APPLICATION_ID
 
 META_DDL = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -22,6 +23,8 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     (3, [web.DDL]),  # raw web responses (discourse.web)
     (4, [matches.STANCE_DDL]),  # stance-v1 / target-v2 columns of matches
     (5, [scaling.DDL]),  # scaling stage: tokens per document and tokenization key (issue 16)
+    # 6: mark the file as a discourse store (store/identity.py), so another application's database is refused.
+    (6, [f"PRAGMA application_id = {APPLICATION_ID};"]),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]
