@@ -16,6 +16,7 @@ dask is imported only inside this module's functions (``import discourse.cli`` n
 from __future__ import annotations
 
 import time
+import uuid
 from pathlib import Path
 
 from ..errors import EngineError
@@ -114,8 +115,9 @@ def match_export(root: str | Path, lexicon, client, *, out_root: str | Path | No
     if not parts:
         return _summarize([], time.perf_counter() - t0)
     lex = client.scatter(lexicon, broadcast=True, hash=False)  # sent once per worker, not per task
+    run = uuid.uuid4().hex[:12]  # keys unique per run: a key still being forgotten from a run before never clashes
     futures = [client.submit(_tasks.match_task, str(root.resolve()), p["path"], lex, marker["corpus_snapshot"],
-                             str(Path(out_root).resolve()) if out_root else None, key=f"match-{i}-{p['path']}",
+                             str(Path(out_root).resolve()) if out_root else None, key=f"match-{run}-{i}-{p['path']}",
                              pure=False, retries=2) for i, p in enumerate(parts)]
     results = []
     for fut in as_completed(futures):
@@ -277,8 +279,10 @@ def scores_table_dask(corpus, *, level: str = "year", lexicon=None, group_by: st
             match_export(work_dir, lexicon, client)
             merge_into_store(corpus, work_dir, lexicon)
         ent = client.scatter(entries, broadcast=True, hash=False)
+        run = uuid.uuid4().hex[:12]
         futures = [client.submit(_tasks.score_year_task, str(work_dir.resolve()), by_year[y], lexicon.hash, ent,
-                                 params, marker["corpus_snapshot"], rules, key=f"score-{y}", pure=False, retries=2)
+                                 params, marker["corpus_snapshot"], rules, key=f"score-{run}-{y}", pure=False,
+                                 retries=2)
                    for y in years]
         return client.gather(futures)
 
