@@ -833,7 +833,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200, help="with --explore: KWIC requests (timeline: half)")
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--args", help=argparse.SUPPRESS)
+    scale = parser.add_argument_group("scale (--scale: synthetic corpus, serial vs a Dask LocalCluster; scripts/bench_scale.py)")
+    scale.add_argument("--scale", action="store_true", help="run the scale benchmark instead (docs/scale.md)")
+    scale.add_argument("--docs", type=int, default=1_000_000, help="synthetic documents [1000000]")
+    scale.add_argument("--corpus", default=None, help="synthetic corpus folder to reuse or write [WORKDIR/...]")
+    scale.add_argument("--seed", type=int, default=1, help="seed of the synthetic corpus [1]")
+    scale.add_argument("--rows-per-file", type=int, default=5000, help="documents per partition [5000]")
+    scale.add_argument("--serial-docs", type=int, default=50_000, help="documents matched serially [50000]")
+    scale.add_argument("--memory-limit", default="1.5GiB", help="memory limit per Dask worker [1.5GiB]")
+    scale.add_argument("--scale-out", default=str(ROOT / "docs" / "scale.json"), help="figures [docs/scale.json]")
     args = parser.parse_args(argv)
+    if args.scale:
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import bench_scale
+
+        return bench_scale.run(args)
     if args.stage:
         _run_stage_here(args.stage, args.args)
         return 0

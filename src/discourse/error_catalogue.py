@@ -567,6 +567,32 @@ CODES: tuple[Code, ...] = (
     Code("D858", ExploreError, 'a code cannot be stored as sent: {reason} (coder name, sample id, sense or stance missing)',
          'name the coder, code a line of this store\'s sample (draw one with `discourse validate sample`), choose the '
          'sense or the stance'),  # src/discourse/explore/coding.py
+    # -- engine (D870-D899): the Parquet exchange and the Dask engine (docs/engine.md)
+    Code("D870", EngineError, '{out} is not empty and holds no previous discourse export; nothing was written',
+         'give an empty or new folder, or a previous export to replace'),  # src/discourse/engine/parquet.py
+    Code("D871", EngineError, '{root} is not a discourse Parquet export (discourse-export.json missing)',
+         'export the corpus to a folder first (export_corpus(corpus, folder))',
+         'export one with `discourse export corpus --format parquet --out DIR`'),  # src/discourse/engine/parquet.py
+    Code("D872", EngineError, '{path} cannot be read, or is of another format or version',
+         'export the corpus again with this discourse'),  # src/discourse/engine/parquet.py
+    Code("D873", EngineError, 'partition {path} listed in the marker is missing',
+         'the export is incomplete: export the corpus again'),  # src/discourse/engine/parquet.py
+    Code("D874", EngineError, 'cannot reach the dask scheduler at {scheduler} (or it is not an address)',
+         "start it (dask scheduler), check the address and port, or use scheduler='local'",
+         'start it (dask scheduler), check the address and port, or use --scheduler local'),  # src/discourse/engine/dask_engine.py
+    Code("D875", EngineError, 'the dask engine scores level year or document without rolling windows, not {level}',
+         'use the serial engine for months, windows and rolling years',
+         'use --engine serial for months, windows and rolling years'),  # src/discourse/engine/dask_engine.py
+    Code("D876", EngineError, 'an in-memory store has no folder for its Parquet export',
+         'give work_dir (a folder for the export)'),  # src/discourse/engine/dask_engine.py
+    Code("D877", EngineError, '{n} document(s) of partition {path} are not in the store {store}',
+         'import the export into this store first (import_corpus), or merge into the store it came from',
+         'import the export first (`discourse import corpus DIR`), or merge into the store it came from'),  # src/discourse/engine/dask_engine.py
+    Code("D878", EngineError, 'the {kind} of partition {path} are missing, or of another lexicon, when merging',
+         'match the export (again) with this lexicon'),  # src/discourse/engine/dask_engine.py
+    Code("D880", EngineError, 'no matches of this lexicon for partition {path}',
+         'match the export first (match_export), then score',
+         'run `discourse match --engine dask` first, then score'),  # src/discourse/engine/tasks.py
 )
 
 

@@ -38,8 +38,8 @@ from .regex_guard import GuardedRegex, start_document
 from .store import documents as _docs
 from .store import matches as _sql
 
-__all__ = ["Hit", "match_text", "match_corpus", "hits", "kwic", "search", "resolve_terms", "phrase_hits", "ensure_matched",
-           "CONTEXT_CHARS"]
+__all__ = ["Hit", "match_text", "match_partition", "match_corpus", "hits", "kwic", "search", "resolve_terms", "phrase_hits",
+           "ensure_matched", "CONTEXT_CHARS"]
 
 RULE_VERSIONS = RULES  # the matcher's versioned rules (the report records them)
 CONTEXT_CHARS = 160  # characters of context stored on each side of a hit (KWIC needs no text reads)
@@ -582,32 +582,55 @@ def _matchers(lexicon: Lexicon, entry_ids: tuple[str, ...]) -> _Matchers:
     return _WORKER["matchers"]
 
 
+def _cell(value):
+    return int(value) if isinstance(value, bool) else value
+
+
+def match_partition(records, lexicon: Lexicon, entry_ids: Sequence[str] | None = None, cached: Callable | None = None):
+    """Match a batch of documents: the one matching function of the serial and the Dask engines.
+
+    ``records``: (doc_id, language, text, page starts) tuples, page starts as a comma list (the store's) or a
+    sequence (a Parquet partition's), or a DataFrame with columns id, language, text, page_starts.
+    ``cached(doc_id, pipeline_key)`` returns a document's cached sentence tokens (None: tokenize every candidate
+    sentence). Returns (doc -> n_hits, hit rows in the order of ``store.matches.MATCH_COLUMNS``, new token rows).
+    """
+    if hasattr(records, "itertuples"):
+        records = zip(records["id"], records["language"], records["text"], records["page_starts"])
+    matchers = _matchers(lexicon, tuple(entry_ids) if entry_ids is not None else tuple(e.id for e in lexicon.entries))
+    doc_hits: dict[str, int] = {}
+    rows: list[tuple] = []
+    tokens: list[tuple] = []
+    for doc_id, lang, text, page_csv in records:
+        m = matchers.get(lang)
+        if m is None:  # a language without patterns: nothing to find, but the run is recorded
+            doc_hits[doc_id] = 0
+            continue
+        key = m.pipeline.key
+        m.pipeline.nlp  # built before the document's regex time budget starts (once per process and language)
+        found = m.match(text, (lambda: cached(doc_id, key)) if cached is not None else None, tokens, doc_id)
+        if isinstance(page_csv, str):
+            pages = [int(x) for x in page_csv.split(",")] if page_csv else [0]
+        else:
+            pages = [int(x) for x in page_csv] if page_csv is not None and len(page_csv) else [0]
+        doc_hits[doc_id] = len(found)
+        for h in found:
+            left = text[max(0, h.start - CONTEXT_CHARS):h.start]
+            right = text[h.end:h.end + CONTEXT_CHARS]
+            cells = {"doc_id": doc_id, "page": _docs.page_of(pages, h.start), "language": lang,
+                     "left_context": left, "right_context": right}
+            # one row in the store's column order: a column the store adds is a Hit field of the same name
+            rows.append(tuple(cells[c] if c in cells else _cell(getattr(h, c)) for c in _sql.MATCH_COLUMNS))
+    return doc_hits, rows, tokens
+
+
 def _run_chunk(db_path: str | None, conn, lexicon: Lexicon, entry_ids: tuple[str, ...], doc_ids: list[str]):
     """Match a chunk of documents; returns (doc -> n_hits, hit rows, new token rows, n_tokenized). Reads only."""
     own = conn is None
     if own:
         conn = _sql.connect_readonly(db_path)
     try:
-        matchers = _matchers(lexicon, entry_ids)
-        doc_hits: dict[str, int] = {}
-        rows: list[tuple] = []
-        tokens: list[tuple] = []
-        for doc_id, lang, text, page_csv in _sql.texts_of(conn, doc_ids):
-            m = matchers.get(lang)
-            if m is None:  # a language without patterns: nothing to find, but the run is recorded
-                doc_hits[doc_id] = 0
-                continue
-            key = m.pipeline.key
-            found = m.match(text, lambda: _sql.cached_sentences(conn, doc_id, key), tokens, doc_id)
-            pages = [int(x) for x in page_csv.split(",")] if page_csv else [0]
-            doc_hits[doc_id] = len(found)
-            for h in found:
-                left = text[max(0, h.start - CONTEXT_CHARS):h.start]
-                right = text[h.end:h.end + CONTEXT_CHARS]
-                rows.append((doc_id, h.entry_hash, h.entry_id, h.start, h.end, h.sent_start, h.sent_end,
-                             _docs.page_of(pages, h.start), h.surface, lang, int(h.negated), h.negation_cue, h.target,
-                             h.target_group, left, right, h.stance, h.stance_cue, h.stance_rule, int(h.target_inferred)))
-        return doc_hits, rows, tokens
+        return match_partition(_sql.texts_of(conn, doc_ids), lexicon, entry_ids,
+                               lambda doc_id, key: _sql.cached_sentences(conn, doc_id, key))
     finally:
         if own:
             conn.close()

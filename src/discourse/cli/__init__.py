@@ -24,6 +24,7 @@ _MODULES = ("ingest", "fetch", "fetch_web", "lexicon", "search", "score", "indic
 _MODULES += ("validate",)  # discourse validate sample|import|report (cli/validate.py)
 _MODULES += ("scale",)  # discourse scale fit|show (cli/scale.py)
 _MODULES += ("explore",)  # discourse explore (cli/explore.py)
+_MODULES += ("engine",)  # discourse export corpus, discourse import corpus (cli/engine.py)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import click
 from ..defaults import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
 from ._bounds import MIN_HITS, PER, REPLICATES, ROLLING, SEED
 from ._common import db_option, emit, filter_options, open_corpus, timeline_options
+from ._engine_options import engine_options
 
 __all__ = ["COMMANDS"]
 
@@ -85,9 +87,12 @@ def _emit_table(table, out, fmt: str, default: str) -> None:
               help="Folder for orientation_scores.csv (level year) or orientation_scores_LEVEL.csv.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="How to print the summary table.")
+@engine_options
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="With --engine dask --scheduler local: worker processes.")
 @db_option
 def score(level, rolling, windows, group_by, weighting, seed, ci_level, replicates, min_hits, lexicon_path, target,
-          doc_type, country, year_from, year_to, out_dir, fmt, db) -> None:
+          doc_type, country, year_from, year_to, out_dir, fmt, engine, scheduler, work_dir, workers, db) -> None:
     """Compute (or refresh) orientation scores and write them with a sidecar.
 
     Brings the match cache up to date for the lexicon, scores the documents, writes
@@ -98,7 +103,12 @@ def score(level, rolling, windows, group_by, weighting, seed, ci_level, replicat
       discourse score --country AZE --year-from 2009 --year-to 2019
     """
     with open_corpus(db) as corpus:
-        table = _export().scores_table(
+        make = _export().scores_table
+        if engine == "dask":  # Parquet partitions on a Dask cluster (docs/engine.md)
+            from ._engine_options import scores_with_dask
+
+            make = functools.partial(scores_with_dask, scheduler=scheduler, workers=workers, work_dir=work_dir)
+        table = make(
             corpus, level=level, lexicon=_lexicon(lexicon_path, target), rolling=rolling, windows=windows,
             group_by=group_by, weighting=weighting, seed=seed, ci_level=ci_level, replicates=replicates,
             min_hits=DEFAULT_MIN_HITS if min_hits is None else min_hits, filter_min_hits=min_hits is not None,

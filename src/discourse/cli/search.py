@@ -6,6 +6,7 @@ import click
 
 from ._bounds import LIMIT, PER, WORKERS
 from ._common import db_option, emit, filter_options, format_option, open_corpus, timeline_options
+from ._engine_options import engine_options
 
 __all__ = ["COMMANDS"]
 
@@ -112,20 +113,30 @@ def search_command(phrase, window, limit, doc_type, country, year_from, year_to,
 @filter_options
 @_lexicon_options
 @click.option("--workers", type=WORKERS, default=2, show_default=True, help="Processes to match with.")
+@engine_options
 @db_option
 @format_option
-def match_command(doc_type, country, year_from, year_to, lexicon_path, target, workers, db, fmt):
+def match_command(doc_type, country, year_from, year_to, lexicon_path, target, workers, engine, scheduler, work_dir,
+                  db, fmt):
     """Bring the match cache up to date (queries do this by themselves; this does it explicitly).
 
     Only (document, entry) pairs not yet matched are computed: after a lexicon edit, only the edited entries.
+    With --engine dask, every document is matched on a Dask cluster from a Parquet export and the hits are
+    merged into the store (docs/engine.md).
     """
     import pandas as pd  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     from ..match import match_corpus  # deferred: the command's stack (pandas, spaCy) loads only when it runs
 
     with open_corpus(db) as corpus:
-        summary = match_corpus(corpus, _lexicon(lexicon_path, target), workers=workers, progress=True,
-                               **_filters(doc_type, country, year_from, year_to))
+        if engine == "dask":
+            from ._engine_options import match_with_dask
+
+            summary = match_with_dask(corpus, _lexicon(lexicon_path, target), scheduler=scheduler, workers=workers,
+                                      work_dir=work_dir, filters=_filters(doc_type, country, year_from, year_to))
+        else:
+            summary = match_corpus(corpus, _lexicon(lexicon_path, target), workers=workers, progress=True,
+                                   **_filters(doc_type, country, year_from, year_to))
     emit(pd.DataFrame([summary]), fmt)
 
 
