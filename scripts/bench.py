@@ -98,6 +98,44 @@ def stage_baseline(args: dict) -> dict:
     return {"seconds": seconds, "files": len(files), "hits": hits, "patterns": n_patterns}
 
 
+#: The 15 phrases of the plain-scan baseline (issue 17): what a researcher's first hand-written script looks for.
+PLAIN_PHRASES = ("Euro-Atlantic integration", "strategic partnership", "European Union", "NATO", "Russian Federation",
+                 "Russia", "Non-Aligned Movement", "Commonwealth of Independent States", "Eurasian Economic Union",
+                 "GUAM", "Council of Europe", "Eastern Partnership", "Partnership for Peace",
+                 "balanced foreign policy", "sovereignty")
+
+
+def plain_regex():
+    """One compiled case-insensitive regex of :data:`PLAIN_PHRASES`, word-bounded alternatives, longest first."""
+    phrases = sorted(PLAIN_PHRASES, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
+
+
+def stage_plain(args: dict) -> dict:
+    """The plain-scan baseline (issue 17): the regex over every .txt member read straight from the archive.
+
+    Decompression is counted: the clock starts before the archive is opened. A folder is read file by file.
+    """
+    start = time.perf_counter()
+    regex = plain_regex()
+    hits = files = 0
+    source = Path(args["source"])
+    if source.is_dir():
+        for path in sorted(source.rglob("*.txt")):
+            files += 1
+            hits += sum(1 for _ in regex.finditer(path.read_bytes().decode("utf-8", errors="replace")))
+    else:
+        with tarfile.open(source, "r|*") as tar:
+            for member in tar:
+                if not member.isfile() or not member.name.endswith(".txt"):
+                    continue
+                text = tar.extractfile(member).read().decode("utf-8", errors="replace")
+                files += 1
+                hits += sum(1 for _ in regex.finditer(text))
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "files": files, "hits": hits, "patterns": len(PLAIN_PHRASES)}
+
+
 def _open(db: str):
     from discourse import Corpus
 
@@ -190,7 +228,7 @@ def stage_kwic(args: dict) -> dict:
     return out
 
 
-STAGES = {"baseline": stage_baseline, "full": stage_full, "rescore": stage_rescore,
+STAGES = {"baseline": stage_baseline, "plain": stage_plain, "full": stage_full, "rescore": stage_rescore,
           "timeline": stage_timeline, "kwic": stage_kwic}
 
 
@@ -276,6 +314,29 @@ def run_stage(name: str, args: dict, *, log) -> dict:
     result["peak_rss"] = max(peak[0], result["ru_maxrss_self"], result["ru_maxrss_children"])
     log(f"  {name}: {result['seconds']:.3f} s, peak {result['peak_rss'] / 2**20:.0f} MiB")
     return result
+
+
+#: The CLI query of issue 17, timed as a researcher's shell script runs it (a fresh process each time).
+CLI_TIMELINE = ("timeline", "strategic partnership", "--country", "AZE", "--format", "csv")
+
+
+def cli_timing(cli_args: list[str], db: str, *, log) -> dict:
+    """Wall time of ``discourse ARGS`` in a fresh interpreter: one cold run, then the median of 5 warm runs."""
+    cmd = [sys.executable, "-c", "import sys; from discourse.cli import main; sys.exit(main())", *cli_args]
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               DISCOURSE_DB=db)
+    load_before = os.getloadavg()[0]
+    runs = []
+    for _ in range(1 + WARM_RUNS):
+        t = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        runs.append(time.perf_counter() - t)
+        if proc.returncode != 0:
+            raise SystemExit(f"discourse {' '.join(cli_args)} failed (exit {proc.returncode}):\n{proc.stderr[-2000:]}")
+    out = {"seconds": statistics.median(runs[1:]), "first": runs[0], "runs": runs[1:], "args": cli_args,
+           "lines": len(proc.stdout.splitlines()), "load_before": load_before, "load_after": os.getloadavg()[0]}
+    log(f"  discourse {' '.join(cli_args)}: {out['seconds']:.3f} s (median of {WARM_RUNS} warm runs)")
+    return out
 
 
 def unpack(source: Path, dest: Path) -> Path:
@@ -397,9 +458,18 @@ def figures_table(res: dict) -> list[dict]:
 
     a, b, c, d = res["full"]["seconds"], res["rescore"]["seconds"], res["timeline"]["seconds"], res["kwic"]["seconds"]
     add("a", "first full ingest + match + score", a, "<= 2x baseline", a <= 2 * base)
+    plain = res["plain"]["seconds"]
+    rows.append({"key": "a'", "figure": "first full pass against the plain scan (same run)", "seconds": a,
+                 "ratio": a / plain, "target": "<= 1.5x plain scan", "verdict": _verdict(a <= 1.5 * plain)})
     add("b", "re-score after one lexicon entry is edited", b, "<= 0.2x baseline", b <= 0.2 * base)
     add("c", "timeline, 5 terms, whole corpus (warm median)", c, "< 200 ms", c < 0.2)
     add("d", "KWIC, one frequent term, whole corpus (warm median)", d, "< 200 ms", d < 0.2)
+    for key, label, limit in (("cli_help", "`discourse --help` (median of 5, fresh process)", 0.3),
+                              ("cli_timeline", "`discourse " + " ".join(
+                                  f'"{x}"' if " " in x else x for x in CLI_TIMELINE) + "` (median of 5)", 0.6)):
+        sec = res[key]["seconds"]
+        rows.append({"key": "f", "figure": label, "seconds": sec, "ratio": sec / base,
+                     "target": f"<= {limit} s", "verdict": _verdict(sec <= limit)})
     for key in ("full", "rescore", "timeline", "kwic"):
         peak = res[key]["peak_rss"]
         rows.append({"key": "e", "figure": f"peak memory of {key}", "seconds": None, "ratio": peak / res["baseline"]["peak_rss"],
@@ -433,6 +503,12 @@ def render(res: dict, rows: list[dict], info: dict, args) -> str:
         f"tokenization: **{base['seconds']:.2f} s** ({base['hits']:,} matches), peak memory "
         f"{base['peak_rss'] / 2**20:.0f} MiB.",
         "",
+        f"Plain scan (issue 17), run right before (a): one compiled case-insensitive regex of "
+        f"{res['plain']['patterns']} phrases ({', '.join(PLAIN_PHRASES)}) as word-bounded alternatives, longest "
+        f"first, over every .txt member read straight from the archive, decompression counted: "
+        f"**{res['plain']['seconds']:.2f} s** ({res['plain']['files']:,} members, {res['plain']['hits']:,} matches). "
+        f"Row a' is the ratio of (a) to it; every other ratio is to the baseline above.",
+        "",
         "## Figures",
         "",
         "| | figure | measured | ratio to baseline | target | |",
@@ -454,6 +530,9 @@ def render(res: dict, rows: list[dict], info: dict, args) -> str:
         f"warm runs {', '.join(f'{x * 1000:.0f}' for x in res['timeline']['runs'])} ms.",
         f"(d) term {res['kwic']['term']}: {res['kwic']['rows']:,} lines; first call {res['kwic']['first'] * 1000:.0f} ms, "
         f"warm runs {', '.join(f'{x * 1000:.0f}' for x in res['kwic']['runs'])} ms.",
+        *[f"(f) `discourse {' '.join(res[k]['args'])}`: first run {res[k]['first']:.2f} s, warm runs "
+          f"{', '.join(f'{x:.2f}' for x in res[k]['runs'])} s ({res[k]['lines']} lines of output)."
+          for k in ("cli_help", "cli_timeline")],
         "",
         "Peak memory is the largest total resident set of the stage's process tree (the stage process and its "
         "worker processes, sampled every 20 ms), or the kernel's `ru_maxrss` of the process or its children if "
@@ -464,7 +543,7 @@ def render(res: dict, rows: list[dict], info: dict, args) -> str:
         "- The machine is shared: other jobs ran during the measurement. One-minute load average (2 cores) "
         "before/after each stage: " + ", ".join(
             f"{k} {res[k]['load_before']:.1f}/{res[k]['load_after']:.1f}"
-            for k in ("baseline", "full", "rescore", "timeline", "kwic")) + ". "
+            for k in ("baseline", "plain", "full", "rescore", "timeline", "kwic", "cli_help", "cli_timeline")) + ". "
         "Ratios are taken against a baseline measured in the same run; absolute times vary between runs "
         "with the load.",
         "" if args.quick else (
@@ -488,6 +567,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lexicon", default=None, help="lexicon YAML [models/lexicons/orientation.yaml]")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--workdir", default=None, help="where the temporary store and files go [a temp dir]")
+    parser.add_argument("--keep-store", default=None, help="copy the full store here at the end [not kept]")
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--args", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -520,13 +600,21 @@ def main(argv: list[str] | None = None) -> int:
         res["baseline"] = run_stage("baseline", {"folder": str(folder), "lexicon": args.lexicon}, log=log)
         shutil.rmtree(folder)
         common = {"db": db, "lexicon": args.lexicon, "workers": args.workers}
+        # The plain-scan baseline right before the first pass, so that both see the same load.
+        res["plain"] = run_stage("plain", {"source": str(source)}, log=log)
         res["full"] = run_stage("full", {**common, "source": str(source)}, log=log)
         res["rescore"] = run_stage("rescore", {**common, "lexicon": str(edited)}, log=log)
         res["timeline"] = run_stage("timeline", {**common, "terms": list(TIMELINE_TERMS)}, log=log)
         res["kwic"] = run_stage("kwic", {**common, "term": KWIC_TERM}, log=log)
+        res["cli_help"] = cli_timing(["--help"], db, log=log)
+        res["cli_timeline"] = cli_timing(list(CLI_TIMELINE), db, log=log)
+        if args.keep_store:
+            shutil.copy(db, args.keep_store)
     rows = figures_table(res)
     info = machine()
     print(f"baseline: {res['baseline']['seconds']:.2f} s ({res['baseline']['files']} files)")
+    print(f"plain scan (issue 17, same run): {res['plain']['seconds']:.2f} s ({res['plain']['files']} members, "
+          f"decompression counted)")
     for r in rows:
         measured = f"{r['seconds']:.3f} s" if r["seconds"] is not None else f"{r['bytes'] / 2**20:.0f} MiB"
         print(f"({r['key']}) {r['figure']}: {measured}  ratio {r['ratio']:.3f}x  target {r['target']}  {r['verdict']}")
