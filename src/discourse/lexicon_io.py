@@ -14,6 +14,22 @@ import yaml
 
 from .errors import LexiconError
 
+
+def compose_yaml(text: str):
+    """The YAML node tree of ``text`` (line marks kept); raises ``yaml.YAMLError`` as PyYAML's own parser words it.
+
+    libyaml's parser where PyYAML has it: the same nodes and line marks, about ten times faster (reading the
+    lexicon and the stance cues was most of a timeline query's time). On an error the pure-Python parser runs
+    again so that the message is the same with or without libyaml.
+    """
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(text, Loader=fast)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
 __all__ = ["LANGUAGES", "Problem", "fold"]
 
 LANGUAGES = ("en", "az", "ru")
@@ -98,7 +114,7 @@ def _read_yaml(path: Path) -> tuple[Any, _Located]:
     except (OSError, UnicodeDecodeError) as exc:
         raise LexiconError("D301", f"cannot read {path}: {exc}", hint="save the lexicon as UTF-8 text") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = compose_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .errors import LexiconError
-from .lexicon_io import LANGUAGES, Problem, _Located, fold
+from .lexicon_io import LANGUAGES, Problem, _Located, compose_yaml, fold
 from .resources import shipped
 
 __all__ = ["STANCE_RULE", "STANCES", "DEFAULT_CUES", "Stance", "Cue", "CueSet", "load_cues", "check_cues",
@@ -109,7 +109,7 @@ def _read(path: Path):
         raise LexiconError("D320", f"cannot read the stance cue file {path}: {exc}",
                            hint="save the stance cue file as UTF-8 text") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = compose_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         loc.problems.append(Problem(str(path), mark.line + 1 if mark else 1, f"YAML syntax error: {getattr(exc, 'problem', exc)}"))
