@@ -20,7 +20,7 @@ from discourse.timeline import timeline
 from test_timeline_periods import add
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("pandas", "scipy", "spacy", "matplotlib", "sklearn")
+HEAVY = ("pandas", "scipy", "spacy", "matplotlib", "sklearn", "numpy")  # numpy: about 0.1 s of a query
 
 
 @pytest.fixture
