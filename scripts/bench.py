@@ -466,10 +466,10 @@ statements of the UNGDC sample: `fetch ungdc` + `match` + `score`):
   once per kind. Same first match in the same order (`tests/test_stance_heads.py` compares it with the
   word-by-word scan on every cue of the three languages and on sample sentences).
 - **After**: match 30.1 s under the same profiler (4.5x less); the cue search is 3.6 s. The largest remaining
-  cost is the regex guard: the `regex` module's `timeout=` costs about 15 microseconds per call against 0.4 without
-  it (measured on one anchored pattern), and the guarded patterns are tried at every word their trigger matches
-  (10.5 s of the 30 s above). Without the timeout the matcher ran about 13% faster on 60 statements; it is kept,
-  because it is the time limit per document that issue 11 asks for (a cheaper guard is future work).
+  cost is the lexicon's regex patterns run through the regex guard (10.5 s of the 30 s above were `regex` match
+  calls with `timeout=`). Matching 60 sample statements with and without the timeout took 1.96 s and 1.71 s (a
+  second run each, after warm-up), so the guard costs about 13% of matching; it is kept, because it is the time
+  limit per document that issue 11 asks for (a cheaper guard is future work).
 - **The query path**: `discourse timeline ... --format csv` spent its time importing numpy (through
   `normalize`), pandas (through `timeline` and `match`) and parsing the lexicon and stance cue YAML with PyYAML's
   pure-Python parser (about 1 s of 1.8 s under cProfile). Now: `timeline_rows` answers from SQLite without
@@ -518,7 +518,7 @@ def render(res: dict, rows: list[dict], info: dict, args) -> str:
     lines = [
         "# Performance",
         "",
-        "Written by `scripts/bench.py` (issue 6); do not edit by hand. Re-run with `make bench` or "
+        "Written by `scripts/bench.py` (issues 6 and 17); do not edit by hand. Re-run with `make bench` or "
         "`.venv/bin/python scripts/bench.py" + (" --quick" if args.quick else "") + "`.",
         "",
         f"Corpus: `{Path(args.archive).name if not args.quick else 'sample/ (395 files, --quick)'}` — "
