@@ -239,6 +239,140 @@ STAGES = {"baseline": stage_baseline, "plain": stage_plain, "full": stage_full, 
           "timeline": stage_timeline, "kwic": stage_kwic}
 
 
+# -- scaling (issue 16): `python scripts/bench.py --scaling --db STORE` --------------------------------------
+def _scaling_store(args: dict):
+    from discourse import Corpus
+
+    return Corpus.open(args["db"], create=False)
+
+
+def stage_scaling_tokens(args: dict) -> dict:
+    """Tokenize every English statement into the store (cold) and build the sentence-feature matrix."""
+    from discourse.scaling.features import build_features
+
+    with _scaling_store(args) as corpus:
+        t0 = time.perf_counter()
+        F = build_features(corpus, language="en", unit="sentence", workers=args["workers"], use_cache=False)
+        seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "tokenized": F.tokenized, "rows": F.shape[0], "features": F.shape[1],
+            "nnz": int(F.matrix.nnz)}
+
+
+def _fit(args: dict, name: str, **kw) -> dict:
+    from discourse.scaling.models import fit_model
+
+    with _scaling_store(args) as corpus:
+        t0 = time.perf_counter()
+        side = fit_model(corpus, "lss", name, k=args["k"], workers=args["workers"], **kw)
+        seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "svd": side["svd"], "n_terms": side["parameters"]["n_terms"],
+            "rows": side["features"]["n_rows"], "features": side["features"]["n_features"]}
+
+
+def stage_scaling_refit_setup(args: dict) -> dict:
+    """An LSS fit on every statement but the last one (its SVD is computed and cached)."""
+    from discourse import Corpus
+
+    with Corpus.open(args["db"], create=False) as corpus:
+        ids = corpus.documents(language="en")["id"].tolist()
+    return _fit(args, "bench-before", ids=ids[:-1])
+
+
+def stage_scaling_refit(args: dict) -> dict:
+    """The refit after one statement is added: the cached tokens, matrix and SVD are reused."""
+    return _fit(args, "bench-after")
+
+
+def stage_scaling_fit(args: dict) -> dict:
+    """LSS fit on every statement, tokens cached, SVD computed afresh (``refresh_svd``)."""
+    return _fit(args, "bench-full", refresh_svd=True)
+
+
+def stage_scaling_predict(args: dict) -> dict:
+    """Scores of every statement from the fitted model (document features from the cached tokens)."""
+    from discourse.scaling.models import model_scores_table
+
+    with _scaling_store(args) as corpus:
+        t0 = time.perf_counter()
+        table = model_scores_table(corpus, "bench-full", level="document")
+        seconds = time.perf_counter() - t0
+    frame = table.frame
+    return {"seconds": seconds, "documents": int(len(frame)), "scored": int(frame["score"].notna().sum())}
+
+
+STAGES.update({"scaling_tokens": stage_scaling_tokens, "scaling_refit_setup": stage_scaling_refit_setup,
+               "scaling_refit": stage_scaling_refit, "scaling_fit": stage_scaling_fit,
+               "scaling_predict": stage_scaling_predict})
+
+
+def run_scaling(args, log) -> int:
+    """The scaling figures on an existing store holding the UNGDC (``--db``); writes docs/performance-scaling.md."""
+    common = {"db": args.db, "workers": args.workers, "k": args.k}
+    order = ("scaling_tokens", "scaling_refit_setup", "scaling_refit", "scaling_fit", "scaling_predict")
+    out = Path(args.out if args.out != str(DEFAULT_OUT) else ROOT / "docs" / "performance-scaling.md")
+    res = {}
+    if args.stages:  # re-run some stages, keeping the other figures of the last run
+        res = json.loads(out.with_suffix(".json").read_text())["results"]
+        todo = [s for s in order if s in args.stages.split(",")]
+    else:  # a full run starts without cached SVDs, so that the refit has to reuse one (not find its own)
+        from discourse.scaling.features import cache_dir
+        from discourse import Corpus
+
+        with Corpus.open(args.db, create=False) as corpus:
+            folder = cache_dir(corpus)
+        for f in sorted(folder.glob("svd-*")) if folder and folder.exists() else []:
+            f.unlink()
+        todo = list(order)
+    for name in todo:
+        res[name] = run_stage(name, common, log=log)
+    info = machine()
+    gb = 2 ** 30
+    fit, pred, refit = res["scaling_fit"], res["scaling_predict"], res["scaling_refit"]
+    rows = [
+        ("tokenize every statement (spaCy, cold) and build the sentence-feature matrix"
+         if res["scaling_tokens"]["tokenized"] else
+         "build the sentence-feature matrix from the tokens stored by an earlier fit", res["scaling_tokens"], None, None),
+        ("LSS fit on the full UNGDC, k = %d (tokens cached, SVD computed)" % args.k, fit, 120, 2),
+        ("predict every statement", pred, 10, None),
+        ("refit after adding one statement (cached tokens, matrix and SVD reused)", refit, None, None),
+    ]
+    lines = ["# Performance of the scaling models", "",
+             "Written by `python scripts/bench.py --scaling --db STORE` (issue 16; not a timed test). The store holds "
+             "the full UN General Debate Corpus (`discourse fetch ungdc --from UNGDC_1946-2024_txt.tar.xz`). Each "
+             "figure is measured in its own process; peak memory is the largest resident set of the process tree. "
+             "A full run first deletes the cached SVDs, then fits on every statement but the last (its SVD computed "
+             "and cached), refits on every statement (the scenario of one statement added), fits on every statement "
+             "with a fresh SVD, and predicts every statement.", "",
+             f"Machine: {info.get('cpu', '?')}, {info.get('cores', '?')} cores, Python {info.get('python', '?')}; "
+             f"load average before the first stage {res['scaling_tokens']['load_before']:.1f} (the machine is shared).", "",
+             "`seconds` is wall time; `CPU s` is the CPU time of the stage's processes (on a shared machine the "
+             "wall time includes waiting for a core; the verdict uses the wall time).", "",
+             "| figure | seconds | CPU s | peak memory | target | verdict |", "|---|---|---|---|---|---|"]
+    ok_all = True
+    for label, r, t_sec, t_gb in rows:
+        verdict = ""
+        if t_sec is not None:
+            ok = r["seconds"] <= t_sec and (t_gb is None or r["peak_rss"] <= t_gb * gb)
+            ok_all &= ok
+            verdict = "PASS" if ok else "FAIL"
+        target = (f"<= {t_sec} s" + (f", <= {t_gb} GB" if t_gb else "")) if t_sec else ""
+        lines.append(f"| {label} | {r['seconds']:.1f} | {r.get('cpu_seconds', float('nan')):.1f} | "
+                     f"{r['peak_rss'] / 2**20:.0f} MiB | {target} | {verdict} |")
+    lines += ["", f"* Sentence-feature matrix: {res['scaling_tokens']['rows']:,} sentences x "
+              f"{res['scaling_tokens']['features']:,} features, {res['scaling_tokens']['nnz']:,} non-zero cells; "
+              f"{res['scaling_tokens']['tokenized']:,} statements tokenized.",
+              f"* Fit: SVD {fit['svd']['source']}, {fit['n_terms']} context terms. Prediction: "
+              f"{pred['scored']:,} of {pred['documents']:,} statements scored.",
+              f"* Refit after one more statement: SVD {refit['svd']['source']}"
+              + (f" (from the SVD of {res['scaling_refit_setup']['rows']:,} sentences; "
+                 f"{refit['svd'].get('documents_added')} document added)" if refit['svd']['source'] == 'reused' else "")
+              + f"; the fit without it took {res['scaling_refit_setup']['seconds']:.1f} s with its SVD computed.", ""]
+    out.write_text("\n".join(lines), encoding="utf-8")
+    out.with_suffix(".json").write_text(json.dumps({"machine": info, "results": res}, indent=1), encoding="utf-8")
+    print("\n".join(lines))
+    return 0 if ok_all else 1
+
+
 def _jsonable(value):
     try:
         json.dumps(value)
@@ -253,6 +387,8 @@ def _run_stage_here(name: str, args_json: str) -> None:
     result = STAGES[name](json.loads(args_json))
     result["ru_maxrss_self"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     result["ru_maxrss_children"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["cpu_seconds"] = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
     print("BENCH-RESULT " + json.dumps(result))
 
 
@@ -606,6 +742,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-store", default=None, help="copy the full store here at the end [not kept]")
     parser.add_argument("--render", default=None, metavar="JSON",
                         help="write --out again from a run's JSON (docs/performance.json) without measuring")
+    parser.add_argument("--scaling", action="store_true",
+                        help="the scaling figures (issue 16) on an existing UNGDC store given with --db; writes "
+                        "docs/performance-scaling.md")
+    parser.add_argument("--db", default=None, help="with --scaling: the store holding the UNGDC")
+    parser.add_argument("--k", type=int, default=300, help="with --scaling: LSS components [300]")
+    parser.add_argument("--stages", default=None,
+                        help="with --scaling: re-run only these stages (comma-separated), keeping the others' figures")
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--args", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -620,6 +763,10 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.out).write_text(render(saved["results"], saved["figures"], saved["machine"], args), encoding="utf-8")
         print(f"wrote {args.out} from {args.render}")
         return 0
+    if args.scaling:
+        if not args.db:
+            raise SystemExit("--scaling needs --db STORE (load it with `discourse fetch ungdc --from ARCHIVE --db STORE`)")
+        return run_scaling(args, lambda msg: print(msg, file=sys.stderr, flush=True))
     if args.quick:
         args.archive = str(SAMPLE)
     source = Path(args.archive)

@@ -85,7 +85,7 @@ def main(argv=None) -> int:
         return 1
 
     from discourse import Corpus
-    from discourse.ingest.ungdc import fetch_ungdc
+    from discourse.ingest.ungdc_fetch import fetch_ungdc
     from discourse.lexicon import load_lexicon
     from discourse.match import hits, match_corpus
 

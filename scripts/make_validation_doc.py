@@ -136,7 +136,7 @@ def section_gold(frame) -> str:
 def compute_ungdc(archive: Path, *, workers: int = 2) -> dict:
     """Ingest the archive into a temporary store, match, and compare counting before and after the new rules."""
     from discourse import Corpus
-    from discourse.ingest.ungdc import fetch_ungdc
+    from discourse.ingest.ungdc_fetch import fetch_ungdc
     from discourse.lexicon import load_lexicon
     from discourse.match import hits, match_corpus
     from discourse.score import count_hits, entries_frame, score_periods

@@ -94,11 +94,18 @@ def test_low_evidence_threshold():
     docs = score_documents(HITS, DOCUMENTS, ENTRIES, min_hits=3).set_index("id")
     assert docs["low_evidence"].tolist() == [False, True, True]
     assert not math.isnan(docs.loc["docA", "score"])
-    assert docs.loc["docB", ["score", "ci_low", "ci_high", "ratio", "logit"]].isna().all()
+    # low evidence is a flag: every defined value is still written (issue 16, item 5)
+    b = docs.loc["docB"]
+    assert (b["score"], b["ratio"]) == (1.0, -1.0) and b["logit"] == pytest.approx(1.609438, abs=1e-6)
+    assert b["ci_low"] <= b["score"] <= b["ci_high"]
     assert docs.loc["docB", "n_hits"] == 2 and docs.loc["docB", "R"] == 2.0  # counts stay
+    c = docs.loc["docC"]  # no counted hit: score, ratio and logit are undefined, so empty
+    assert c["n_hits"] == 0 and docs.loc["docC", ["score", "ci_low", "ratio", "logit"]].isna().all()
     years = score_periods(HITS, DOCUMENTS, ENTRIES, min_hits=9).set_index("year")
     assert years["low_evidence"].tolist() == [True, True]
-    assert years.loc[2010, "n_hits"] == 8 and math.isnan(years.loc[2010, "score"])
+    assert years.loc[2010, "n_hits"] == 8 and years.loc[2010, "score"] == pytest.approx(0.3)
+    assert years.loc[2010, "ci_low"] <= 0.3 <= years.loc[2010, "ci_high"]
+    assert years.loc[2011, "n_hits"] == 0 and math.isnan(years.loc[2011, "score"])
 
 
 def test_intervals_contain_estimates():

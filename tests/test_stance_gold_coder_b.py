@@ -114,7 +114,7 @@ def test_same_samples_as_the_gold_set():
 @pytest.mark.slow
 def test_ungdc_offsets_point_at_the_entry_in_the_stored_statement(tmp_path):
     from discourse import Corpus
-    from discourse.ingest.ungdc import fetch_ungdc
+    from discourse.ingest.ungdc_fetch import fetch_ungdc
     from test_stance_gold_file import _points_at_entry
 
     sample = shared_path("data", "ungdc", "sample")

@@ -225,7 +225,7 @@ def test_constructed_rows_point_at_the_entry_in_their_own_context():
 @pytest.mark.slow
 def test_ungdc_offsets_point_at_the_entry_in_the_stored_statement(tmp_path):
     from discourse import Corpus
-    from discourse.ingest.ungdc import fetch_ungdc
+    from discourse.ingest.ungdc_fetch import fetch_ungdc
 
     sample = shared_path("data", "ungdc", "sample")
     rows = [r for r in _rows() if r["source"] == "ungdc"]

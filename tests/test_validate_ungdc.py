@@ -36,7 +36,7 @@ def _auto_code(frame: pd.DataFrame, coder: str) -> pd.DataFrame:
 
 
 def test_round_trip_on_the_ungdc_sample(ungdc_sample, tmp_path, capsys):
-    from discourse.ingest.ungdc import fetch_ungdc
+    from discourse.ingest.ungdc_fetch import fetch_ungdc
 
     corpus = Corpus.open(tmp_path / "ungdc.sqlite")
     fetch_ungdc(corpus, ungdc_sample, workers=2)

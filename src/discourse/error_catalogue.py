@@ -416,6 +416,50 @@ CODES: tuple[Code, ...] = (
     Code("D712", ValidationError, "{file}:{line}: unknown entry id {entry_id}", "use the lexicon's entry ids"),
     Code("D714", ValidationError, 'cannot write the report to {out}: {value}',
          'check that the folder can be created and written'),  # src/discourse/validate/report.py:68
+    Code("D750", ScalingError, '{what} must be 2-dimensional, got shape {shape}',
+         'pass one row per document and one column per feature'),  # src/discourse/scaling/_base.py:48
+    Code("D751", ScalingError, '{values} reference scores for {n_rows} texts',
+         'give one score per row of X (NaN or None for texts that are not reference texts)'),  # src/discourse/scaling/wordscores.py:156
+    Code("D752", ScalingError, '{path} gives {out} reference text(s) with {value} distinct score(s); Wordscores needs at least two texts with different scores',
+         'add reference texts at both ends of the dimension'),  # src/discourse/scaling/models.py:115
+    Code("D753", ScalingError, 'this {__name__} is not fitted yet',
+         'call fit(X, ...) before predict'),  # src/discourse/scaling/_base.py:83
+    Code("D754", ScalingError, '{what} has {value} features, the model was fitted on {fitted}',
+         'pass feature_names (or a FeatureMatrix / DataFrame) so columns can be matched by name'),  # src/discourse/scaling/_base.py:68
+    Code("D755", ScalingError, 'LSS needs feature names to find its seed words',
+         'pass feature_names=..., a DataFrame or a FeatureMatrix'),  # src/discourse/scaling/lss.py:209
+    Code("D756", ScalingError, 'seeds must be a mapping word -> weight or a list of words, got {__name__}',
+         'e.g. {"good": 1, "bad": -1}'),  # src/discourse/scaling/lss.py:131
+    Code("D757", ScalingError, 'k = {k} is not possible for a {value} x {value} matrix (1 <= k <= {limit})',
+         'use k <= {limit}, or more documents / features'),  # src/discourse/scaling/lss.py:220
+    Code("D758", ScalingError, 'no stored document in language {language} matches the filters {value}',
+         'check --language and the filters (`discourse docs list`)'),  # src/discourse/scaling/features.py:193
+    Code("D759", ScalingError, 'cannot rescale: only {value} of {raw} document(s) hold a scored term',
+         'predict more documents together, or pass rescale=False'),  # src/discourse/scaling/lss.py:333
+    Code("D760", ScalingError, 'direction document {ref_id} is not (uniquely) among the documents of the fit',
+         'give two document ids of the fit: the first gets the lower position'),  # src/discourse/scaling/models.py:266
+    Code("D761", ScalingError, 'Wordfish did not converge in {max_iter} iterations',
+         'raise max_iter or trim rare features'),  # src/discourse/scaling/wordfish.py:159
+    Code("D762", ScalingError, 'reference file {path} lacks column(s) {value} (has {value})',
+         'write the header doc_id,score'),  # src/discourse/scaling/models.py:86
+    Code("D763", ScalingError, '{path}, line {line}: score {score} of document {ref} is not a number',
+         'reference scores are finite numbers (higher = toward the target power)'),  # src/discourse/scaling/models.py:108
+    Code("D764", ScalingError, 'unknown stop-word list {stopwords}',
+         'use None, "spacy" or a list of words'),  # src/discourse/scaling/features.py:166
+    Code("D765", ScalingError, 'unknown feature unit {unit}',
+         'use document or sentence'),  # src/discourse/scaling/features.py:184
+    Code("D766", ScalingError, 'seed file {path} has no `languages` mapping',
+         'write languages: {en: {target: [...], west: [...]}}'),  # src/discourse/scaling/seeds.py:41
+    Code("D767", ScalingError, 'Wordfish would hold a dense {value} x {value} matrix ({cells} cells)',
+         'trim features (--min-docs, --min-count, --stopwords spacy) or fit on fewer documents'),  # src/discourse/scaling/models.py:256
+    Code("D768", ScalingError, 'none of the {spec} terms occurs in the corpus',
+         'leave terms unset to use every feature, or pick terms of this language'),  # src/discourse/scaling/lss.py:305
+    Code("D769", ScalingError, 'an in-memory store cannot keep fitted models',
+         'open a store file (--db PATH)'),  # src/discourse/scaling/models.py:43
+    Code("D770", ScalingError, 'no fitted model {name} beside the store {path}',
+         '{message}'),  # src/discourse/scaling/models.py:366
+    Code("D771", ScalingError, "a model's scores are given per document or per year, not per {level}",
+         'use --level document or --level year with --model'),  # src/discourse/scaling/models.py:456
     Code("D800", FetchError, '{label}: scheme {value} refused in {url}; only http and https are fetched',
          'give an absolute http:// or https:// address'),  # src/discourse/web/addresses.py:33
     Code("D801", FetchError, '{host} resolves to {what} address {ip}; refused',

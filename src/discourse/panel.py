@@ -146,6 +146,7 @@ def panel(
     rollcall: bool = True,
     votes_dir: str | os.PathLike | None = None,
     score_options: dict | None = None,
+    model: str | None = None,
 ) -> pd.DataFrame:
     """The yearly panel of ``country``: orientation score beside every annual indicator, with z-scores.
 
@@ -167,6 +168,9 @@ def panel(
         (``votes_dir`` or the default folder), compute it with the default convention and include it.
     score_options:
         Extra keyword arguments for ``discourse.score.scores_table`` (e.g. ``{"min_hits": 1, "seed": 7}``).
+    model:
+        The name of a fitted scaling model (``discourse scale fit``): its yearly series is added beside the
+        dictionary score as ``model_score``, ``model_ci_low``, ``model_ci_high``.
 
     Columns: year, the score columns (:data:`SCORE_COLUMNS`), one column per indicator series (named
     ``indicator`` or ``indicator__PARTNER``), then ``z_<column>`` for the score and each series, then
@@ -197,6 +201,10 @@ def panel(
         for col in ("score", "ci_low", "ci_high", "ratio", "logit"):
             if col in sf.columns:
                 sf.loc[no_docs, col] = np.nan
+    if model is not None:  # a fitted scaling model's yearly series beside the dictionary score (issue 16)
+        from .scaling.models import model_year_series
+
+        sf = sf.join(model_year_series(corpus, model, country, year_from, year_to).reindex(years))
 
     values = _ind.indicator_values(corpus, country=country, year_from=year_from, year_to=year_to)
     meta = _ind.indicator_metadata(corpus).set_index("indicator")
@@ -268,7 +276,8 @@ def panel(
         "snapshot": snapshot,
         "provenance": versions,
         "parameters": {"country": country, "partner": partner, "year_from": year_from, "year_to": year_to,
-                       "composite": composite, "rollcall": rollcall_info, "scores": score_params},
+                       "composite": composite, "rollcall": rollcall_info, "scores": score_params,
+                       "model": model},
     }
     return out
 
@@ -306,12 +315,15 @@ def panel_correlations(frame: pd.DataFrame, *, target: str = "score", lags: Iter
     give NaN coefficients.
     """
     if variables is None:
-        skip = {"year", target, *SCORE_COLUMNS}
+        skip = {"year", target, *SCORE_COLUMNS, "model_ci_low", "model_ci_high"}
         variables = [c for c in frame.columns if c not in skip and not c.startswith("z_")]
     data = frame.set_index("year").sort_index()
     if len(data) and (np.diff(data.index.to_numpy()) != 1).any():
         data = data.reindex(range(int(data.index.min()), int(data.index.max()) + 1))
     y = data[target].astype(float).to_numpy()
+    if "low_evidence" in data.columns and target in SCORE_COLUMNS:  # flagged years keep their numbers in the
+        flagged = data["low_evidence"].map(lambda v: bool(v) if v == v and v is not None else False).to_numpy()
+        y = np.where(flagged, np.nan, y)                            # table but stay out of the correlations
     rows = []
     for var in variables:
         for k in lags:

@@ -29,13 +29,9 @@ cannot be written.
 
 from __future__ import annotations
 
-import base64
-import csv
-import io
 import json
 import math
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +44,7 @@ from .provenance import provenance
 from .report_data import ReportData, check_options, gather
 from .report_evidence import doc_file, document_pages, evidence_lines, text_cell
 from .report_events import DEFAULT_EVENTS, EVENT_COLUMNS, SHIPPED_EVENTS, load_events, no_events
+from .report_figures import _Figure, _full_years, _low_years, _new_figure, _save, _year_axis
 
 __all__ = ["build_report", "load_events", "DEFAULT_EVENTS", "SECTIONS"]
 
@@ -67,52 +64,6 @@ _MAX_INDICATOR_PANELS = 6
 
 
 # -- figures ----------------------------------------------------------------------------------------------------
-@dataclass
-class _Figure:
-    name: str
-    title: str
-    caption: str
-    png: Path
-    svg: Path
-    data_uri: str
-    alt: str
-
-
-def _new_figure(width: float, height: float):
-    from matplotlib.figure import Figure  # deferred: heavy (matplotlib/jinja2); loaded when a report is built
-
-    # A fixed layout (no constrained/tight layout): the figures are regular grids, and skipping the layout
-    # engine halves the drawing time on long year ranges.
-    return Figure(figsize=(width, height), dpi=100)
-
-
-def _save(fig, out: Path, name: str, title: str, caption: str, alt: str) -> _Figure:
-    import matplotlib  # deferred: heavy (matplotlib/jinja2); loaded when a report is built
-
-    out.mkdir(parents=True, exist_ok=True)
-    png, svg = out / f"{name}.png", out / f"{name}.svg"
-    with matplotlib.rc_context({"svg.hashsalt": "discourse", "svg.fonttype": "path"}):
-        fig.savefig(png, format="png", dpi=150, metadata={"Software": None})
-        buf = io.BytesIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    svg.write_bytes(buf.getvalue())
-    uri = "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-    return _Figure(name, title, caption, png, svg, uri, alt)
-
-
-def _year_axis(ax, lo: int, hi: int, narrow: bool = False) -> None:
-    ax.set_xlim(lo - 0.6, hi + 0.6)
-    span = hi - lo
-    if narrow:  # half-width panels
-        step = 1 if span <= 8 else 2 if span <= 16 else 5 if span <= 40 else 10
-    else:
-        step = 1 if span <= 16 else 2 if span <= 32 else 5
-    first = lo + (-lo) % step  # the first multiple of step within the range
-    ax.set_xticks(list(range(first, hi + 1, step)))  # (set_xticks may widen the limits: set them again)
-    ax.set_xlim(lo - 0.6, hi + 0.6)
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-
-
 def _label_rows(events: pd.DataFrame, lo: int, hi: int, width_in: float, rows: int = 6) -> list[int]:
     """Greedy rows for event labels so that labels in one row do not overlap (7 pt text, ~4.2 pt per char)."""
     per_char = 4.2 / (width_in * 72.0) * (hi - lo + 1.2)
@@ -146,18 +97,6 @@ def _draw_events(ax, events: pd.DataFrame, lo: int, hi: int, *, labels: bool) ->
                         xytext=(-2 if right else 2, -3 - 9 * row), textcoords="offset points", fontsize=7,
                         color=colour, va="top", ha="right" if right else "left", annotation_clip=True)
     ax.set_ylim(top=ymax)
-
-
-def _low_years(years: pd.DataFrame) -> list[int]:
-    if "low_evidence" not in years.columns:
-        return []
-    return [int(y) for y, flag in zip(years["year"], years["low_evidence"]) if pd.notna(flag) and bool(flag)]
-
-
-def _full_years(years: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
-    """The yearly scores on every year of the axis (years without documents are NaN, so lines break there)."""
-    frame = years.drop_duplicates("year").set_index("year").reindex(range(lo, hi + 1))
-    return frame.rename_axis("year").reset_index()
 
 
 def _orientation_figure(data: ReportData, lo: int, hi: int, target: str, out: Path) -> _Figure:
@@ -306,7 +245,7 @@ def _table(frame: pd.DataFrame | None, columns: list[str] | None = None) -> dict
 def _remove_stale(out: Path) -> None:
     """Remove what an earlier report wrote in ``out`` (its figures and document pages), nothing else."""
     try:
-        for name in ("orientation", "terms", "indicators"):
+        for name in ("orientation", "terms", "indicators", "model"):
             for ext in ("png", "svg"):
                 (out / "figures" / f"{name}.{ext}").unlink(missing_ok=True)
         if (out / "docs").is_dir():
@@ -342,6 +281,7 @@ def build_report(
     level: float | None = None,
     replicates: int | None = None,
     min_hits: int | None = None,
+    model: str | None = None,
 ) -> Path:
     """Write the HTML report of a corpus and return the path of its ``index.html``.
 
@@ -366,6 +306,8 @@ def build_report(
         How many lexicon entries get a term timeline; how many KWIC lines are shown per year.
     seed, level, replicates, min_hits:
         Passed to the scores (see :func:`discourse.score.score_periods`); defaults are the scores' defaults.
+    model:
+        A fitted scaling model (``discourse scale fit``): its yearly series is drawn beside the dictionary score.
 
     >>> # build_report(corpus, "out/report", country="AZE", year_from=1992, year_to=2024)
     """
@@ -404,6 +346,12 @@ def build_report(
         figures["terms"] = _terms_figure(data, lo, hi, figures_dir)
     if data.panel is not None:
         figures["indicators"] = _indicators_figure(data, lo, hi, target_label, figures_dir)
+    model_years = None
+    if model:  # a scaling model's series beside the dictionary score (report_scaling.py, issue 16)
+        from .report_scaling import model_section
+
+        figures["model"], model_years = model_section(corpus, model, data.years, lo, hi, target_label, figures_dir,
+                                                      country=country, seed=seed, level=level, replicates=replicates)
 
     evidence = evidence_lines(data, evidence_per_year)
     cited = sorted({line["doc_id"] for year in evidence for line in year["lines"]})
@@ -467,7 +415,7 @@ def build_report(
         terms=_table(_terms_summary(data.terms)), indicators=_table(panel_table), correlations=_table(corr),
         correlations_all=_table(corr_all),
         indicator_labels=data.indicator_labels, evidence=evidence, documents=doc_rows, methods=methods,
-        events=_table(data.events, list(EVENT_COLUMNS)),
+        events=_table(data.events, list(EVENT_COLUMNS)), model_years=_table(model_years),
     )
     index = out / "index.html"
     _write(index, html)

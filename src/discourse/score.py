@@ -87,8 +87,6 @@ SCORE_COLUMNS = [
     "rate_per_10k", "west_per_10k", "target_per_10k", "hedging_per_10k",
     "low_evidence", "outside_ci", "ratio_outside_ci", "logit_outside_ci",
 ]
-_BLANKED = ["score", "ci_low", "ci_high", "ratio", "ratio_ci_low", "ratio_ci_high", "logit", "logit_ci_low",
-            "logit_ci_high"]
 DOCUMENT_COLUMNS = ["id", "date", "year", "country", "doc_type", "speaker", "speaker_post", "post_category",
                     "title", "language", "n_words", "n_sentences"]
 GROUP_COLUMNS = ("doc_type", "speaker", "speaker_post", "post_category", "country", "language")
@@ -404,7 +402,8 @@ def score_documents(
         generator is seeded by ``seed`` and the document id, so its interval does not depend on which other
         documents are scored.
     min_hits:
-        Documents with fewer counted hits are flagged ``low_evidence`` and their scores left empty (NaN).
+        Documents with fewer counted hits are flagged ``low_evidence``; their scores and intervals are still
+        given whenever defined (analysts filter on the flag).
     """
     _check_params(seed, level, replicates, min_hits)
     _require(documents, ("id", "words", "sentences"), "documents")
@@ -423,8 +422,10 @@ def score_documents(
         if s is not None:
             totals[i] = s.sum(axis=0)
         score, ratio, logit = _derive(totals[i])
-        row = {"score": float(score), "ratio": float(ratio), "logit": float(logit)}
-        if s is not None and totals[i, _N] >= max(min_hits, 1):
+        # every defined value is kept (low_evidence only flags it); the empirical logit of a document without
+        # counted hits is the 0.5 smoothing alone, not a measurement, so it stays empty
+        row = {"score": float(score), "ratio": float(ratio), "logit": float(logit) if totals[i, _N] > 0 else math.nan}
+        if s is not None and totals[i, _N] >= 1:
             reps = _doc_replicates(s, n_sent, _rng(seed, "doc", doc_id), replicates)
             for name, est, rep in zip(("", "ratio_", "logit_"), (score, ratio, logit), _derive(reps)):
                 row[name + "ci_low"], row[name + "ci_high"] = _interval(rep, float(est), level)
@@ -441,7 +442,6 @@ def score_documents(
         out[col] = counts[col].to_numpy()
     _rates(out, out["n_words"])
     out["low_evidence"] = (out["n_hits"] < min_hits) | out["ci_low"].isna()
-    out.loc[out["low_evidence"], _BLANKED] = np.nan
     _flag_outside(out)
     cat_cols = [col for _, col in _category_columns(entries)]
     for col in cat_cols:
@@ -554,7 +554,7 @@ def score_periods(
         Each replicate resamples the period's documents with replacement and, within each drawn document,
         its sentences (the document's own replicate); generators are seeded by ``seed`` and the period.
     min_hits:
-        Rows with fewer counted hits get ``low_evidence=True`` and empty scores and intervals.
+        Rows with fewer counted hits get ``low_evidence=True``; their scores and intervals are still given.
     """
     _check_params(seed, level, replicates, min_hits)
     _require(documents, ("id", "year", "words", "sentences"), "documents")
@@ -612,7 +612,6 @@ def score_periods(
     out = pd.DataFrame(rows, columns=key_cols + ["n_docs", "n_docs_with_hits", "n_words"] + SCORE_COLUMNS + cat_cols)
     if len(out):
         _rates(out, out["n_words"])
-        out.loc[out["low_evidence"].astype(bool), _BLANKED] = np.nan
     for col in ("n_docs", "n_docs_with_hits", "n_words", "n_hits", "n_west", "n_target", "n_hedging",
                 "n_unattributed", "n_dropped", *cat_cols):
         out[col] = out[col].astype(int)
@@ -639,10 +638,12 @@ def _period_row(members, totals, sent, doc_ids, n_sent, words, weighting, seed, 
         has = tot[:, _N] > 0
         est = [float(np.nanmean(v[has])) if np.any(has & ~np.isnan(v)) else math.nan for v in (d_score, d_ratio, d_logit)]
     row["score"], row["ratio"], row["logit"] = est
+    if n_hits == 0:  # no counted hit: the logit would be the smoothing alone
+        row["logit"] = math.nan
     for name in ("ci_low", "ci_high", "ratio_ci_low", "ratio_ci_high", "logit_ci_low", "logit_ci_high"):
         row[name] = math.nan
     row["low_evidence"] = n_hits < min_hits or n_hits == 0
-    if row["low_evidence"]:
+    if n_hits == 0:  # intervals are computed (and kept) for every row with a counted hit
         return row
     rng = _rng(seed, "period", *key)
     draws = _multinomial_uniform(rng, D, D, B)  # B x D: how often each document is drawn
@@ -766,9 +767,14 @@ def scores_table(
     replicates: int = DEFAULT_REPLICATES,
     min_hits: int = DEFAULT_MIN_HITS,
     ensure_matches: bool = True,
+    filter_min_hits: bool = False,
     **filters,
 ) -> ScoresTable:
-    """The score table for an export: ``level`` is document, year, month or window (with ``windows``)."""
+    """The score table for an export: ``level`` is document, year, month or window (with ``windows``).
+
+    Rows with fewer than ``min_hits`` counted hits are flagged ``low_evidence``; with ``filter_min_hits`` they
+    are left out of the table (no value of a kept row is ever blanked).
+    """
     if level not in ("document", "year", "month", "window"):
         raise ScoreError("D417", f"unknown score level {level!r}", hint="use document, year, month or window")
     if level == "window" and not windows:
@@ -781,10 +787,13 @@ def scores_table(
         by = windows if level == "window" else level
         frame = score_periods(hits, documents, entries, by=by, rolling=rolling, group_by=group_by,
                               weighting=weighting, **common)
+    if filter_min_hits:
+        frame = frame.loc[frame["n_hits"] >= min_hits].reset_index(drop=True)
     parameters = {
         "level": level, "rolling": rolling, "windows": windows, "group_by": group_by,
         "weighting": weighting if level != "document" else None, "seed": int(seed), "ci_level": float(ci_level),
-        "replicates": int(replicates), "min_hits": int(min_hits), "ci_method": "percentile bootstrap "
+        "replicates": int(replicates), "min_hits": int(min_hits), "min_hits_filters_rows": bool(filter_min_hits),
+        "ci_method": "percentile bootstrap "
         + ("(sentences within the document)" if level == "document" else "(documents within the period, then sentences within each document)"),
         "filters": {k: v for k, v in _split_filters(filters).items()},
         "target": getattr(lexicon, "target", None),

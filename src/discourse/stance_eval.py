@@ -65,7 +65,7 @@ def is_dev(sample_id: str) -> bool:
 def _ungdc_texts(sample: Path, stems: Iterable[str]) -> dict[str, str]:
     """Stored text of the UNGDC statements named by file stem (ingested into a temporary store as fetch does)."""
     from .corpus import Corpus
-    from .ingest.ungdc import fetch_ungdc
+    from .ingest.ungdc_fetch import fetch_ungdc
 
     wanted = set(stems)
     out: dict[str, str] = {}

@@ -22,6 +22,7 @@ __all__ = ["cli", "main"]
 # Stage modules, in the order of the data flow; each defines COMMANDS.
 _MODULES = ("ingest", "fetch", "fetch_web", "lexicon", "search", "score", "indicators", "report")
 _MODULES += ("validate",)  # discourse validate sample|import|report (cli/validate.py)
+_MODULES += ("scale",)  # discourse scale fit|show (cli/scale.py)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

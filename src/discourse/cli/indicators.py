@@ -128,14 +128,17 @@ def un_votes_command(country, partner, year_from, year_to, exclude_issues, votes
 @click.option("--votes-dir", type=click.Path(file_okay=False), default=None,
               help="Roll-call tables folder, used when the store holds no computed agreement.")
 @click.option("--min-hits", type=click.IntRange(min=0), default=None,
-              help="Years with fewer counted hits are flagged low_evidence and get no score "
-                   "[default: the scores' default].")
+              help="Years with fewer counted hits are flagged low_evidence (scores kept, left out of the "
+                   "correlations) [default: the scores' default].")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the panel CSV here (+ FILE.json sidecar) and the correlations beside it "
                    "(STEM_correlations.csv).")
+@click.option("--model", default=None,
+              help="A fitted scaling model (discourse scale fit): its yearly series beside the dictionary score.")
 @db_option
 @format_option
-def panel_command(country, year_from, year_to, partner, composite, show, votes_dir, min_hits, out, db, fmt) -> None:
+def panel_command(country, year_from, year_to, partner, composite, show, votes_dir, min_hits, out, model, db,
+                  fmt) -> None:
     """The yearly panel: orientation score and interval beside every indicator, with z-scores.
 
     One row per year of --from..--to; years without texts or without an indicator value are empty, never 0.
@@ -144,7 +147,7 @@ def panel_command(country, year_from, year_to, partner, composite, show, votes_d
     with open_corpus(db) as corpus:
         frame = _panel().panel(corpus, country, year_from, year_to, partner=partner, composite=composite,
                              votes_dir=votes_dir,
-                             score_options={"min_hits": min_hits} if min_hits is not None else None)
+                             score_options={"min_hits": min_hits} if min_hits is not None else None, model=model)
         if out:
             path = _panel().write_panel(corpus, out, frame=frame)
             click.echo(f"wrote {path} (+ {path.name}.json) and {path.stem}_correlations.csv", err=True)

@@ -34,8 +34,10 @@ __all__ = ["COMMANDS"]
               help="Bootstrap replicates.")
 @click.option("--min-hits", type=click.IntRange(min=0), default=DEFAULT_MIN_HITS, show_default=True,
               help="Years with fewer counted hits are marked low evidence.")
+@click.option("--model", default=None,
+              help="A fitted scaling model (discourse scale fit): its yearly series beside the dictionary score.")
 def report(db, country, year_from, year_to, out_dir, events, lexicon_path, target, top_terms, evidence_per_year,
-           seed, ci_level, replicates, min_hits):
+           seed, ci_level, replicates, min_hits, model):
     """Write a self-contained HTML report (OUT/index.html) with figures as PNG and SVG.
 
     \b
@@ -51,7 +53,7 @@ def report(db, country, year_from, year_to, out_dir, events, lexicon_path, targe
         index = build_report(corpus, out_dir, country=country, year_from=year_from, year_to=year_to,
                              lexicon=lexicon_path, target=target, events=events, top_terms=top_terms,
                              evidence_per_year=evidence_per_year, seed=seed, level=ci_level, replicates=replicates,
-                             min_hits=min_hits)
+                             min_hits=min_hits, model=model)
     finally:
         corpus.close()
     click.echo(f"Wrote {index}")

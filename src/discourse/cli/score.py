@@ -38,8 +38,9 @@ def _score_options(f):
                      help="Confidence level of the intervals."),
         click.option("--replicates", type=click.IntRange(min=1), default=DEFAULT_REPLICATES, show_default=True,
                      help="Bootstrap replicates."),
-        click.option("--min-hits", type=click.IntRange(min=0), default=DEFAULT_MIN_HITS, show_default=True,
-                     help="Rows with fewer counted hits are flagged low_evidence and get no score."),
+        click.option("--min-hits", type=click.IntRange(min=0), default=None,
+                     help=f"Rows with fewer counted hits are flagged low_evidence [default: {DEFAULT_MIN_HITS}]; "
+                     "when given, they are also left out. No computed value is ever blanked."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -99,7 +100,8 @@ def score(level, rolling, windows, group_by, weighting, seed, ci_level, replicat
         table = _export().scores_table(
             corpus, level=level, lexicon=_lexicon(lexicon_path, target), rolling=rolling, windows=windows,
             group_by=group_by, weighting=weighting, seed=seed, ci_level=ci_level, replicates=replicates,
-            min_hits=min_hits, **_filters(doc_type, country, year_from, year_to),
+            min_hits=DEFAULT_MIN_HITS if min_hits is None else min_hits, filter_min_hits=min_hits is not None,
+            **_filters(doc_type, country, year_from, year_to),
         )
     name = "orientation_scores.csv" if level == "year" else f"orientation_scores_{level}.csv"
     written, sidecar = table.write(Path(out_dir) / name)
@@ -109,7 +111,7 @@ def score(level, rolling, windows, group_by, weighting, seed, ci_level, replicat
     click.echo(
         f"lexicon {str(table.lexicon_hash)[:12]} (target {table.parameters.get('target')}): {n_docs} documents, "
         f"{int(frame['n_hits'].sum()) if len(frame) else 0} counted hits; {len(frame)} rows ({level}), "
-        f"{low} low-evidence (fewer than {min_hits} hits)", err=True,
+        f"{low} low-evidence (fewer than {table.parameters['min_hits']} hits)", err=True,
     )
     if level != "document":
         keys = [c for c in ("doc_type", "speaker", "speaker_post", "post_category", "country", "language", "year",
@@ -143,19 +145,32 @@ def _out_options(f):
 @filter_options
 @_out_options
 @db_option
+@click.option("--model", default=None,
+              help="A fitted scaling model (discourse scale fit): its scores per document or year instead of the "
+              "dictionary's.")
 def export_scores(level, rolling, windows, group_by, weighting, seed, ci_level, replicates, min_hits, lexicon_path,
-                  target, doc_type, country, year_from, year_to, fmt, out, db) -> None:
+                  target, doc_type, country, year_from, year_to, fmt, out, db, model) -> None:
     """Orientation scores per document or period, with confidence intervals.
 
     \b
     Example:
       discourse export scores --level year --country AZE --format csv > aze.csv
+      discourse export scores --level document --model orient --format csv > lss.csv
     """
+    if model is not None:
+        from ..scaling.models import model_scores_table
+
+        with open_corpus(db) as corpus:
+            table = model_scores_table(corpus, model, level=level, group_by=group_by, seed=seed, ci_level=ci_level,
+                                       replicates=replicates, **_filters(doc_type, country, year_from, year_to))
+        _emit_table(table, out, fmt, DEFAULT_OUT["scores"])
+        return
     with open_corpus(db) as corpus:
         table = _export().scores_table(
             corpus, level=level, lexicon=_lexicon(lexicon_path, target), rolling=rolling, windows=windows,
             group_by=group_by, weighting=weighting, seed=seed, ci_level=ci_level, replicates=replicates,
-            min_hits=min_hits, **_filters(doc_type, country, year_from, year_to),
+            min_hits=DEFAULT_MIN_HITS if min_hits is None else min_hits, filter_min_hits=min_hits is not None,
+            **_filters(doc_type, country, year_from, year_to),
         )
     _emit_table(table, out, fmt, _export().DEFAULT_OUT["scores"])
 

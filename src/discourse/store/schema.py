@@ -7,7 +7,7 @@ the schema is a new entry in :data:`MIGRATIONS`.
 
 from __future__ import annotations
 
-from . import documents, matches, indicators, validation, web
+from . import documents, matches, indicators, validation, web, scaling
 
 META_DDL = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -21,6 +21,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     (2, [validation.DDL]),  # validation: samples drawn for coding and the codes (discourse.validate)
     (3, [web.DDL]),  # raw web responses (discourse.web)
     (4, [matches.STANCE_DDL]),  # stance-v1 / target-v2 columns of matches
+    (5, [scaling.DDL]),  # scaling stage: tokens per document and tokenization key (issue 16)
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]
