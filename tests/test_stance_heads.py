@@ -40,12 +40,33 @@ def _find_reference(cues, words, starts, ends, lo, hi, breaks, exclude=None, aro
     return None
 
 
+def _pronoun_link_reference(lang, sentence, cues):
+    words, starts, ends = stance.tokenize(sentence)
+    verbs, prons = cues.of(lang, "link_verbs"), cues.of(lang, "link_pronouns")
+    if not verbs or not prons:
+        return None
+    for cue in verbs:
+        for i in range(len(words)):
+            end = stance._match_at(cue.tokens, words, i, len(words))
+            if end is None:
+                continue
+            for p in prons:
+                for j in list(range(end, min(len(words), end + 2))) + list(range(max(0, i - 3), i)):
+                    pend = stance._match_at(p.tokens, words, j, len(words))
+                    if pend is not None:
+                        a, z = (i, pend) if j >= end else (j, end)
+                        return stance._span_text(sentence, starts, ends, a, z)
+    return None
+
+
 def _compare(lang: str, sentence: str, step: int = 1) -> int:
     cues = stance.load_cues()
     words, starts, ends = stance.tokenize(sentence)
     breaks = cues.clause_breaks.get(lang, frozenset())
     heads = stance._Heads(words)
-    n = 0
+    link = stance.pronoun_link(lang, sentence, cues)
+    assert link == _pronoun_link_reference(lang, sentence, cues), sentence
+    n = int(link is not None)
     for lo in range(0, len(words), step):
         for hi in (lo + 1, min(len(words), lo + 3)):
             for kind in stance.KINDS:

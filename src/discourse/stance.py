@@ -483,8 +483,9 @@ def pronoun_link(lang: str, sentence: str, cues: CueSet | None = None) -> str | 
     verbs, prons = cues.of(lang, "link_verbs"), cues.of(lang, "link_pronouns")
     if not verbs or not prons:
         return None
+    heads = _Heads(words)
     for cue in verbs:
-        for i in range(len(words)):
+        for i in heads.positions(cue.tokens, 0, len(words)):  # only where the verb's first token is (same result)
             end = _match_at(cue.tokens, words, i, len(words))
             if end is None:
                 continue
