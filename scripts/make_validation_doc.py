@@ -253,7 +253,90 @@ def section_ungdc(data: dict | None) -> str:
     return "\n".join(lines)
 
 
-SECTIONS = ("gold", "ungdc")
+CODER_B = ROOT / "tests" / "data" / "stance_gold_coder_b.csv"
+SCALING_DOC = ROOT / "docs" / "validation-scaling.md"
+
+
+def section_agreement() -> str:
+    """Agreement of two independent coders on the 20% of the gold set that was coded twice."""
+    import csv
+
+    from discourse.validate.agreement import agreement
+    from discourse.validate.coding import SENSE_VALUES, STANCE_VALUES
+
+    def read(path):
+        with open(path, encoding="utf-8", newline="") as fh:
+            return {r["sample_id"]: r for r in csv.DictReader(fh)}
+
+    a, b = read(GOLD), read(CODER_B)
+    ids = sorted(set(a) & set(b))
+    out = ["## Agreement between coders", "",
+           f"A second coder coded {len(ids)} gold rows (20%, chosen by a hash of the sample id; "
+           f"`tests/data/stance_gold_coder_b.csv`) blind to the first coder's codes and to the machine's. "
+           "Agreement by `discourse.validate.agreement` (percent agreement; Krippendorff's alpha, nominal, from the "
+           "`krippendorff` package; Gwet's AC1 over the codebook's categories):", ""]
+    rows = []
+    for label, col, cats in (("stance", "code_stance", list(STANCE_VALUES)), ("sense", "code_sense", list(SENSE_VALUES))):
+        for part, keep in (("all", lambda r: True), ("ungdc", lambda r: r["source"] == "ungdc"),
+                           ("constructed", lambda r: r["source"] == "constructed")):
+            sel = [i for i in ids if keep(a[i])]
+            if not sel:
+                continue
+            fig = agreement([[a[i][col] or None, b[i][col] or None] for i in sel], cats)
+            rows.append([label, part, fig["items_pairable"], _f(fig["percent_agreement"]),
+                         _f(fig["krippendorff_alpha"]), _f(fig["gwet_ac1"]), fig["note"] or ""])
+    out.append(_table(["code", "rows", "items", "percent", "alpha", "AC1", "note"], rows))
+    diff = [(a[i]["code_stance"], b[i]["code_stance"]) for i in ids if a[i]["code_stance"] != b[i]["code_stance"]]
+    pairs: dict = {}
+    for pair in diff:
+        pairs[pair] = pairs.get(pair, 0) + 1
+    out += ["", "Stance disagreements (first coder -> second coder): "
+            + ", ".join(f"{x} -> {y} {n}" for (x, y), n in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])))
+            + ".", ""]
+    return "\n".join(out)
+
+
+def section_sense(frame) -> str:
+    """Per-entry precision of the dictionary (code_sense) on the UNGDC rows of the gold set, Wilson intervals."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    rows, flagged = [], []
+    g = frame.loc[(frame["source"] == "ungdc") & frame["code_sense"].isin(["yes", "no"])]
+    for entry, block in sorted(g.groupby("entry_id"), key=lambda kv: kv[0]):
+        n, k = len(block), int((block["code_sense"] == "yes").sum())
+        lo, hi = proportion_confint(k, n, alpha=0.05, method="wilson")
+        flag = lo < 0.7
+        if flag:
+            flagged.append(entry)
+        rows.append([entry, n, k, _f(k / n), f"{_f(lo)} - {_f(hi)}", "yes" if flag else ""])
+    out = ["## Precision of the dictionary by entry (gold set, UN General Debate rows)", "",
+           "The share of sampled hits that are instances of the entry's concept (`code_sense = yes`, first coder), with "
+           "95% Wilson intervals; an entry is flagged when the lower bound is under 0.7 (the default threshold of "
+           "`discourse validate report`). The sample is stratified by entry (at most 30 hits each), so these are "
+           "per-entry figures, not a corpus-wide precision. The same workflow on a store: `discourse fetch ungdc --from "
+           "../shared/data/ungdc/sample --db out/ungdc.sqlite`, `discourse validate import --db out/ungdc.sqlite "
+           "tests/data/stance_gold.csv tests/data/stance_gold_coder_b.csv --skip-missing`, `discourse validate report "
+           "--db out/ungdc.sqlite --out out/validation` (HTML and CSV; not committed, as its coded lines quote the "
+           "statements; `tests/test_validate_ungdc.py` runs this round trip). See [validate.md](validate.md).", "",
+           _table(["entry", "hits coded", "in sense", "precision", "95% interval", "flagged"], rows), "",
+           f"Flagged: {', '.join(flagged) if flagged else 'none'}. An entry with few coded hits is flagged because its "
+           "interval is wide (precision 1.000 of 5 hits still has a lower bound of 0.566), not because its hits were "
+           "wrong; integration, neutrality and non_alignment are flagged by hits in another sense.", ""]
+    return "\n".join(out)
+
+
+def section_scaling() -> str:
+    """The scaling models' validity (written by scripts/make_scaling_validation.py), included here."""
+    if not SCALING_DOC.exists():
+        return "## Scaling models\n\nNot computed yet: run `python scripts/make_scaling_validation.py`.\n"
+    body = SCALING_DOC.read_text(encoding="utf-8").split("\n", 1)[1]
+    body = body.replace("\n## ", "\n### ")
+    return ("## Scaling models: known groups and yearly series\n\nFrom [validation-scaling.md](validation-scaling.md) "
+            "(written by `scripts/make_scaling_validation.py` from the full archive; included here unchanged)."
+            "\n" + body.rstrip() + "\n")
+
+
+SECTIONS = ("gold", "agreement", "sense", "ungdc", "scaling")
 
 
 def build(gold_frame, ungdc: dict | None) -> str:
@@ -261,7 +344,9 @@ def build(gold_frame, ungdc: dict | None) -> str:
     head = ["# Validation", "",
             "Written by `scripts/make_validation_doc.py` (do not edit by hand; `tests/test_validation_doc.py` checks "
             "that it is current). Figures are reported as they are, including those below the targets.", ""]
-    parts = {"gold": lambda: section_gold(gold_frame), "ungdc": lambda: section_ungdc(ungdc)}
+    parts = {"gold": lambda: section_gold(gold_frame), "agreement": section_agreement,
+             "sense": lambda: section_sense(gold_frame), "ungdc": lambda: section_ungdc(ungdc),
+             "scaling": section_scaling}
     return "\n".join(head) + "\n" + "\n".join(parts[s]() for s in SECTIONS).rstrip() + "\n"
 
 

@@ -24,7 +24,7 @@ def test_a_version_1_store_gets_the_stance_columns_and_rematches(tmp_path):
     path = tmp_path / "old.sqlite"
     _v1_store(path)
     store = Store.open(path)
-    assert store.schema_version == schema.CURRENT_VERSION == 4
+    assert store.schema_version == schema.CURRENT_VERSION == 5
     cols = {r[1]: (r[2], r[4]) for r in store.conn.execute("PRAGMA table_info(matches)")}
     assert cols["stance"] == ("TEXT", "'support'") and cols["target_inferred"] == ("INTEGER", "0")
     assert "stance_cue" in cols and "stance_rule" in cols

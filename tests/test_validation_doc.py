@@ -22,8 +22,9 @@ def test_validation_doc_is_current():
     expected = mod.build(frame, ungdc)
     assert (ROOT / "docs" / "validation.md").read_text(encoding="utf-8") == expected, \
         "docs/validation.md is not current: run python scripts/make_validation_doc.py"
-    assert [s for s in mod.SECTIONS] == ["gold", "ungdc"]  # one function per section: section_gold, section_ungdc
+    assert [s for s in mod.SECTIONS] == ["gold", "agreement", "sense", "ungdc", "scaling"]  # one function each
     assert "Confusion matrix" in expected and "changed pole" in expected
+    assert "Krippendorff" in expected and "Wilson" in expected and "| LSS |" in expected
 
 
 def test_ungdc_section_without_figures_says_how_to_compute_them():

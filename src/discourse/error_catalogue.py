@@ -433,7 +433,8 @@ CODES: tuple[Code, ...] = (
     Code("D757", ScalingError, 'k = {k} is not possible for a {value} x {value} matrix (1 <= k <= {limit})',
          'use k <= {limit}, or more documents / features'),  # src/discourse/scaling/lss.py:220
     Code("D758", ScalingError, 'no stored document in language {language} matches the filters {value}',
-         'check --language and the filters (`discourse docs list`)'),  # src/discourse/scaling/features.py:193
+         'check the language parameter and the filters (`discourse docs list`)',
+         cli_hint='check --language and the filters (`discourse docs list`)'),  # src/discourse/scaling/features.py:193
     Code("D759", ScalingError, 'cannot rescale: only {value} of {raw} document(s) hold a scored term',
          'predict more documents together, or pass rescale=False'),  # src/discourse/scaling/lss.py:333
     Code("D760", ScalingError, 'direction document {ref_id} is not (uniquely) among the documents of the fit',
@@ -451,15 +452,18 @@ CODES: tuple[Code, ...] = (
     Code("D766", ScalingError, 'seed file {path} has no `languages` mapping',
          'write languages: {en: {target: [...], west: [...]}}'),  # src/discourse/scaling/seeds.py:41
     Code("D767", ScalingError, 'Wordfish would hold a dense {value} x {value} matrix ({cells} cells)',
-         'trim features (--min-docs, --min-count, --stopwords spacy) or fit on fewer documents'),  # src/discourse/scaling/models.py:256
+         "trim features (min_docs, min_count, stopwords='spacy') or fit on fewer documents",
+         cli_hint='trim features (--min-docs, --min-count, --stopwords spacy) or fit on fewer documents'),  # src/discourse/scaling/models.py:256
     Code("D768", ScalingError, 'none of the {spec} terms occurs in the corpus',
          'leave terms unset to use every feature, or pick terms of this language'),  # src/discourse/scaling/lss.py:305
     Code("D769", ScalingError, 'an in-memory store cannot keep fitted models',
-         'open a store file (--db PATH)'),  # src/discourse/scaling/models.py:43
+         "open a store file, not ':memory:'",
+         cli_hint='open a store file (--db PATH)'),  # src/discourse/scaling/models.py:43
     Code("D770", ScalingError, 'no fitted model {name} beside the store {path}',
          '{message}'),  # src/discourse/scaling/models.py:366
     Code("D771", ScalingError, "a model's scores are given per document or per year, not per {level}",
-         'use --level document or --level year with --model'),  # src/discourse/scaling/models.py:456
+         "use level='document' or level='year' with a model",
+         cli_hint='use --level document or --level year with --model'),  # src/discourse/scaling/models.py:456
     Code("D800", FetchError, '{label}: scheme {value} refused in {url}; only http and https are fetched',
          'give an absolute http:// or https:// address'),  # src/discourse/web/addresses.py:33
     Code("D801", FetchError, '{host} resolves to {what} address {ip}; refused',

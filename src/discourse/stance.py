@@ -11,8 +11,12 @@ cue the matcher found (``negation-v2``). The rules, in order (``docs/stance.md``
    phrases that only look like doubt ("no doubt", "несомненно", "şübhəsiz");
 4. ``reject``: the matcher's negation cue, or a refusal/rejection cue of the ``reject`` list in the clause; for an
    organisation entry a negation counts only together with an ``engage`` word ("no plans to *enter* the EAEU");
-5. ``mention``: an organisation entry with no ``engage`` word in its clause (named as a participant or a source);
+5. ``mention``: a mention cue next to the hit ("CIS countries", "as Chair of"), unless an organisation entry has an
+   ``engage`` word in its clause; or (``mention-list``) an organisation named in a list of three or more names
+   that the words around the list do not engage ("the OSCE, the Council of Europe, the CIS and others");
 6. ``support`` otherwise.
+
+A negation after the hit beyond a subordinator ("that", "where": English) is that clause's, not the hit's.
 
 A rejection in the next sentence whose object is a pronoun ("The EU offered an association agreement. We
 declined it.") is linked to the last hit of the previous sentence by :func:`pronoun_link` (rule
@@ -60,6 +64,21 @@ _SEGMENT_BREAK = {";", ":"}
 _TOKEN = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
 _GAP = 3  # tokens a "..." may stand for
 MENTION_WITHOUT_ENGAGE = False
+# Lists of names (rule mention-list): the words that join the items of a list, the words inside a name that may
+# stand between its capitalized words ("Organization *for* Security", "Movement *of* Non-Aligned Countries"), the
+# words that open a list, and how near a word must be to the hit to engage a body a mention cue names.
+_LIST_SEP = {"en": {",", "and", "or", "nor"}, "ru": {",", "и", "или"}, "az": {",", "və", "ya", "yaxud"}}
+_NAME_INNER = {"en": {"of", "for", "in", "on", "the", "-", "'", "’"}, "ru": {"-"}, "az": {"-"}}
+_NAME_BRACKETS = {"(", ")"}
+_LIST_ARTICLES = {"en": {"the"}, "ru": set(), "az": set()}
+_LIST_INTRO = {"en": (("such", "as"), ("including",), ("namely",), ("like",)), "ru": (("таких", "как"), ("такие", "как"), ("включая",)),
+               "az": ()}  # Azerbaijani "kimi" follows the list it closes ("NATO, AB və ATƏT kimi təşkilatlar")
+_LIST_CLOSE = {"en": {"others", "etc"}, "ru": {"другие", "других", "др"}, "az": {"digər", "başqa"}}
+_HEAD = 12  # tokens before a list that may engage it
+# Words that open a subordinate clause after the hit (relative or complement: "the CIS, *whose* ...", "integration
+# brought benefits *that* no one denies"): a negation beyond one of them is that clause's, not the hit's. Russian
+# and Azerbaijani subordinators (который, ki) already end the clause (clause_breaks).
+_SUBORDINATORS = {"en": {"that", "where", "when", "whereby", "wherever", "whenever"}}
 
 
 @dataclass(frozen=True)
@@ -452,6 +471,8 @@ def decide(lang: str, sentence: str, start: int, end: int, *, negation_cue: str 
         reject = found("reject")
         if reject:
             return Stance("reject", reject[1], "reject-cue")
+        if negation_cue and _subordinate_only(lang, words, lo, hi, fold(negation_cue), breaks):
+            negation_cue = None  # "integration brought benefits *that* nobody can deny": not about the hit
         if negation_cue and not (not_doubt and fold(negation_cue) in not_doubt[1].split()):
             if not organization or engage:
                 return Stance("reject", negation_cue, "negation-v2")
@@ -463,9 +484,162 @@ def decide(lang: str, sentence: str, start: int, end: int, *, negation_cue: str 
         engage = found("engage", exclude=(mention[0][1], mention[0][2]))
     if mention and not (organization and engage):
         return Stance("mention", mention[1], "mention-cue")
+    if organization:
+        listed = _in_list(lang, sentence, words, starts, ends, lo, hi, breaks, cues.of(lang, "engage"))
+        if listed:
+            return Stance("mention", listed, "mention-list")
     if organization and not engage and MENTION_WITHOUT_ENGAGE:
         return Stance("mention", None, "mention")
     return Stance("support", None, "default")
+
+
+def _subordinate_only(lang: str, words, lo: int, hi: int, cue: str, breaks: frozenset) -> bool:
+    """Whether every occurrence of the negation ``cue`` in the hit's clause stands after the hit, beyond a word
+    that opens a subordinate clause (``_SUBORDINATORS``): the negation is that clause's, not the hit's."""
+    subs = _SUBORDINATORS.get(lang)
+    if not subs:
+        return False
+    toks = cue.split()
+    a = lo
+    while a > 0 and words[a - 1] not in _PUNCT_BREAK and words[a - 1] not in breaks:
+        a -= 1
+    b = hi
+    while b < len(words) and words[b] not in _PUNCT_BREAK and words[b] not in breaks:
+        b += 1
+    at = [i for i in range(a, b - len(toks) + 1) if tuple(words[i:i + len(toks)]) == tuple(toks) and not lo <= i < hi]
+    if not at:
+        return False
+    return all(i >= hi and any(words[k] in subs for k in range(hi, i)) for i in at)
+
+
+def _capitalized(sentence: str, starts, ends, k: int) -> bool:
+    """Whether token k is written with a capital (a name's word or an acronym) or is a name like "G-20".
+
+    The first word of the sentence counts only when it is an acronym (written all in capitals).
+    """
+    w = sentence[starts[k]:ends[k]]
+    if k == 0:
+        return len(w) > 1 and w.isupper()
+    return w[:1].isupper() or (w[:1].isalpha() and any(ch.isdigit() for ch in w))
+
+
+def _engage_in(engage: Sequence[Cue], sentence: str, words, starts, ends, a: int, b: int) -> bool:
+    """An engage cue in words[a:b] that is not part of a name.
+
+    A capitalized word is part of a name ("Organization of Islamic *Cooperation*"), not a predicate about the body.
+    """
+    for cue in engage:
+        for i in range(a, b):
+            end = _match_at(cue.tokens, words, i, b)
+            if end is not None and not any(_capitalized(sentence, starts, ends, k) for k in range(i, end)):
+                return True
+    return False
+
+
+def _in_list(lang: str, sentence: str, words, starts, ends, lo: int, hi: int, breaks: frozenset,
+             engage: Sequence[Cue]) -> str | None:  # noqa: C901 (one walk left, one right)
+    """Rule ``mention-list``: the hit is one of three or more names in a list and the list is not pursued.
+
+    "such as the OSCE, the OIC, the CIS and others", "the summits of NATO, the OIC and the Non-Aligned Movement":
+    the body is named among others (``docs/codebook.md``, "Lists"). Items are joined by a comma or a coordinating
+    word; each item is a name (a run of capitalized words, with the small words a name holds and a bracketed
+    acronym). A list opened by "such as"/"including" needs two items. When the clause before the list or the
+    words after it engage the bodies ("we support the work of the CIS, the CSTO and the SCO"), the list is not a
+    mention. Returns the cue (the list's separators) or None.
+    """
+    seps, inner = _LIST_SEP.get(lang, {","}), _NAME_INNER.get(lang, set())
+    arts = _LIST_ARTICLES.get(lang, set())
+    n = len(words)
+
+    def cap(k):
+        return 0 <= k < n and _capitalized(sentence, starts, ends, k)
+
+    def run_right(k):  # end of the name run starting at k (k itself when no name starts there)
+        j = k
+        while j < n and words[j] in arts:
+            j += 1
+        e, m = j, j
+        while m < n and m - j < 10:
+            if cap(m) or words[m] in _NAME_BRACKETS:
+                m += 1
+                e = m
+            elif words[m] == "-" and m > j and cap(m - 1) and m + 1 < n and words[m + 1] not in seps \
+                    and words[m + 1] not in _PUNCT_BREAK:  # "Confidence-building"
+                m += 2
+                e = m
+            elif words[m] in inner and m + 1 < n and (cap(m + 1) or words[m + 1] in inner):
+                m += 1
+            else:
+                break
+        return e if any(cap(x) for x in range(j, e)) else k
+
+    def run_left(k):  # start of the name run ending at k - 1 (k itself when none ends there)
+        s, m = k, k - 1
+        if m >= 1 and not cap(m) and words[m].isalpha() and cap(m - 1):  # "the Eurasian Economic community"
+            s, m = m, m - 1
+        while m >= 0 and k - m <= 10:
+            if cap(m) or words[m] in _NAME_BRACKETS:
+                s = m
+                m -= 1
+            elif m - 2 >= 0 and words[m - 1] == "-" and cap(m - 2) and words[m] not in seps \
+                    and words[m] not in _PUNCT_BREAK:  # "Confidence-building"
+                s = m - 2
+                m -= 3
+            elif words[m] in inner and m - 1 >= 0 and (cap(m - 1) or words[m - 1] in inner):
+                m -= 1
+            else:
+                break
+        while s - 1 >= 0 and words[s - 1] in arts:
+            s -= 1
+        return s if any(cap(x) for x in range(s, k)) else k
+
+    first, last = run_left(lo), max(hi, run_right(hi))
+    if first == lo:
+        first = lo - 1 if lo > 0 and words[lo - 1] in arts else lo
+    items, used = 1, []
+    k = first
+    while k > 0 and words[k - 1] in seps:  # items to the left
+        j = k - 1
+        while j > 0 and words[j - 1] in seps:  # ", and"
+            j -= 1
+        s = run_left(j)
+        if s == j:
+            break
+        used.append(words[k - 1])
+        items, k = items + 1, s
+    first = k
+    k = last
+    while k < n and words[k] in seps:  # items to the right
+        j = k
+        while j < n and words[j] in seps:
+            j += 1
+        e = run_right(j)
+        if e == j:
+            break
+        used.append(words[k])
+        items, k = items + 1, e
+    last = k
+    intro = next((w for w in _LIST_INTRO.get(lang, ()) if first >= len(w) and tuple(words[first - len(w):first]) == w), None)
+    if items < 3 and not (intro and items >= 2):
+        return None
+    # "..., and others": the closing words belong to the list
+    k = last
+    while k < n and (words[k] in seps or words[k] in _LIST_CLOSE.get(lang, set()) or words[k] == "."
+                     and k > 0 and words[k - 1] == "etc"):
+        k += 1
+    if k > last and words[k - 1] in _LIST_CLOSE.get(lang, set()) | {"."}:
+        last = k
+    # the words before the list (up to _HEAD tokens, over commas, to a stronger break) and after it (its clause)
+    a = first
+    while a > 0 and first - a < _HEAD and not (words[a - 1] in _PUNCT_BREAK and words[a - 1] != ",") \
+            and not (words[a - 1] in breaks and words[a - 1] not in seps):
+        a -= 1
+    b = last
+    while b < n and not _is_break(words, starts, ends, b, breaks):
+        b += 1
+    if _engage_in(engage, sentence, words, starts, ends, a, first) or _engage_in(engage, sentence, words, starts, ends, last, b):
+        return None
+    return " ".join(intro) if intro else "list"
 
 
 def pronoun_link(lang: str, sentence: str, cues: CueSet | None = None) -> str | None:

@@ -163,7 +163,7 @@ def export_scores(level, rolling, windows, group_by, weighting, seed, ci_level, 
         with open_corpus(db) as corpus:
             table = model_scores_table(corpus, model, level=level, group_by=group_by, seed=seed, ci_level=ci_level,
                                        replicates=replicates, **_filters(doc_type, country, year_from, year_to))
-        _emit_table(table, out, fmt, DEFAULT_OUT["scores"])
+        _emit_table(table, out, fmt, _export().DEFAULT_OUT["scores"])
         return
     with open_corpus(db) as corpus:
         table = _export().scores_table(

@@ -192,7 +192,7 @@ def build_features(corpus, *, language: str = "en", unit: str = "document", lemm
     if docs.empty:
         raise ScalingError("D758", f"no stored document in language {language!r} matches the filters "
                            f"{ {k: v for k, v in filters.items() if v is not None} }",
-                           hint="check --language and the filters (`discourse docs list`)")
+                           hint="check the language parameter and the filters (`discourse docs list`)")
     doc_ids = docs["id"].tolist()
     snapshot = corpus_snapshot(zip(docs["id"], docs["sha256"]))
     tok_key = tokenization_key(language, lemmas)

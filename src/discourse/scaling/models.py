@@ -41,7 +41,7 @@ def models_dir(corpus) -> Path:
     folder = cache_dir(corpus)
     if folder is None:
         raise ScalingError("D769", "an in-memory store cannot keep fitted models",
-                           hint="open a store file (--db PATH)")
+                           hint="open a store file, not ':memory:'")
     return folder / "models"
 
 
@@ -254,7 +254,7 @@ def fit_model(corpus, kind: str, name: str, *, language: str = "en", seeds=None,
         cells = D.shape[0] * D.shape[1]
         if cells > WORDFISH_MAX_CELLS:
             raise ScalingError("D767", f"Wordfish would hold a dense {D.shape[0]} x {D.shape[1]} matrix ({cells:,} cells)",
-                               hint="trim features (--min-docs, --min-count, --stopwords spacy) or fit on fewer documents")
+                               hint="trim features (min_docs, min_count, stopwords='spacy') or fit on fewer documents")
         ids = D.doc_ids.tolist()
         if dir is None:
             pair = (0, 1)
@@ -454,7 +454,7 @@ def model_scores_table(corpus, name: str, *, level: str = "document", group_by: 
 
     if level not in ("document", "year"):
         raise ScalingError("D771", f"a model's scores are given per document or per year, not per {level!r}",
-                           hint="use --level document or --level year with --model")
+                           hint="use level='document' or level='year' with a model")
     if not (0 < ci_level < 1) or not isinstance(replicates, int) or replicates < 1:
         raise ScalingError("D771", f"ci_level must be in (0, 1) and replicates >= 1, got {ci_level!r}, {replicates!r}",
                            hint="e.g. ci_level 0.95, replicates 1000")
