@@ -616,13 +616,13 @@ statements of the UNGDC sample: `fetch ungdc` + `match` + `score`):
   calls with `timeout=`). Matching 60 sample statements with and without the timeout took 1.96 s and 1.71 s (a
   second run each, after warm-up), so the guard costs about 13% of matching; it is kept, because it is the time
   limit per document that issue 11 asks for (a cheaper guard is future work).
-- **Whole archive, two bench runs the same evening (loads 9-13 on 2 cores, other helpers' jobs and test suites
-  running)**: before the change, the first pass took 531.1 s against the plain scan's 85.8 s in the same run
-  (6.19x; match 481.6 s of it); after it, 189.4 s against 93.3 s (2.03x; match 134.4 s). The CPU time of the
-  whole pass (both worker processes, interpreter start and imports included) was 48.7 s after the change; the
-  plain scan needs about 12 s of CPU, so on a quiet machine the pass is expected near 2-2.5x the scan, short of
-  the 1.5x of issue 17. What remains is spent in matching (spaCy tokenization of candidate sentences, the guarded
-  patterns, stance and target rules) and in ingest (38 s wall here).
+- **Whole archive, three bench runs the same evening**: before the change, under a load of 9-13 on the 2 cores
+  (other helpers' jobs), the first pass took 531.1 s against the plain scan's 85.8 s in the same run (6.19x; match
+  481.6 s of it); after it, under the same load, 189.4 s against 93.3 s (2.03x). The figures above come from a
+  third run at a load of 1.2-2.2: 2.62x. The pass used 41.5 s of CPU on two cores (ingest 6.9 s wall, match 19.4 s,
+  score 2.0 s) against the scan's 10.9 s; what remains is matching (spaCy tokenization of candidate sentences,
+  the guarded patterns, the stance and target rules) and ingest. The 1.5x of issue 17 is not reached; a single
+  pass that matches while it ingests (the text is read, normalized and scanned once) is the next step.
 - **The query path**: `discourse timeline ... --format csv` spent its time importing numpy (through
   `normalize`), pandas (through `timeline` and `match`) and parsing the lexicon and stance cue YAML with PyYAML's
   pure-Python parser (about 1 s of 1.8 s under cProfile). Now: `timeline_rows` answers from SQLite without
