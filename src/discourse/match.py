@@ -24,9 +24,10 @@ import multiprocessing as mp
 import re
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-import pandas as pd
+if TYPE_CHECKING:  # annotations only: pandas is imported by the queries that build a frame (hits, kwic, search)
+    import pandas as pd
 
 from .errors import LexiconError
 from .lexicon import LANGUAGES, RULES, Actor, Entry, Lexicon, Pattern, fold, load_lexicon
@@ -441,6 +442,7 @@ class _Matcher:
         ``cache``: {sent_start: (sent_end, offsets, lemmas)} of tokenized sentences, or a callable returning it
         (called only when the text holds a candidate, so documents without one cost no cache read).
         """
+        self.pipeline.nlp  # loaded (once per process) before the budget starts: loading spaCy is not pattern time
         start_document(doc_id)  # the time budget of the lexicon's regexes on this text
         view, vpos, removed = _view(text)
         folded = fold(view)
@@ -754,6 +756,8 @@ def hits(corpus, lexicon: Lexicon | None = None, *, entries: Iterable[str] | Non
     negation_cue, target, target_group, left_context, right_context, stance, stance_cue, stance_rule,
     target_inferred, and the document's year, date, country, doc_type, speaker, post_category, words.
     """
+    import pandas as pd  # deferred: heavy; matching and the timeline query path do without it
+
     lexicon = lexicon or load_lexicon()
     chosen = [lexicon.entry(e) for e in entries] if entries is not None else list(lexicon.entries)
     match_corpus(corpus, lexicon, workers=workers, progress=progress, **doc_filters)
@@ -874,6 +878,8 @@ def kwic(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, 
             if negated == "only" or stances:
                 found = []
         rows.extend((term, tuple(r) + (None,) * (18 - len(r))) for r in found)  # free phrases have no stance
+    import pandas as pd  # deferred: heavy; matching and the timeline query path do without it
+
     if rows:
         cols = list(zip(*(r for _, r in rows)))
         frame = pd.DataFrame({

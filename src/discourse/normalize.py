@@ -10,8 +10,18 @@ import functools
 import hashlib
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # annotations only: numpy is imported on first use (_np), so `discourse --help` stays light
+    import numpy as np
+
+
+@functools.lru_cache(maxsize=1)
+def _np():
+    """numpy, imported on the first count (deferred: it costs about 0.1 s, and a query or --help needs none)."""
+    import numpy
+
+    return numpy
 
 __all__ = ["normalize_text", "text_sha256", "count_words", "count_sentences", "sentence_starts", "text_counts",
            "NORMALIZER_VERSION", "SENTENCES_RULE", "fold", "fts_query"]
@@ -61,14 +71,21 @@ def _has_special(text: str) -> bool:
     if text.isascii():
         data = text.encode("ascii")
         return len(data.translate(None, _CONTROL_BYTES)) != len(data)
+    np = _np()
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return bool(_SPECIAL[codes & 0xFFFF].any())  # astral characters may alias: a false alarm only costs time
+    return bool(_special_table()[codes & 0xFFFF].any())  # astral characters may alias: a false alarm only costs time
 
 
 _CONTROL_BYTES = bytes(c for c in range(128) if _CONTROL.match(chr(c)))
-_SPECIAL = np.zeros(65536, dtype=bool)
-for _c in list(_SPACES) + list(_DROP) + list(_CONTROL_BYTES):
-    _SPECIAL[_c] = True
+
+
+@functools.lru_cache(maxsize=1)
+def _special_table() -> np.ndarray:
+    """True at the code points :func:`normalize_text` replaces or removes (built on first use)."""
+    table = _np().zeros(65536, dtype=bool)
+    for c in list(_SPACES) + list(_DROP) + list(_CONTROL_BYTES):
+        table[c] = True
+    return table
 
 
 def text_sha256(normalized: str) -> str:
@@ -98,6 +115,7 @@ def count_words(text: str) -> int:
 
 
 def _words(cls) -> int:
+    np = _np()
     word = (cls & _W) != 0
     runs = int(word[0]) + int(np.count_nonzero(word[1:] & ~word[:-1]))
     if len(cls) < 3:
@@ -175,16 +193,21 @@ def _bmp_table() -> np.ndarray:
 
     ``re`` (str patterns) defines ``\\w`` as ``str.isalnum()`` or ``_`` and ``\\s`` as ``str.isspace()``.
     """
+    np = _np()
     return np.array([_class_bits(chr(c)) for c in range(65536)], dtype=np.uint8)
 
 
-_ASCII_TABLE = np.array([_class_bits(chr(c)) for c in range(128)], dtype=np.uint8)
+@functools.lru_cache(maxsize=1)
+def _ascii_table() -> np.ndarray:
+    np = _np()
+    return np.array([_class_bits(chr(c)) for c in range(128)], dtype=np.uint8)
 
 
 def _classes(text: str) -> np.ndarray:
     """Class bits (``_W``, ``_J``) of every character of ``text``."""
+    np = _np()
     if text.isascii():
-        return _ASCII_TABLE[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+        return _ascii_table()[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     cls = _bmp_table()[codes & 0xFFFF]
     astral = np.flatnonzero(codes > 0xFFFF)

@@ -7,9 +7,10 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-import pandas as pd
+if TYPE_CHECKING:  # annotations only: pandas is imported where the frame is built (timeline_rows does without)
+    import pandas as pd
 
 from .errors import ScoreError
 from .lexicon import Lexicon, load_lexicon
@@ -17,7 +18,7 @@ from .match import ensure_matched, phrase_hits, resolve_terms
 from .store import documents as _docs
 from .store import matches as _sql
 
-__all__ = ["timeline", "PERIODS", "rate_column"]
+__all__ = ["timeline", "timeline_rows", "PERIODS", "rate_column"]
 
 #: The periods a timeline groups by (their SQL lives in the store: ``store.documents.PERIOD_SQL``).
 PERIODS = _docs.PERIOD_SQL
@@ -33,6 +34,24 @@ def rate_column(per: int) -> str:
 
 def timeline(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, by: str = "year",
              per: int = 10_000, progress=None, workers: int = 2, **doc_filters) -> pd.DataFrame:
+    """Counts and rates of terms per period, as a DataFrame (see :func:`timeline_rows` for the parameters).
+
+    Returns one row per term and period that has documents (periods without documents are absent; periods with
+    documents and no hits count 0): ``year`` (or ``period``), term, count, rate, n_docs, n_words. Every hit counts,
+    negated or not.
+    """
+    import pandas as pd  # deferred: heavy; the CLI's csv/json output is written from timeline_rows without it
+
+    columns, rows = timeline_rows(corpus, terms, lexicon, by=by, per=per, progress=progress, workers=workers,
+                                  **doc_filters)
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    if by == "year":
+        frame["year"] = frame["year"].astype("Int64")
+    return frame
+
+
+def timeline_rows(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None, *, by: str = "year",
+                  per: int = 10_000, progress=None, workers: int = 2, **doc_filters) -> tuple[list[str], list[tuple]]:
     """Counts and rates of terms per period.
 
     Parameters
@@ -47,9 +66,9 @@ def timeline(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None,
     doc_filters:
         doc_type, country, year_from, year_to, ... (as everywhere).
 
-    Returns one row per term and period that has documents (periods without documents are absent; periods with
-    documents and no hits count 0): ``year`` (or ``period``), term, count, rate, n_docs, n_words. Every hit counts,
-    negated or not.
+    Returns ``(columns, rows)``: the column names (``year`` or ``period``, term, count, the rate column, n_docs,
+    n_words) and one tuple per term and period that has documents, in the order of the terms, then periods. Built
+    from SQLite alone (no pandas), so a query from the shell answers at once.
     """
     if isinstance(terms, str):
         terms = [terms]
@@ -88,11 +107,6 @@ def timeline(corpus, terms: Sequence[str] | str, lexicon: Lexicon | None = None,
         for period in sorted(docs, key=lambda p: (str(type(p)), p)):
             n_docs, n_words = docs[period]
             count = int(counts[term].get(period, 0) or 0)
-            out.append({"period": period, "term": term, "count": count,
-                        rate: round(count / n_words * per, 4) if n_words else None, "n_docs": int(n_docs),
-                        "n_words": int(n_words)})
-    frame = pd.DataFrame(out, columns=["period", "term", "count", rate, "n_docs", "n_words"])
-    if by == "year":
-        frame = frame.rename(columns={"period": "year"})
-        frame["year"] = frame["year"].astype("Int64")
-    return frame
+            out.append((period, term, count, round(count / n_words * per, 4) if n_words else None, int(n_docs),
+                        int(n_words)))
+    return ["year" if by == "year" else "period", "term", "count", rate, "n_docs", "n_words"], out

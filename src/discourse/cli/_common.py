@@ -17,7 +17,7 @@ from ._bounds import PER, YEAR
 if TYPE_CHECKING:  # annotations only: pandas itself is imported where a frame is built
     import pandas as pd
 
-__all__ = ["db_option", "format_option", "open_corpus", "emit", "filter_options", "timeline_options"]
+__all__ = ["db_option", "format_option", "open_corpus", "emit", "emit_rows", "filter_options", "timeline_options"]
 
 
 def db_option(f):
@@ -108,3 +108,24 @@ def emit(frame: pd.DataFrame, fmt: str, *, max_colwidth: int = 60) -> None:
                 shown[col] = shown[col].map(lambda v: v if not isinstance(v, str) or len(v) <= max_colwidth else v[: max_colwidth - 1] + "…")
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
             click.echo(shown.to_string(index=False, na_rep=""))
+
+
+def emit_rows(columns: list[str], rows: list[tuple], fmt: str, **kw) -> None:
+    """Print rows (tuples under ``columns``) like :func:`emit`; csv and json without pandas (a query answers at once).
+
+    The output is the same as :func:`emit` of the equivalent frame: None is an empty CSV field and JSON null,
+    numbers print as Python writes them. A table goes through pandas for its alignment.
+    """
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif fmt == "json":
+        records = [dict(zip(columns, row)) for row in rows]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=1))
+    else:
+        import pandas as pd  # deferred: heavy; only the table format needs it
+
+        emit(pd.DataFrame.from_records(rows, columns=columns), fmt, **kw)

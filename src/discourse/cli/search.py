@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ._bounds import LIMIT, PER, WORKERS
-from ._common import db_option, emit, filter_options, format_option, open_corpus, timeline_options
+from ._common import db_option, emit, emit_rows, filter_options, format_option, open_corpus, timeline_options
 from ._engine_options import engine_options
 
 __all__ = ["COMMANDS"]
@@ -81,12 +81,12 @@ def timeline_command(terms, by, per, doc_type, country, year_from, year_to, lexi
     Example:
       discourse timeline "Non-Aligned Movement" --country AZE --by year --format csv
     """
-    from ..timeline import timeline  # deferred: the command's stack (pandas, spaCy) loads only when it runs
+    from ..timeline import timeline_rows  # deferred: the matcher loads only when the command runs (no pandas)
 
     with open_corpus(db) as corpus:
-        frame = timeline(corpus, list(terms), _lexicon(lexicon_path, target), by=by, per=per, progress=True,
-                         **_filters(doc_type, country, year_from, year_to))
-    emit(frame, fmt)
+        columns, rows = timeline_rows(corpus, list(terms), _lexicon(lexicon_path, target), by=by, per=per,
+                                      progress=True, **_filters(doc_type, country, year_from, year_to))
+    emit_rows(columns, rows, fmt)
 
 
 @click.command("search")
