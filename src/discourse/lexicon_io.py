@@ -16,6 +16,22 @@ from .errors import LexiconError
 from .inputs import YamlProblem, compose_yaml, read_regular_bytes
 from .normalize import fold  # the one folding, shared with search, KWIC and timelines
 
+__all__ = ["LANGUAGES", "Problem", "fold"]
+
+LANGUAGES = ("en", "az", "ru")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem: file, 1-based line, message."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
 
 # -- YAML with line numbers ----------------------------------------------------------------------------------
 class _Located:
