@@ -29,6 +29,7 @@ _DEFAULTS = {
 }
 _TOKEN = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
 
+
 @dataclass(frozen=True)
 class Stance:
     """The stance of a hit, the cue (as found in the text, folded) and the rule that decided."""
