@@ -1,4 +1,5 @@
 """Indicator files: the unit, bound and metadata vocabularies, the shipped folder, and reading metadata and value files."""
+
 from __future__ import annotations
 
 import csv

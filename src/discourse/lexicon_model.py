@@ -1,4 +1,5 @@
 """The lexicon's model: rule versions, allowed values, and the Pattern, Entry, Actor and Lexicon classes."""
+
 from __future__ import annotations
 
 import re

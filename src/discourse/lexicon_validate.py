@@ -1,4 +1,5 @@
 """Validation of lexicon entries and actors (the one place): every problem with its file, line and a hint."""
+
 from __future__ import annotations
 
 import re

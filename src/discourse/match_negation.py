@@ -1,4 +1,5 @@
 """Negation of a hit within its clause (``negation-v2``): cue lists per language and the clause scan."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The matcher's text view and pattern compilation: hyphenation-joined view, one regex per pattern, the candidate scan."""
+
 from __future__ import annotations
 
 import bisect

@@ -1,4 +1,5 @@
 """Free phrase search in stored texts: an FTS5 prefilter, then the lexicon's phrase rule on each document."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The matcher of one text: compiled entries and actors for a language, hits with negation, stance and target."""
+
 from __future__ import annotations
 
 import bisect

@@ -1,4 +1,5 @@
 """Bootstrap confidence intervals of the scores: seeded replicates over sentences, percentile intervals, outside flags."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """The counting rules of the scores: parameters, the entries frame, and which hits count with what position and weight."""
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """Scores per document from a hits frame, a documents frame and an entries frame (pure, no store)."""
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """Scores per period (year, windows, rolling or a group column), aggregated from the documents with bootstrap intervals."""
+
 from __future__ import annotations
 
 import math

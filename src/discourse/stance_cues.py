@@ -1,4 +1,5 @@
 """The stance cue lists: their model (Stance, Cue, CueSet), reading, validation and loading of the cue file."""
+
 from __future__ import annotations
 
 import hashlib

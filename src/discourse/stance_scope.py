@@ -1,4 +1,5 @@
 """Tokens and scopes for stance cues: tokenizing a sentence, the clause/segment/sentence scope of a hit, cue search."""
+
 from __future__ import annotations
 
 from typing import Sequence

@@ -1,4 +1,5 @@
 """The explorer's indicators and events: a country's indicator values, the events file, number formatting, series choice."""
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """The explorer's state (store, lexicon, result cache) and the checks of its query parameters."""
+
 from __future__ import annotations
 
 import re

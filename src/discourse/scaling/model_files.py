@@ -1,4 +1,5 @@
 """Where fitted scaling models live: model kinds and names, the models folder, columns, version and time stamps."""
+
 from __future__ import annotations
 
 import datetime as _dt

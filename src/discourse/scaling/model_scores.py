@@ -1,4 +1,5 @@
 """Load a fitted scaling model and score documents with it: per document, per year or group, and year series."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Reference scores for supervised scaling (Wordscores): read from a CSV and matched to stored documents."""
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """Accuracy measures from coded lines: items resolved across coders, precision and recall per entry, coder agreement."""
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """How much the scores depend on single entries (leave-one-entry-out influence) and on document length."""
+
 from __future__ import annotations
 
 import math
