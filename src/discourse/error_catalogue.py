@@ -1,5 +1,8 @@
 """The catalogue of every error code: its class, message template and hint, in one place.
 
+The catalogue is one table by design (one place to look a code up, one place to add one), which is why this
+module is over 500 lines: it is data, not several jobs.
+
 ``docs/errors.md`` is generated from this table by ``scripts/gen_errors_doc.py``;
 ``tests/test_error_catalogue.py`` fails when that file is stale, when a ``Dnnn`` literal anywhere in
 ``src/discourse`` is not catalogued here, when a raise site uses another class than the catalogue's, and when a

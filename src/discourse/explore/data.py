@@ -12,121 +12,26 @@ example by a batch ingesting now) are counted in :func:`status` as *not yet matc
 
 from __future__ import annotations
 
-import math
-import re
 import threading
-from collections import OrderedDict
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from ..errors import DiscourseError, ExploreError
 from ..store import documents as _docs
 from ..store import matches as _sql
+from .explorer import (  # noqa: F401  re-exported: Explorer and the parameter checks are names of discourse.explore.data
+    CACHE_SIZE, Explorer, KWIC_COLUMNS, WINDOW, check_country, check_year,
+    _COUNTRY, _OPTIONAL,
+)
+from .data_indicators import (  # noqa: F401  re-exported: the indicator and event views are names of discourse.explore.data
+    default_events_path, events, indicator_series, indicators, number,
+)
 
 __all__ = [
     "Explorer", "KWIC_COLUMNS", "status", "status_cached", "countries", "year_scores", "year_hits", "kwic", "kwic_frame",
     "kwic_columns", "kwic_facets",
     "document", "timeline", "indicators", "events", "entry_choices", "check_country", "check_year",
 ]
-
-#: Columns of the KWIC table (and its CSV download), in order; ``stance``, ``stance_cue``, ``stance_rule`` and
-#: ``target_inferred`` appear only when the store's matches carry them (the stance stage, stance-v1).
-KWIC_COLUMNS = ["doc_id", "date", "year", "country", "doc_type", "language", "title", "page", "start", "end",
-                "entry_id", "label", "pole", "counted", "stance", "stance_cue", "stance_rule", "negated",
-                "negation_cue", "target", "target_group", "target_inferred", "left", "hit", "right"]
-_OPTIONAL = ("stance", "stance_cue", "stance_rule", "target_inferred")
-_COUNTRY = re.compile(r"^[A-Za-z]{2,3}$")
-WINDOW = 12  # words of context on each side in the KWIC panel
-CACHE_SIZE = 512  # results kept per explorer (scores of a country, hits of a year, timelines, ...)
-
-
-@dataclass
-class Explorer:
-    """A read-only corpus with the lexicon and key events the explorer shows.
-
-    ``seed``, ``replicates``, ``level`` and ``min_hits`` are the scoring parameters (the defaults of
-    ``discourse export scores``), so the explorer's yearly scores equal the exported ones.
-    """
-
-    corpus: object
-    lexicon: object
-    events_path: Path | None = None
-    seed: int = 20240924
-    replicates: int = 1000
-    level: float = 0.95
-    min_hits: int = 5
-    _cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _entries: pd.DataFrame | None = field(default=None, repr=False)
-
-    @property
-    def store(self):
-        return self.corpus.store
-
-    @property
-    def entry_hashes(self) -> list[str]:
-        return [e.hash for e in self.lexicon.entries]
-
-    def entries(self) -> pd.DataFrame:
-        from ..score import entries_frame
-
-        if self._entries is None:
-            self._entries = entries_frame(self.lexicon)
-        return self._entries
-
-    def state(self) -> tuple:
-        """A cheap fingerprint of what the store holds: documents and match runs (cache key for scores)."""
-        with self.store.read() as conn:
-            return conn.execute("SELECT (SELECT COUNT(*) FROM documents), (SELECT COALESCE(MAX(rowid), 0) FROM "
-                                "documents), (SELECT COALESCE(MAX(run_id), 0) FROM match_runs), "
-                                "(SELECT COUNT(*) FROM match_run_docs)").fetchone()
-
-    def peek(self, key: tuple):
-        """The value cached under ``key`` for the store's current state, or None (nothing is computed)."""
-        full = (key, self.state())
-        with self._lock:
-            return self._cache.get(full)
-
-    def cached(self, key: tuple, compute):
-        """``compute()`` memoized under ``key`` and the store's state (recomputed when the store changes); the
-        least recently used of more than :data:`CACHE_SIZE` results are dropped."""
-        full = (key, self.state())
-        with self._lock:
-            if full in self._cache:
-                self._cache.move_to_end(full)
-                return self._cache[full]
-        value = compute()
-        with self._lock:
-            self._cache[full] = value
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return value
-
-
-# -- parameters ---------------------------------------------------------------------------------------------
-def check_country(value: str | None) -> str | None:
-    """An ISO 3166-1 alpha-3 code (or EU), upper-cased; D851 otherwise."""
-    if value is None or value == "":
-        return None
-    if not _COUNTRY.match(value):
-        raise ExploreError("D851", f"country {value!r} is not a three-letter code",
-                           hint="use an ISO 3166-1 alpha-3 code such as AZE (or EU)")
-    return value.upper()
-
-
-def check_year(value: str | int | None, name: str = "year") -> int | None:
-    """A year as an integer; D851 otherwise."""
-    if value is None or value == "":
-        return None
-    try:
-        year = int(str(value).strip())
-    except ValueError:
-        raise ExploreError("D851", f"{name} {value!r} is not a year", hint="give a year such as 2015") from None
-    if not 0 < year < 10000:
-        raise ExploreError("D851", f"{name} {value!r} is out of range", hint="give a year such as 2015")
-    return year
 
 
 # -- the store ------------------------------------------------------------------------------------------------
@@ -431,46 +336,6 @@ def entry_choices(ex: Explorer) -> list[dict]:
             for e in ex.lexicon.entries]
 
 
-# -- indicators and events --------------------------------------------------------------------------------------
-def indicators(ex: Explorer, country: str, year_from: int | None = None, year_to: int | None = None) -> tuple[pd.DataFrame, str | None]:
-    """Tidy indicator values of a country (with labels), or an empty frame and a note saying why there are none."""
-    from ..indicators import indicator_metadata, indicator_values
-
-    cols = ["indicator", "label", "partner", "year", "value", "unit", "direction", "source"]
-
-    def compute():
-        try:
-            values = indicator_values(ex.corpus, country=country, year_from=year_from, year_to=year_to)
-            meta = ex.cached(("indicator_metadata",), lambda: indicator_metadata(ex.corpus).set_index("indicator"))
-        except DiscourseError as exc:
-            return pd.DataFrame(columns=cols), f"Indicators unavailable: {exc.message}"
-        except Exception as exc:  # a read-only store whose shipped indicators were never loaded
-            import sqlite3
-
-            if isinstance(exc, sqlite3.Error):
-                return pd.DataFrame(columns=cols), ("The shipped indicators are not loaded in this store "
-                                                   "(start discourse explore without --no-refresh).")
-            raise
-        if values.empty:
-            return pd.DataFrame(columns=cols), f"No indicator has values for {country}."
-        values = values.copy()
-        values["label"] = [str(meta["label"].get(i, i)) for i in values["indicator"]]
-        values["direction"] = [int(meta["direction"].get(i, 0)) for i in values["indicator"]]
-        values["partner"] = values["partner"].fillna("")
-        return values[cols].reset_index(drop=True), None
-
-    return ex.cached(("indicators", country, year_from, year_to), compute)
-
-
-def events(ex: Explorer) -> tuple[pd.DataFrame, str | None]:
-    """Key events (``discourse.report.load_events``) from the explorer's events file, or a note."""
-    from ..report_events import load_events
-
-    if ex.events_path is None:
-        return pd.DataFrame(columns=["date", "end_date", "label", "kind", "source", "x", "x_end"]), "No events file."
-    return ex.cached(("events", str(ex.events_path)), lambda: (load_events(ex.events_path), None))
-
-
 def warm(ex: Explorer) -> None:
     """Compute what every page needs once, before the first request: status, countries, events, the indicators'
     metadata (each cached until the store changes)."""
@@ -483,49 +348,6 @@ def warm(ex: Explorer) -> None:
         ex.cached(("indicator_metadata",), lambda: indicator_metadata(ex.corpus).set_index("indicator"))
     except Exception:  # noqa: BLE001 - only a warm-up: the overview reports what is wrong with the indicators
         pass
-
-
-def default_events_path(db_path: Path) -> Path | None:
-    """``corpus/events.csv`` under the working directory, beside the store, or the project's shipped file."""
-    from ..report_events import DEFAULT_EVENTS, SHIPPED_EVENTS
-
-    for p in (DEFAULT_EVENTS, Path(db_path).parent / "events.csv", SHIPPED_EVENTS):
-        if p.is_file():
-            return p
-    return None
-
-
-def number(value, digits: int = 3) -> str:
-    """A cell for display: blank for missing, integers without decimals, floats with ``digits`` decimals."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else ""
-    if isinstance(value, (int,)) or (hasattr(value, "is_integer") and float(value).is_integer() and abs(value) < 1e15):
-        return f"{int(value)}"
-    try:
-        return f"{float(value):.{digits}f}"
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def indicator_series(values: pd.DataFrame, limit: int = 12, min_years: int = 3) -> tuple[pd.DataFrame, int]:
-    """The indicator series worth a small multiple: at least ``min_years`` years with a value; directed ones
-    first (they say something about alignment), then by years covered; at most ``limit``. Returns the rows of
-    the chosen series and the number of series left out."""
-    if values.empty:
-        return values, 0
-    keys = []
-    for (ind, partner), grp in values.groupby(["indicator", "partner"], sort=True):
-        n = int(grp["value"].notna().sum())
-        if n >= min_years:
-            keys.append((int(grp["direction"].iloc[0]) == 0, -n, ind, partner))
-    keys.sort()
-    chosen = {(k[2], k[3]) for k in keys[:limit]}
-    total = values.groupby(["indicator", "partner"]).ngroups
-    mask = [(i, p) in chosen for i, p in zip(values["indicator"], values["partner"])]
-    return values.loc[mask], total - len(chosen)
-
 
 # -- scaling models (the scaling stage, when installed) --------------------------------------------------------------
 def scaling_models(ex: Explorer) -> list[str]:

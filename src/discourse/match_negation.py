@@ -1,0 +1,97 @@
+"""Negation of a hit within its clause (``negation-v2``): cue lists per language and the clause scan."""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+
+# -- negation (negation-v2) -----------------------------------------------------------------------------------
+NEGATION_CUES = {
+    "en": {"not", "n't", "no", "never", "neither", "nor", "without", "none", "nobody", "nothing", "nowhere", "cannot",
+           "refuse", "refuses", "refused", "reject", "rejects", "rejected", "abandon", "abandoned"},
+    "az": {"deyil", "deyildir", "deyilik", "yox", "yoxdur", "heç", "nə", "olmadan", "imtina"},
+    "ru": {"не", "нет", "ни", "без", "никогда", "нельзя", "вместо", "отказ", "отказались", "отказывается"},
+}
+NEGATION_PHRASES = {  # multi-word cues: (tokens, must precede the hit)
+    "en": [(("no", "need"), True), (("rather", "than"), True), (("instead", "of"), True), (("far", "from"), True),
+           (("no", "longer"), False)],
+    "az": [],
+    "ru": [(("а", "не"), True)],
+}
+NOT_NEGATION = {  # cue + next token that is not a negation
+    "en": {("not", "only"), ("not", "least"), ("no", "doubt"), ("no", "less"), ("not", "just"), ("nothing", "but"),
+           ("never", "before"), ("no", "one")},
+    "az": set(),
+    "ru": {("не", "только"), ("не", "менее")},
+}
+CLAUSE_BREAK = {
+    "en": {"but", "while", "whereas", "although", "though", "however", "yet", "because", "since", "which", "who",
+           "whom", "whose", "unless", "whilst", "and"},
+    "az": {"amma", "lakin", "ancaq", "və", "çünki", "halbuki", "isə", "ki", "baxmayaraq"},
+    "ru": {"но", "а", "однако", "хотя", "потому", "поскольку", "который", "которая", "которое", "которые", "и", "зато"},
+}
+# Cues that are prepositions (or a postposition) negate only the words they govern: "without"/"без"/"вместо"
+# what follows them, Azerbaijani "olmadan" what precedes it ("integration without Russia" is not negated).
+CUE_SIDE = {
+    "en": {"without": "before"},
+    "az": {"olmadan": "after"},
+    "ru": {"без": "before", "вместо": "before"},
+}
+_PUNCT_BREAK = {",", ";", ":", "(", ")", "—", "–", "-", "«", "»", "\"", "“", "”"}
+# Azerbaijani verb negation: a stem of 2+ letters, -ma/-mə, then a tense suffix and optional person ending
+# (etmir, istəmirik, görmürük, olmadı, etmədik, etməyəcək, olmaz, olmamalı, etməmişdir). Nouns that happen to end
+# like a negated verb are excepted.
+_AZ_PERSON = r"(?:am|əm|san|sən|ıq|ik|uq|ük|lar|lər|sınız|siniz|sunuz|sünüz|dır|dir|dur|dür|q|k|m|n|nız|niz)?"
+_AZ_VERB_NEG = re.compile(
+    r"^\w{2,}(?:m[ıiuü]r" + _AZ_PERSON + r"|madı\w*|mədi\w*|ma[yq]acaq\w*|məy?əcək\w*|mayacaq\w*|maz" + _AZ_PERSON
+    + r"|məz" + _AZ_PERSON + r"|mamalı\w*|məməli\w*|mamış\w*|məmiş\w*)$")
+_AZ_NOT_VERBS = ("kəşmir", "zəmir", "təmir", "dəmir", "səmir", "məmur", "almaz", "qalmaz")  # noun prefixes
+
+
+def _negation(lang: str, words: list[str], hit_lo: int, hit_hi: int, starts: Sequence[int] | None = None,
+              ends: Sequence[int] | None = None) -> str | None:
+    """The negation cue in the clause of tokens[hit_lo:hit_hi], or None (negation-v2).
+
+    With the tokens' ``starts``/``ends``, a hyphen joined to the words on both sides (``long-term``,
+    ``NATO-led``, ``какие-либо``) is part of a word, not a clause break.
+    """
+    breaks = CLAUSE_BREAK.get(lang, set())
+
+    def is_break(i: int) -> bool:
+        w = words[i]
+        if w == "-" and starts is not None and 0 < i < len(words) - 1 \
+                and ends[i - 1] == starts[i] and ends[i] == starts[i + 1]:
+            return False
+        return w in _PUNCT_BREAK or w in breaks
+
+    lo = hit_lo
+    while lo > 0 and not is_break(lo - 1):
+        lo -= 1
+    hi = hit_hi
+    while hi < len(words) and not is_break(hi):
+        hi += 1
+    cues = NEGATION_CUES.get(lang, set())
+    skip = NOT_NEGATION.get(lang, set())
+    for toks, before in NEGATION_PHRASES.get(lang, []):
+        n = len(toks)
+        for i in range(lo, (hit_lo if before else hi) - n + 1):
+            if (i + n <= hit_lo or i >= hit_hi) and tuple(words[i:i + n]) == toks:
+                return " ".join(toks)
+    side = CUE_SIDE.get(lang, {})
+    for i in list(range(lo, hit_lo)) + list(range(hit_hi, hi)):
+        w = words[i]
+        if w in cues:
+            if side.get(w, "before" if i < hit_lo else "after") != ("before" if i < hit_lo else "after"):
+                continue
+            if i + 1 < len(words) and (w, words[i + 1]) in skip:
+                continue
+            if lang == "az" and w == "nə" and words.count("nə") < 2:
+                continue  # a lone "nə" is "what" (nə deməkdir, nə qədər); negation is the correlative nə ... nə
+            return w
+        if lang == "az" and _AZ_VERB_NEG.match(w) and not w.startswith(_AZ_NOT_VERBS):
+            return w
+    return None
+
+
+# -- hits -----------------------------------------------------------------------------------------------------

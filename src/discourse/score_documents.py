@@ -1,0 +1,122 @@
+"""Scores per document from a hits frame, a documents frame and an entries frame (pure, no store)."""
+
+from __future__ import annotations
+
+import math
+import re
+import numpy as np
+import pandas as pd
+
+from .defaults import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
+from .score_counting import DOCUMENT_COLUMNS, SCORE_COLUMNS, _K, _N, _R, _W, _check_params, _require, _sentence_stats, count_hits
+from .score_bootstrap import _derive, _doc_replicates, _flag_outside, _interval, _rng
+
+
+# -- document scores ----------------------------------------------------------------------------------------
+def _rates(frame: pd.DataFrame, words: pd.Series) -> None:
+    w = words.astype(float).where(words.astype(float) > 0)
+    frame["rate_per_10k"] = frame["n_hits"] / w * 1e4
+    frame["west_per_10k"] = frame["n_west"] / w * 1e4
+    frame["target_per_10k"] = frame["n_target"] / w * 1e4
+    frame["hedging_per_10k"] = frame["n_hedging"] / w * 1e4
+
+
+def _category_columns(entries: pd.DataFrame) -> list[tuple[str, str]]:
+    seen, out = set(), []
+    for cat in entries["category"]:
+        if cat in seen:
+            continue
+        seen.add(cat)
+        out.append((cat, "n_cat_" + re.sub(r"[^0-9A-Za-z_]+", "_", str(cat)).strip("_").lower()))
+    return out
+
+
+def _pole_counts(counted: pd.DataFrame, ids: pd.Index, entries: pd.DataFrame) -> pd.DataFrame:
+    """Counts of hits per pole and counted hits per category, one row per document id in ``ids``."""
+    n = len(ids)
+    doc = ids.get_indexer(counted["doc_id"]) if len(counted) else np.zeros(0, dtype=int)
+    inside = doc >= 0
+    pole = counted["pole"].to_numpy() if len(counted) else np.zeros(0, dtype=object)
+    cols = {}
+    for p in ("west", "target", "hedging", "unattributed", "dropped"):
+        cols["n_" + p] = np.bincount(doc[inside & (pole == p)], minlength=n)
+    is_counted = counted["counted"].to_numpy(dtype=bool) if len(counted) else np.zeros(0, dtype=bool)
+    category = counted["category"].to_numpy() if len(counted) else np.zeros(0, dtype=object)
+    for cat, col in _category_columns(entries):
+        cols[col] = np.bincount(doc[inside & is_counted & (category == cat)], minlength=n)
+    return pd.DataFrame(cols, index=ids)
+
+
+def score_documents(
+    hits: pd.DataFrame,
+    documents: pd.DataFrame,
+    entries: pd.DataFrame,
+    *,
+    seed: int = DEFAULT_SEED,
+    level: float = DEFAULT_LEVEL,
+    replicates: int = DEFAULT_REPLICATES,
+    min_hits: int = DEFAULT_MIN_HITS,
+) -> pd.DataFrame:
+    """Scores of each document in ``documents`` (one row each, in its order) from its ``hits``.
+
+    Parameters
+    ----------
+    hits:
+        One row per hit: doc_id, entry_id, sent_start (the sentence it is in), negated, target_group
+        (optionally entry_hash, checked against ``entries``).
+    documents:
+        One row per document: id, words, sentences (+ any metadata columns, which are kept).
+    entries:
+        The lexicon entries (:func:`entries_frame`): entry_id, category, position, weight, on_negation,
+        needs_target.
+    seed, level, replicates:
+        The bootstrap: sentences are resampled with replacement within each document; each document's
+        generator is seeded by ``seed`` and the document id, so its interval does not depend on which other
+        documents are scored.
+    min_hits:
+        Documents with fewer counted hits are flagged ``low_evidence``; their scores and intervals are still
+        given whenever defined (analysts filter on the flag).
+    """
+    _check_params(seed, level, replicates, min_hits)
+    _require(documents, ("id", "words", "sentences"), "documents")
+    docs = documents.reset_index(drop=True)
+    hits = hits.loc[hits["doc_id"].isin(set(docs["id"]))] if "doc_id" in hits.columns else hits
+    counted = count_hits(hits, entries)
+    sent = _sentence_stats(counted)
+    ids = pd.Index(docs["id"])
+    out = pd.DataFrame({c: docs[c] for c in DOCUMENT_COLUMNS if c in docs.columns})
+    out["n_words"] = docs["words"].astype(int).to_numpy()
+    out["n_sentences"] = docs["sentences"].astype(int).to_numpy()
+    totals = np.zeros((len(docs), _K))
+    rows = []
+    for i, (doc_id, n_sent) in enumerate(zip(docs["id"], docs["sentences"])):
+        s = sent.get(doc_id)
+        if s is not None:
+            totals[i] = s.sum(axis=0)
+        score, ratio, logit = _derive(totals[i])
+        # every defined value is kept (low_evidence only flags it); the empirical logit of a document without
+        # counted hits is the 0.5 smoothing alone, not a measurement, so it stays empty
+        row = {"score": float(score), "ratio": float(ratio), "logit": float(logit) if totals[i, _N] > 0 else math.nan}
+        if s is not None and totals[i, _N] >= 1:
+            reps = _doc_replicates(s, n_sent, _rng(seed, "doc", doc_id), replicates)
+            for name, est, rep in zip(("", "ratio_", "logit_"), (score, ratio, logit), _derive(reps)):
+                row[name + "ci_low"], row[name + "ci_high"] = _interval(rep, float(est), level)
+        rows.append(row)
+    stats = pd.DataFrame(rows, index=range(len(docs)))
+    for col in ("score", "ci_low", "ci_high", "ratio", "ratio_ci_low", "ratio_ci_high", "logit",
+                "logit_ci_low", "logit_ci_high"):
+        out[col] = stats[col].to_numpy(dtype=float) if col in stats else np.nan
+    out["W"] = totals[:, _W]
+    out["R"] = totals[:, _R]
+    out["n_hits"] = totals[:, _N].astype(int)
+    counts = _pole_counts(counted, ids, entries)
+    for col in ("n_west", "n_target", "n_hedging", "n_unattributed", "n_dropped"):
+        out[col] = counts[col].to_numpy()
+    _rates(out, out["n_words"])
+    out["low_evidence"] = (out["n_hits"] < min_hits) | out["ci_low"].isna()
+    _flag_outside(out)
+    cat_cols = [col for _, col in _category_columns(entries)]
+    for col in cat_cols:
+        out[col] = counts[col].to_numpy()
+    meta = [c for c in DOCUMENT_COLUMNS if c in out.columns]
+    return out[meta + SCORE_COLUMNS + cat_cols]
