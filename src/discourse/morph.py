@@ -151,26 +151,6 @@ def _is_acronym(word: str) -> bool:
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
-def _trie(words) -> str:
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        alts = [re.escape(ch) + build(node[ch]) for ch in sorted(k for k in node if k)]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:
-            body = (body if len(alts) > 1 else "(?:" + body + ")") + "?"
-        return body
-
-    return build(trie)
-
-
 def _acronym_chains(word: str) -> frozenset[str]:
     chains: set[str] = set()
     for v, after_vowel in _acronym_harmonies(word):

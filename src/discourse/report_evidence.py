@@ -91,14 +91,15 @@ def doc_file(doc_id: str) -> str:
     return "docs/" + _SLUG.sub("_", str(doc_id)) + ".html"
 
 
-def document_pages(text: str, page_starts: list[int], hits: pd.DataFrame) -> list[dict]:
-    """The text split into pages, each a list of segments (plain text or a marked hit)."""
+def page_segments(text: str, page_starts: list[int], hits: pd.DataFrame) -> list[dict]:
+    """The text split at the page starts; each page ``{number, segments}``, a segment ``{text, hit}`` where
+    ``hit`` is the hit's row (a named tuple) or None. Overlapping hits (never produced by the matcher): the first
+    is kept. The report's document pages and the explorer's document view are both drawn from this."""
     starts = list(page_starts) or [0]
     bounds = [*starts[1:], len(text)]
-    marks = []
-    last_end = -1
-    for h in hits.sort_values(["start", "end"]).itertuples(index=False):
-        if h.start < last_end:  # overlapping hits: keep the first
+    marks, last_end = [], -1
+    for h in hits.sort_values(["start", "end"], kind="stable").itertuples(index=False):
+        if h.start < last_end:
             continue
         marks.append(h)
         last_end = h.end
@@ -109,17 +110,32 @@ def document_pages(text: str, page_starts: list[int], hits: pd.DataFrame) -> lis
             h = marks[k]
             s, e = max(h.start, lo), min(h.end, hi)
             if s > pos:
-                segments.append({"text": text[pos:s], "hit": False})
-            segments.append({"text": text[s:e], "hit": True, "id": f"hit-{h.start}", "negated": bool(h.negated),
-                             "title": f"{h.entry_id}" + (" (negated)" if h.negated else "")
-                             + (f", stance: {h.stance}" if text_cell(getattr(h, 'stance', '')) else "")
-                             + (f", target: {h.target}" if text_cell(getattr(h, 'target', '')) else "")})
+                segments.append({"text": text[pos:s], "hit": None})
+            segments.append({"text": text[s:e], "hit": h})
             pos = e
             if h.end <= hi:
                 k += 1
             else:
                 break
         if pos < hi:
-            segments.append({"text": text[pos:hi], "hit": False})
+            segments.append({"text": text[pos:hi], "hit": None})
         pages.append({"number": number, "segments": segments})
     return pages
+
+
+def document_pages(text: str, page_starts: list[int], hits: pd.DataFrame) -> list[dict]:
+    """The text split into pages, each a list of segments (plain text or a marked hit with its title)."""
+    pages = page_segments(text, page_starts, hits)
+    for page in pages:
+        page["segments"] = [_marked(seg) for seg in page["segments"]]
+    return pages
+
+
+def _marked(segment: dict) -> dict:
+    h = segment["hit"]
+    if h is None:
+        return {"text": segment["text"], "hit": False}
+    return {"text": segment["text"], "hit": True, "id": f"hit-{h.start}", "negated": bool(h.negated),
+            "title": f"{h.entry_id}" + (" (negated)" if h.negated else "")
+            + (f", stance: {h.stance}" if text_cell(getattr(h, 'stance', '')) else "")
+            + (f", target: {h.target}" if text_cell(getattr(h, 'target', '')) else "")}

@@ -17,6 +17,7 @@ import threading
 import pandas as pd
 
 from ..errors import DiscourseError, ExploreError
+from ..report_evidence import page_segments
 from ..store import documents as _docs
 from ..store import matches as _sql
 from .explorer import (  # noqa: F401  re-exported: Explorer and the parameter checks are names of discourse.explore.data
@@ -266,36 +267,9 @@ def document(ex: Explorer, doc_id: str) -> dict:
         starts = _docs.page_starts(conn, record["id"]) or [0]
     hits = _counted(ex, _hits(ex, ids=[record["id"]]))
     hits = hits.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
-    return {"meta": record, "hits": hits, "pages": _pages(text, starts, hits), "n_chars": len(text)}
+    return {"meta": record, "hits": hits, "pages": page_segments(text, starts, hits), "n_chars": len(text)}
 
 
-def _pages(text: str, starts: list[int], hits: pd.DataFrame) -> list[dict]:
-    """The text split at the page starts; each page a list of segments ``{text, hit}`` (hit: the hit's row)."""
-    bounds = [*starts[1:], len(text)]
-    marks, last_end = [], -1
-    for h in hits.itertuples(index=False):
-        if h.start < last_end:  # overlapping hits (never produced by the matcher): keep the first
-            continue
-        marks.append(h)
-        last_end = h.end
-    pages, k = [], 0
-    for number, (lo, hi) in enumerate(zip(starts, bounds), start=1):
-        segments, pos = [], lo
-        while k < len(marks) and marks[k].start < hi:
-            h = marks[k]
-            s, e = max(h.start, lo), min(h.end, hi)
-            if s > pos:
-                segments.append({"text": text[pos:s], "hit": None})
-            segments.append({"text": text[s:e], "hit": h})
-            pos = e
-            if h.end <= hi:
-                k += 1
-            else:
-                break
-        if pos < hi:
-            segments.append({"text": text[pos:hi], "hit": None})
-        pages.append({"number": number, "segments": segments})
-    return pages
 
 
 # -- term timelines -------------------------------------------------------------------------------------------
