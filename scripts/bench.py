@@ -152,19 +152,21 @@ def _open(db: str):
 
 
 def stage_full(args: dict) -> dict:
-    """(a): fetch (ingest) + match + score into a fresh store, each step timed."""
+    """(a): fetch (ingest, matching each new statement in the worker that read it, as `discourse fetch ungdc`
+    does) + match (whatever the ingest left) + score into a fresh store, each step timed."""
     from discourse.ingest.ungdc_fetch import fetch_ungdc
     from discourse.lexicon import load_lexicon
     from discourse.match import match_corpus
+    from discourse.match_ingest import MatchOnIngest
     from discourse.score import document_scores
 
     corpus = _open(args["db"])
     times = {}
     t0 = time.perf_counter()
-    report = fetch_ungdc(corpus, args["source"], workers=args["workers"])
+    lexicon = load_lexicon(args.get("lexicon"))
+    report = fetch_ungdc(corpus, args["source"], workers=args["workers"], hook=MatchOnIngest(lexicon))
     times["ingest"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    lexicon = load_lexicon(args.get("lexicon"))
     info = match_corpus(corpus, lexicon, workers=args["workers"])
     times["match"] = time.perf_counter() - t1
     t2 = time.perf_counter()

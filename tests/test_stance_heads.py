@@ -64,6 +64,7 @@ def _compare(lang: str, sentence: str, step: int = 1) -> int:
     words, starts, ends = stance.tokenize(sentence)
     breaks = cues.clause_breaks.get(lang, frozenset())
     heads = stance._Heads(words)
+    family = stance._Heads(words, stance.cue_family(cues, lang, stance.KINDS))  # the per-language memo decide uses
     link = stance.pronoun_link(lang, sentence, cues)
     assert link == _pronoun_link_reference(lang, sentence, cues), sentence
     n = int(link is not None)
@@ -74,6 +75,7 @@ def _compare(lang: str, sentence: str, step: int = 1) -> int:
                     args = (cues.of(lang, kind), words, starts, ends, lo, hi, breaks, exclude, kind.startswith("not_"))
                     want = _find_reference(*args)
                     assert stance._find(*args, heads=heads) == want, (sentence, lo, hi, kind, exclude)
+                    assert stance._find(*args, heads=family) == want, (sentence, lo, hi, kind, exclude)
                     assert stance._find(*args) == want
                     n += want is not None
     return n
@@ -106,3 +108,19 @@ def test_ungdc_sample_sentences():
         for s0, s1 in list(zip(bounds, bounds[1:]))[:15]:
             found += _compare("en", text[s0:s1], step=4)
     assert found > 0
+
+
+def test_cue_lists_made_on_the_fly_share_one_heads_object():
+    """Fresh lists (more than the index cache keeps) against one sentence's heads: every answer still exact."""
+    cues = stance.load_cues()
+    sentence = "Azerbaijan has no plans to join the Eurasian Economic Union, some circles insist on it."
+    words, starts, ends = stance.tokenize(sentence)
+    breaks = cues.clause_breaks.get("en", frozenset())
+    heads = stance._Heads(words)
+    lo = words.index("eurasian")
+    kinds = [k for k in stance.KINDS if cues.of("en", k)] + ["no such kind"]
+    for n in range(1200):
+        kind = kinds[n % len(kinds)]
+        fresh = list(cues.of("en", kind))[: 1 + n % 50]  # a new list object each time (ids may be reused)
+        args = (fresh, words, starts, ends, lo, lo + 3, breaks, None, False)
+        assert stance._find(*args, heads=heads) == _find_reference(*args), (n, kind)

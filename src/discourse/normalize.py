@@ -169,12 +169,21 @@ def sentence_starts(text: str) -> list[int]:
     >>> sentence_starts("Mr. Aliyev spoke. The U.S. replied.\\n\\nthen silence")
     [0, 18, 37]
     """
+    if _LAST_SPLIT[0] is text:  # the same string object again (counted at ingest, then matched): reuse
+        return list(_LAST_SPLIT[1])
     ends = [m.end() for m in _SENT_PUNCT.finditer(text)]
     if "\n\n" in text or "\n \n" in text or "\n\t" in text:
         paras = [m.end() for m in _PARAGRAPH.finditer(text)]
         if paras:
             ends = sorted(set(ends) | set(paras))
-    return [0] + ends
+    starts = [0] + ends
+    _LAST_SPLIT[0], _LAST_SPLIT[1] = text, starts
+    return list(starts)
+
+
+# The last text split and its starts: an ingest worker counts a text's sentences and then matches the same string
+# (matching while ingesting), so the second split is free. Identity, not equality: a str object never changes.
+_LAST_SPLIT: list = [None, None]
 
 
 # Character class bits: word (re's \w) and word joiner (- ' ’), for counting words.

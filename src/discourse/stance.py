@@ -40,7 +40,7 @@ from .stance_cues import (  # noqa: F401  re-exported: the cue model and loading
     _TOKEN, _cue, _cue_tokens, _load, _read, _validate,
 )
 from .stance_scope import (  # noqa: F401  re-exported: tokenize and the scope helpers are names of discourse.stance
-    tokenize, _GAP, _Heads, _PUNCT_BREAK, _SEGMENT_BREAK, _find,
+    cue_family, tokenize, _GAP, _Heads, _PUNCT_BREAK, _SEGMENT_BREAK, _find,
     _is_break, _match_at, _scope, _span_text, _tok_eq,
 )
 
@@ -79,7 +79,7 @@ def decide(lang: str, sentence: str, start: int, end: int, *, negation_cue: str 
     lo = next((k for k, e in enumerate(ends) if e > start), len(words))
     hi = max(lo + 1, next((k for k, s in enumerate(starts) if s >= end), len(words)))
     breaks = cues.clause_breaks.get(lang, frozenset())
-    heads = _Heads(words)
+    heads = _Heads(words, cue_family(cues, lang, KINDS))
 
     def found(kind, exclude=None):
         got = _find(cues.of(lang, kind), words, starts, ends, lo, hi, breaks, exclude, around=kind.startswith("not_"),

@@ -77,49 +77,154 @@ def _match_at(tokens: Sequence[str], words: Sequence[str], i: int, limit: int) -
     return _match_at(tokens[1:], words, i + 1, limit)
 
 
+class _CueIndex:
+    """The cues of one list by their first token: exact words, prefixes ("x*"), suffixes ("*x"), and the cues that
+    may start anywhere (a leading "..."), so a sentence tries only the cues whose first token it can hold."""
+
+    __slots__ = ("exact", "prefix", "prefix_lens", "suffix", "suffix_lens", "always")
+
+    def __init__(self, cues: Sequence[Cue]):
+        self.exact: dict[str, list[int]] = {}
+        self.prefix: dict[str, list[int]] = {}
+        self.suffix: dict[str, list[int]] = {}
+        self.always: list[int] = []
+        for n, cue in enumerate(cues):
+            head = cue.tokens[0] if cue.tokens else "..."
+            if head == "...":
+                self.always.append(n)
+            elif head.startswith("*") and len(head) > 1:
+                self.suffix.setdefault(head[1:], []).append(n)
+            elif head.endswith("*"):
+                self.prefix.setdefault(head[:-1], []).append(n)
+            else:
+                self.exact.setdefault(head, []).append(n)
+        self.prefix_lens = sorted({len(k) for k in self.prefix})
+        self.suffix_lens = sorted({len(k) for k in self.suffix})
+
+    def of_word(self, w: str) -> list[int]:
+        """The cues (indices) whose first token matches the word ``w`` (the "..." cues left out)."""
+        found = list(self.exact.get(w, ()))
+        for k in self.prefix_lens:
+            if k > len(w):
+                break
+            found.extend(self.prefix.get(w[:k], ()))
+        for k in self.suffix_lens:
+            if k + 2 > len(w):  # "*x" wants at least two letters before x (see _tok_eq)
+                break
+            found.extend(self.suffix.get(w[-k:], ()))
+        return found
+
+
+class _Family:
+    """The cue lists of one language (one per kind) with a memo: word -> (list slot, cue index) pairs whose first
+    token the word matches. Words repeat, so a sentence's candidates cost about one dict lookup per word."""
+
+    MEMO = 200_000  # words remembered per language (about 20 MB at most)
+
+    def __init__(self, lists: Sequence[Sequence[Cue]]):
+        self.lists = list(lists)  # kept alive: slots are found by id
+        self.slots = {id(cues): n for n, cues in enumerate(self.lists)}
+        self.indexes = [_CueIndex(cues) for cues in self.lists]
+        self.words: dict[str, tuple[tuple[int, int], ...]] = {}
+
+    def slot(self, cues: Sequence[Cue]) -> int | None:
+        n = self.slots.get(id(cues))
+        return n if n is not None and self.lists[n] is cues else None
+
+    def of_word(self, w: str) -> tuple[tuple[int, int], ...]:
+        got = self.words.get(w)
+        if got is None:
+            got = tuple((n, i) for n, index in enumerate(self.indexes) for i in index.of_word(w))
+            if len(self.words) < self.MEMO:
+                self.words[w] = got
+        return got
+
+
+_FAMILIES: dict[tuple[int, str], tuple[object, _Family]] = {}
+
+
+def cue_family(cueset, lang: str, kinds: Sequence[str]) -> _Family:
+    """The :class:`_Family` of ``cueset``'s lists of ``kinds`` in ``lang`` (built once per cue set and language)."""
+    key = (id(cueset), lang)
+    got = _FAMILIES.get(key)
+    if got is None or got[0] is not cueset:
+        if len(_FAMILIES) > 64:
+            _FAMILIES.clear()
+        got = _FAMILIES[key] = (cueset, _Family([cueset.of(lang, k) for k in kinds]))
+    return got[1]
+
+
+_INDEXES: dict[int, tuple[Sequence[Cue], _CueIndex]] = {}  # id(cue list) -> (the list, kept alive; its index)
+
+
+def _cue_index(cues: Sequence[Cue]) -> _CueIndex:
+    got = _INDEXES.get(id(cues))
+    if got is None or got[0] is not cues:
+        if len(_INDEXES) > 512:  # lists made on the fly (tests, callers): keep the cache small
+            _INDEXES.clear()
+        got = _INDEXES[id(cues)] = (cues, _CueIndex(cues))
+    return got[1]
+
+
 class _Heads:
     """Where each cue's first token occurs in a sentence's words (built once per hit, shared by every cue kind).
 
-    A cue can only match where its first token does, so :func:`_find` tries those positions alone instead of
-    every word of the scope (the same first match, in the same order: a profile of the first pass showed the
-    word-by-word scan of every cue as the largest cost of matching).
+    A cue can only match where its first token does, so :func:`_find` tries only the cues whose first token the
+    sentence holds (:meth:`candidates`), and each of them only at those positions, instead of every cue at every
+    word of the scope (the same first match, in the same order: profiles of the first pass showed the cue search
+    as the largest cost of matching).
     """
 
-    __slots__ = ("words", "exact", "prefixes", "suffixes")
+    __slots__ = ("words", "exact", "_cands", "family", "_by_slot")
 
-    def __init__(self, words: Sequence[str]):
+    def __init__(self, words: Sequence[str], family: _Family | None = None):
         self.words = words
         self.exact: dict[str, list[int]] = {}
         for i, w in enumerate(words):
             self.exact.setdefault(w, []).append(i)
-        self.prefixes: dict[str, list[int]] | None = None
-        self.suffixes: dict[str, list[int]] | None = None
+        self._cands: dict[int, tuple[_CueIndex, list[int]]] = {}
+        self.family = family
+        self._by_slot: dict[int, list[int]] | None = None
 
-    def _affixes(self) -> None:
-        """Every prefix and suffix of every word with its positions (the lookups of "x*" and "*x" heads)."""
-        self.prefixes, self.suffixes = {}, {}
-        for i, w in enumerate(self.words):
-            for k in range(len(w) + 1):
-                self.prefixes.setdefault(w[:k], []).append(i)
-            for k in range(2, len(w)):  # "*x" wants at least two letters before x (see _tok_eq)
-                self.suffixes.setdefault(w[k:], []).append(i)
+    def _family_candidates(self, slot: int) -> list[int]:
+        if self._by_slot is None:
+            found: dict[int, set[int]] = {}
+            for w in self.exact:
+                for n, i in self.family.of_word(w):
+                    found.setdefault(n, set()).add(i)
+            for n, index in enumerate(self.family.indexes):
+                if index.always:
+                    found.setdefault(n, set()).update(index.always)
+            self._by_slot = {n: sorted(idx) for n, idx in found.items()}
+        return self._by_slot.get(slot, [])
+
+    def candidates(self, cues: Sequence[Cue]) -> list[int]:
+        """Indices (ascending) of the cues of ``cues`` whose first token matches some word of the sentence."""
+        if not cues:
+            return []
+        if self.family is not None:
+            slot = self.family.slot(cues)
+            if slot is not None:
+                return self._family_candidates(slot)
+        index = _cue_index(cues)
+        got = self._cands.get(id(index))
+        if got is not None and got[0] is index:  # the index itself is kept, so its id is not reused meanwhile
+            return got[1]
+        found = set(index.always)
+        for w in self.exact:
+            found.update(index.of_word(w))
+        got = self._cands[id(index)] = (index, sorted(found))
+        return got[1]
 
     def positions(self, tokens: Sequence[str], a: int, b: int):
         """Word indices in [a, b) where ``tokens`` may start, ascending."""
         if not tokens or tokens[0] == "...":
             return range(a, b)
         head = tokens[0]
-        if head.startswith("*") and len(head) > 1:
-            if self.suffixes is None:
-                self._affixes()
-            found = self.suffixes.get(head[1:], ())
-        elif head.endswith("*"):
-            if self.prefixes is None:
-                self._affixes()
-            found = self.prefixes.get(head[:-1], ())
-        else:
-            found = self.exact.get(head, ())
-        return [i for i in found if a <= i < b]
+        if head.endswith("*") or head.startswith("*") and len(head) > 1:
+            words = self.words
+            return [i for i in range(a, min(b, len(words))) if _tok_eq(head, words[i])]
+        return [i for i in self.exact.get(head, ()) if a <= i < b]
 
 
 def _find(cues: Sequence[Cue], words, starts, ends, lo: int, hi: int, breaks: frozenset,
@@ -132,7 +237,8 @@ def _find(cues: Sequence[Cue], words, starts, ends, lo: int, hi: int, breaks: fr
     """
     heads = heads or _Heads(words)
     scopes: dict[str, tuple[int, int]] = {}
-    for cue in cues:
+    for n in heads.candidates(cues):
+        cue = cues[n]
         scope = scopes.get(cue.scope)
         if scope is None:
             scope = scopes[cue.scope] = _scope(words, starts, ends, lo, hi, cue.scope, breaks)

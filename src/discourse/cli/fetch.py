@@ -56,11 +56,17 @@ class _Progress:
 @click.option("--max-member-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
               help="Refuse archive members larger than this.")
 @click.option("--dry-run", is_flag=True, help="Show what would be stored without writing.")
+@click.option("--match/--no-match", "match", default=True, show_default=True,
+              help="Match the lexicon in each new statement while reading it (one pass over each text; later "
+                   "commands with the same lexicon find the hits ready).")
+@click.option("--lexicon", "lexicon_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Lexicon YAML to match with --match [default: models/lexicons/orientation.yaml].")
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Show documents per second while reading.")
 @db_option
 @format_option
-def fetch_ungdc_command(source, speakers, sha256, workers, max_member_mb, dry_run, progress, db, fmt) -> None:
+def fetch_ungdc_command(source, speakers, sha256, workers, max_member_mb, dry_run, match, lexicon_path, progress, db,
+                        fmt) -> None:
     """Store the UN General Debate Corpus (one statement per country and session) with speakers' posts.
 
     \b
@@ -68,7 +74,8 @@ def fetch_ungdc_command(source, speakers, sha256, workers, max_member_mb, dry_ru
       discourse fetch ungdc --from ../shared/data/ungdc/UNGDC_1946-2024_txt.tar.xz
 
     Members are streamed from the archive (nothing is unpacked to disk); the non-speech files of the
-    published archive are skipped and listed; a re-run only adds what is missing.
+    published archive are skipped and listed; a re-run only adds what is missing. Each new statement is
+    matched with the lexicon in the same pass (--no-match leaves that to the first command that needs it).
     """
     # deferred: the command's stack (pandas, readers) loads only when it runs
     from ..ingest.ungdc_fetch import fetch_ungdc
@@ -80,11 +87,17 @@ def fetch_ungdc_command(source, speakers, sha256, workers, max_member_mb, dry_ru
         corpus = Corpus.open(":memory:")  # nothing stored yet: everything would be added, and nothing is created
     else:
         corpus = open_corpus(db, create=True)
+    hook = None
+    if match and not dry_run:
+        from ..lexicon import load_lexicon  # deferred: the command's stack loads only when it runs
+        from ..match_ingest import MatchOnIngest
+
+        hook = MatchOnIngest(load_lexicon(lexicon_path))
     bar = _Progress(progress)
     try:
         report = fetch_ungdc(
             corpus, source, speakers=speakers, sha256=sha256, workers=workers, dry_run=dry_run,
-            max_member_bytes=int(max_member_mb * 1024 * 1024), progress=bar,
+            max_member_bytes=int(max_member_mb * 1024 * 1024), progress=bar, hook=hook,
         )
     finally:
         bar.close()

@@ -79,3 +79,34 @@ class Limits:
     max_text_chars: int = 50_000_000           # extracted text
     max_zip_ratio: float = 100.0               # DOCX/ZIP: uncompressed/compressed size of a member
     max_zip_member_bytes: int = 100 * 1024 * 1024
+
+
+class ParseHook:
+    """Work done on each new document's text in the worker that parsed it, stored with the document.
+
+    The ingest layer knows nothing of what the work is (matching a lexicon while ingesting is
+    :class:`discourse.match_ingest.MatchOnIngest`); it calls, in this order:
+
+    * ``prepare(conn)`` once, in the parent, in a write transaction before anything is parsed;
+    * ``preload()`` once, in the parent, before the worker processes start (they share what it loads);
+    * ``work(records, seconds)`` in a worker after its items are parsed: ``records`` are
+      ``(doc_id, language, text, page_starts)`` of the parsed documents; it returns one payload (or None) per
+      record and should give up (None) rather than take longer than ``seconds`` in all;
+    * ``store(conn, doc_id, language, payload)`` in the parent, inside the savepoint of a document that was just
+      added, so the payload is stored with the document or not at all.
+
+    A hook must never make a document fail: the pipeline treats any exception of ``work`` as a None payload.
+    """
+
+    def prepare(self, conn) -> None:  # pragma: no cover - interface
+        pass
+
+    def preload(self) -> None:  # pragma: no cover - interface
+        pass
+
+    def work(self, records: list[tuple], seconds: float | None) -> list:  # pragma: no cover - interface
+        return [None] * len(records)
+
+    def store(self, conn, doc_id: str, language: str, payload) -> None:  # pragma: no cover - interface
+        pass
+

@@ -27,9 +27,9 @@ import pandas as pd
 from ..errors import IngestError
 from ..metadata import DocumentMeta
 from ..store import documents as _docs
-from .document import Limits, SourceItem
+from .document import Limits, ParseHook, SourceItem
 from .manifest import load_manifest, merge_meta, name_metadata, validated_layer
-from .pool import GRACE, Failure, Parsed, crash_failure, init_worker, parse_item, parse_many
+from .pool import GRACE, Failure, Parsed, crash_failure, init_worker, parse_item, parse_many, parse_one, run_hook
 from .prefetch import prefetch
 from .files import Hashed, Skip, collect_files, file_items, store_files
 
@@ -122,8 +122,10 @@ def _record(parsed: Parsed) -> dict:
 class _Engine:
     """Runs one batch: dispatch to workers, keep input order, write in batches."""
 
-    def __init__(self, store, *, limits: Limits, workers: int, dry_run: bool, progress, total: int | None):
+    def __init__(self, store, *, limits: Limits, workers: int, dry_run: bool, progress, total: int | None,
+                 hook: ParseHook | None = None):
         self.store = store
+        self.hook = None if dry_run else hook
         self.limits = limits
         self.workers = max(0, int(workers))
         self.dry_run = dry_run
@@ -161,7 +163,10 @@ class _Engine:
                     if hit is not None and hit[0] == raw:
                         self.ready[seq] = _Known(entry.source, entry.meta, hit[1])
                     elif self.workers == 0:
-                        self.ready[seq] = parse_item(entry, self.limits, raw)
+                        outcome = parse_item(entry, self.limits, raw)
+                        if self.hook is not None:
+                            outcome = run_hook(self.hook, [outcome], DEFAULTS["language"], self.limits)[0]
+                        self.ready[seq] = outcome
                     elif entry.kind == "text" and len(entry.data) <= SMALL_TEXT:
                         chunk.append((seq, entry, raw))
                         chunk_bytes += len(entry.data)
@@ -207,8 +212,11 @@ class _Engine:
             # deferred: pebble starts multiprocessing machinery; only with worker processes
             from pebble import ProcessPool
 
+            if self.hook is not None:
+                self.hook.preload()  # before the workers fork, so that they share what it loads
             self.pool = ProcessPool(
-                max_workers=self.workers, initializer=init_worker, initargs=(self.limits.memory_mb,)
+                max_workers=self.workers, initializer=init_worker,
+                initargs=(self.limits.memory_mb, self.hook, DEFAULTS["language"]),
             )
         return self.pool
 
@@ -217,7 +225,7 @@ class _Engine:
         timeout = float(self.limits.seconds) + GRACE if self.limits.seconds else None
         if len(group) == 1:
             _, item, raw = group[0]
-            future = pool.schedule(parse_item, args=(item, self.limits, raw), timeout=timeout)
+            future = pool.schedule(parse_one, args=(item, self.limits, raw), timeout=timeout)
         else:
             payload = [(item, raw) for _, item, raw in group]
             future = pool.schedule(parse_many, args=(payload, self.limits), timeout=timeout)
@@ -328,6 +336,9 @@ class _Engine:
             )
             if not self.dry_run:
                 _docs.record_source(conn, source, size, raw, doc_id)
+            if status == "added" and self.hook is not None and outcome.payload is not None:
+                language = conn.execute("SELECT language FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+                self.hook.store(conn, doc_id, language, outcome.payload)
             return status
 
         try:
@@ -356,6 +367,7 @@ def ingest_items(
     workers: int = 2,
     progress: Callable[[int, int | None], None] | None = None,
     total: int | None = None,
+    hook: ParseHook | None = None,
 ) -> IngestReport:
     """Ingest ready-made inputs (files read elsewhere, archive members) and report per item.
 
@@ -376,6 +388,10 @@ def ingest_items(
         Called as ``progress(done, total)`` after each item is settled; ``total`` may be None.
     total:
         Number of items, if known (only passed on to ``progress``).
+    hook:
+        A :class:`~discourse.ingest.document.ParseHook`: work done on each new text in the worker that parsed it
+        and stored with the document (``discourse.match_ingest.MatchOnIngest`` matches a lexicon this way, so the
+        text is read once). Not used with ``dry_run``.
 
     >>> from discourse import Corpus
     >>> from discourse.ingest.document import SourceItem
@@ -387,7 +403,10 @@ def ingest_items(
     store = getattr(corpus, "store", corpus)
     if total is None and isinstance(items, Sequence):
         total = len(items)
-    engine = _Engine(store, limits=limits, workers=workers, dry_run=dry_run, progress=progress, total=total)
+    engine = _Engine(store, limits=limits, workers=workers, dry_run=dry_run, progress=progress, total=total, hook=hook)
+    if engine.hook is not None:
+        with store.write() as conn:
+            engine.hook.prepare(conn)
     return engine.run(prefetch(items) if workers else items)
 
 

@@ -17,6 +17,7 @@ Worker error codes: D107 timed out, D108 worker crashed (segfault, killed), D109
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import faulthandler
 import resource
 import signal
@@ -32,7 +33,8 @@ from .clock import current_page, note_page, reset_page, timeout_message
 from .document import Limits, SourceItem
 from .manifest import merge_meta
 
-__all__ = ["Parsed", "Failure", "parse_item", "parse_many", "init_worker", "note_page", "timeout_message", "GRACE"]
+__all__ = ["Parsed", "Failure", "parse_item", "parse_many", "run_hook", "init_worker", "note_page", "timeout_message",
+           "GRACE"]
 
 GRACE = 10.0  # seconds the parent waits beyond Limits.seconds before it kills a silent worker
 
@@ -57,6 +59,7 @@ class Parsed:
     unmapped_share: float | None
     warnings: tuple[str, ...] = ()
     detected_language: str | None = None  # language detected from the text when no layer gave one (a default)
+    payload: object = None                # what a ParseHook did with the text in the worker (stored with it)
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,12 @@ def _page_on_stack(frame) -> int | None:
     return None
 
 
-def init_worker(memory_mb: int) -> None:
-    """Worker initializer: cap the address space at its current size plus ``memory_mb`` MiB."""
+_HOOK: dict = {}  # the worker's ParseHook and default language (set by init_worker)
+
+
+def init_worker(memory_mb: int, hook=None, default_language: str | None = None) -> None:
+    """Worker initializer: cap the address space at its current size plus ``memory_mb`` MiB; keep the hook."""
+    _HOOK["hook"], _HOOK["language"] = hook, default_language
     faulthandler.disable()  # a crashing parser is reported by the parent, not by a traceback dump
     signal.signal(signal.SIGALRM, _on_alarm)
     if memory_mb and memory_mb > 0:
@@ -198,8 +205,39 @@ def parse_item(item: SourceItem, limits: Limits, raw_sha256: str) -> Parsed | Fa
 
 
 def parse_many(items: list[tuple[SourceItem, str]], limits: Limits) -> list[Parsed | Failure]:
-    """Worker task: parse several cheap items (one result per item, failures kept per file)."""
-    return [parse_item(item, limits, raw) for item, raw in items]
+    """Worker task: parse several cheap items (one result per item, failures kept per file), then run the
+    worker's :class:`~discourse.ingest.document.ParseHook` on the parsed texts, if it has one."""
+    out = [parse_item(item, limits, raw) for item, raw in items]
+    hook = _HOOK.get("hook")
+    return run_hook(hook, out, _HOOK.get("language"), limits) if hook is not None else out
+
+
+def parse_one(item: SourceItem, limits: Limits, raw_sha256: str) -> Parsed | Failure:
+    """Worker task: one item (:func:`parse_many` of one)."""
+    return parse_many([(item, raw_sha256)], limits)[0]
+
+
+def run_hook(hook, outcomes: list, default_language: str | None, limits: Limits) -> list:
+    """The outcomes with each parsed document's hook payload attached; a hook that fails leaves it None.
+
+    The hook gets at most half the parent's grace period (``GRACE``) for the whole group, so that its work never
+    makes a file time out (a document without a payload is simply done later by whoever needs it).
+    """
+    parsed = [(n, o) for n, o in enumerate(outcomes) if isinstance(o, Parsed)]
+    if not parsed:
+        return outcomes
+    records = [(o.sha256[:16], o.meta.language or o.detected_language or default_language, o.text, o.page_starts)
+               for _, o in parsed]
+    seconds = min(float(limits.seconds) / 2, GRACE / 2) if limits.seconds and limits.seconds > 0 else GRACE / 2
+    try:
+        payloads = hook.work(records, seconds)
+    except Exception:  # never a failed file because of the hook: the work is redone later
+        return outcomes
+    out = list(outcomes)
+    for (n, o), payload in zip(parsed, payloads):
+        if payload is not None:
+            out[n] = dataclasses.replace(o, payload=payload)
+    return out
 
 
 def crash_failure(source: str, exc: BaseException, limits: Limits) -> Failure:

@@ -30,6 +30,7 @@ def fetch_ungdc(
     dry_run: bool = False,
     progress=None,
     cache_dir: str | os.PathLike | None = None,
+    hook=None,
 ) -> UngdcReport:
     """Ingest the UN General Debate Corpus into ``corpus``; return a :class:`UngdcReport`.
 
@@ -46,6 +47,9 @@ def fetch_ungdc(
         When given, the archive (local or downloaded) must have this sha256 (D185 otherwise).
     workers:
         Worker processes for reading and normalizing the statements.
+    hook:
+        A :class:`~discourse.ingest.document.ParseHook` run on each new statement in its worker, e.g.
+        ``discourse.match_ingest.MatchOnIngest(lexicon)`` to match the lexicon while ingesting (one pass).
     progress:
         ``progress(done, total)`` after each statement is settled (``total`` is None: the archive is streamed);
         the CLI draws a progress bar with documents per second from it.
@@ -72,7 +76,8 @@ def fetch_ungdc(
     if speakers or speakers_path.is_file():
         table, report.warnings = load_speakers(speakers_path)
     items = iter_ungdc_items(path, speakers=table, max_member_bytes=max_member_bytes, report=report)
-    report.ingest = ingest_items(corpus, items, dry_run=dry_run, limits=limits, workers=workers, progress=progress)
+    report.ingest = ingest_items(corpus, items, dry_run=dry_run, limits=limits, workers=workers, progress=progress,
+                                  hook=hook)
     if report.statements == 0 and not report.refused:
         raise IngestError("D188", f"{path}: no statements found (no file named like ISO_NN_YYYY.txt)",
                           hint="give the UNGDC archive as published or its unpacked folder", reason="no_speeches")

@@ -172,6 +172,15 @@ def write_chunk(conn: sqlite3.Connection, run_id: int, entry_hashes: Sequence[st
                      "VALUES (?, ?, ?, ?, ?, ?)", tokens)
 
 
+def write_new_document(conn: sqlite3.Connection, run_id: int, doc_id: str, n_hits: int, hits: list[tuple],
+                       tokens: list[tuple]) -> None:
+    """Store the hits of a document added in this transaction (it has no earlier rows: nothing to delete)."""
+    conn.executemany(f"INSERT INTO matches ({', '.join(MATCH_COLUMNS)}) VALUES ({', '.join('?' * len(MATCH_COLUMNS))})", hits)
+    conn.execute("INSERT OR REPLACE INTO match_run_docs (doc_id, run_id, n_hits) VALUES (?, ?, ?)", (doc_id, run_id, n_hits))
+    conn.executemany("INSERT OR IGNORE INTO sentence_tokens (doc_id, pipeline, sent_start, sent_end, offsets, lemmas) "
+                     "VALUES (?, ?, ?, ?, ?, ?)", tokens)
+
+
 def cached_sentences(conn: sqlite3.Connection, doc_id: str, pipeline: str) -> dict[int, tuple[int, bytes, str]]:
     """Cached tokens of a document's sentences: {sent_start: (sent_end, offsets, lemmas)}."""
     return {s: (e, o, l) for s, e, o, l in conn.execute(
