@@ -117,13 +117,26 @@ def section_gold(frame) -> str:
             p, r = rej(f)
             rows.append([name, lang, len(f), _f(acc(f)), _f(p), _f(r)])
     lines += [_table(["rows", "language", "n", "accuracy", "reject precision", "reject recall"], rows), ""]
-    p_all = {lang: rej(valid.loc[valid["language"] == lang]) for lang in ("en", "ru", "az")}
-    met = acc(valid) >= 0.85 and all(p >= 0.8 and r >= 0.8 for p, r in p_all.values())
-    failing = [lang for lang, (p, r) in p_all.items() if not (p >= 0.8 and r >= 0.8)]
-    lines += [("**The thresholds are met.**" if met else
-               f"**The thresholds are not met**: overall accuracy {_f(acc(valid))}"
-               + (f"; reject precision/recall below 0.80 in: {', '.join(failing)}" if failing else "")
-               + ". The held-out half is the honest estimate; the dev half is optimistic by construction."), ""]
+    def verdict(f):  # (met, failing languages) of the issue's thresholds on the rows f
+        pr = {lang: rej(f.loc[f["language"] == lang]) for lang in ("en", "ru", "az")}
+        failing = [lang for lang, (p, r) in pr.items() if not (p >= 0.8 and r >= 0.8)]
+        return acc(f) >= 0.85 and not failing, failing
+
+    def shortfall(f, failing):
+        return (f"accuracy {_f(acc(f))}"
+                + (f"; reject precision/recall below 0.80 in: {', '.join(failing)}" if failing else ""))
+
+    met, failing = verdict(valid)
+    held = valid.loc[~valid["dev"]]
+    held_met, held_failing = verdict(held)
+    if met:
+        text = ("**The thresholds are met on the whole gold set** (" + shortfall(valid, failing) + ")"
+                + (", and on the held-out half too." if held_met else
+                   "; **they are not met on the held-out half** (" + shortfall(held, held_failing) + ")."))
+    else:
+        text = "**The thresholds are not met**: overall " + shortfall(valid, failing) + "."
+    lines += [text + " The held-out half is the honest estimate: the cue lists were tuned on the dev half, so the "
+              "dev half and the whole set (half of which is the dev half) are optimistic by construction.", ""]
     for lang in ("all", "en", "ru", "az"):
         f = valid if lang == "all" else valid.loc[valid["language"] == lang]
         title = "All languages" if lang == "all" else {"en": "English", "ru": "Russian", "az": "Azerbaijani"}[lang]
@@ -203,6 +216,18 @@ def compute_ungdc(archive: Path, *, workers: int = 2) -> dict:
     }
 
 
+def _stale_note(data: dict) -> str:
+    """A sentence saying that the lexicon, its stance cues or the rules changed since the saved UNGDC run ('' if not)."""
+    from discourse.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    if (data.get("lexicon_hash"), data.get("stance_cues_hash"), data.get("rules")) == (lex.hash, lex.stance_cues_hash, lex.rules):
+        return ""
+    rules = "" if data.get("rules") == lex.rules else f", rules {', '.join(sorted(lex.rules.values()))}"
+    return (f" **The lexicon, its stance cues or the rules have changed since** (now lexicon hash {lex.hash}, stance "
+            f"cues {lex.stance_cues_hash}{rules}): the figures below are those of the earlier run.")
+
+
 def section_ungdc(data: dict | None) -> str:
     """What the stance and target rules change on the full UNGDC, and Azerbaijan's yearly series."""
     lines = ["## What the new rules change on the full UN General Debate corpus", ""]
@@ -214,7 +239,7 @@ def section_ungdc(data: dict | None) -> str:
         f"lexicon hash {data['lexicon_hash']} and rules {', '.join(sorted(data['rules'].values()))} (stance cues "
         f"{data['stance_cues_hash']}). Computed by `scripts/make_validation_doc.py --ungdc` in {data['seconds']:.0f} s "
         "into `docs/validation_ungdc.json`; a lexicon or rule change after that date is not reflected until it is run "
-        "again.", "",
+        "again." + _stale_note(data), "",
         "**Before** counts the same hits as the previous release did: stance ignored (a negated hit is a "
         "rejection, every other hit support), the target only from the hit's own sentence (target-v1), and the "
         f"previous `on_negation: keep` for {', '.join(sorted(BEFORE_ON_NEGATION))}. **After** counts by stance "

@@ -22,7 +22,7 @@ ACCURACY = 0.85
 REJECT_PR = 0.80
 # What the rules reach now (docs/validation.md); a change that falls below these is a regression.
 FLOOR_ACCURACY = 0.85
-FLOOR_REJECT = {"en": (0.77, 0.77), "ru": (0.95, 0.91), "az": (0.95, 0.95)}
+FLOOR_REJECT = {"en": (0.81, 0.83), "ru": (0.95, 0.91), "az": (0.95, 0.95)}
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +59,9 @@ def test_stance_figures_on_the_gold_set_do_not_regress(evaluated, capsys):
         assert p >= p_min and r >= r_min, (lang, p, r)
 
 
-@pytest.mark.xfail(strict=True, reason="not reached yet (docs/validation.md): English reject precision 0.78 / recall "
-                   "0.78 < 0.80 (held-out half 0.63 / 0.75); overall accuracy 0.86 and Russian and Azerbaijani reject reach "
-                   "it. Strict: when the rules reach the thresholds this marker must go.")
 def test_stance_gold_meets_the_issue_thresholds(evaluated):
+    # On the whole gold set. The held-out half alone does not reach them (docs/validation.md): it is the honest
+    # estimate, since the cue lists were tuned on the dev half.
     fig = _figures(evaluated)
     assert fig["accuracy"] >= ACCURACY
     for lang in ("en", "ru", "az"):
