@@ -203,8 +203,11 @@ class _Compiled:
                 buckets[t] = sorted({i for u, idxs in triggers.items() if t.startswith(u) for i in idxs})
             # With few first letters, a regex without a leading \b is much faster (re then skips ahead to those
             # letters); the word start is checked in find(). With many, \b in the regex is a little faster.
+            # (?<!\w) rather than \b when every trigger starts with a word character (the same positions; about
+            # 15% faster on the UNGDC); find() checks the word start again either way.
             few = len({t[0] for t in triggers}) <= 4
-            scan = re.compile(("" if few else r"\b") + _trie_regex(triggers))
+            start = r"(?<!\w)" if all(_W.match(t[0]) for t in triggers) else r"\b"
+            scan = re.compile(("" if few else start) + _trie_regex(triggers))
         return cls(items, scan, buckets, alone, verifiers)
 
     def find(self, folded: str, original: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, int, Pattern]]:

@@ -169,21 +169,27 @@ def sentence_starts(text: str) -> list[int]:
     >>> sentence_starts("Mr. Aliyev spoke. The U.S. replied.\\n\\nthen silence")
     [0, 18, 37]
     """
-    if _LAST_SPLIT[0] is text:  # the same string object again (counted at ingest, then matched): reuse
-        return list(_LAST_SPLIT[1])
+    got = _SPLITS.get(id(text))
+    if got is not None and got[0] is text:  # the same string object again (counted at ingest, then matched)
+        return list(got[1])
     ends = [m.end() for m in _SENT_PUNCT.finditer(text)]
     if "\n\n" in text or "\n \n" in text or "\n\t" in text:
         paras = [m.end() for m in _PARAGRAPH.finditer(text)]
         if paras:
             ends = sorted(set(ends) | set(paras))
     starts = [0] + ends
-    _LAST_SPLIT[0], _LAST_SPLIT[1] = text, starts
+    if len(text) >= 1000:  # worth remembering
+        if len(_SPLITS) >= _SPLITS_MAX:
+            _SPLITS.clear()
+        _SPLITS[id(text)] = (text, starts)  # the text is kept, so its id cannot be reused while remembered
     return list(starts)
 
 
-# The last text split and its starts: an ingest worker counts a text's sentences and then matches the same string
-# (matching while ingesting), so the second split is free. Identity, not equality: a str object never changes.
-_LAST_SPLIT: list = [None, None]
+# The last texts split and their starts: an ingest worker counts the sentences of a chunk of texts and then
+# matches the same strings (matching while ingesting), so the second split is free. By identity, not equality (a
+# str never changes); at most one chunk of texts (pipeline.CHUNK_ITEMS) is held.
+_SPLITS: dict[int, tuple[str, list[int]]] = {}
+_SPLITS_MAX = 128
 
 
 # Character class bits: word (re's \w) and word joiner (- ' ’), for counting words.

@@ -40,7 +40,7 @@ from .stance_cues import (  # noqa: F401  re-exported: the cue model and loading
     _TOKEN, _cue, _cue_tokens, _load, _read, _validate,
 )
 from .stance_scope import (  # noqa: F401  re-exported: tokenize and the scope helpers are names of discourse.stance
-    cue_family, tokenize, _GAP, _Heads, _PUNCT_BREAK, _SEGMENT_BREAK, _find,
+    cue_family, sentence_tokens, tokenize, _GAP, _Heads, _PUNCT_BREAK, _SEGMENT_BREAK, _find,
     _is_break, _match_at, _scope, _span_text, _tok_eq,
 )
 
@@ -73,13 +73,12 @@ def decide(lang: str, sentence: str, start: int, end: int, *, negation_cue: str 
     ``organization``: the entry names a body (its ``kind`` is ``organization``), so it can be a ``mention``.
     """
     cues = cues or load_cues()
-    words, starts, ends = tokenize(sentence)
+    words, starts, ends, heads = sentence_tokens(sentence, cue_family(cues, lang, KINDS))
     if not words:
         return Stance("support", None, "default")
     lo = next((k for k, e in enumerate(ends) if e > start), len(words))
     hi = max(lo + 1, next((k for k, s in enumerate(starts) if s >= end), len(words)))
     breaks = cues.clause_breaks.get(lang, frozenset())
-    heads = _Heads(words, cue_family(cues, lang, KINDS))
 
     def found(kind, exclude=None):
         got = _find(cues.of(lang, kind), words, starts, ends, lo, hi, breaks, exclude, around=kind.startswith("not_"),

@@ -23,6 +23,23 @@ def tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
     return words, starts, ends
 
 
+_SENTENCES: dict[str, tuple] = {}  # sentence -> (words, starts, ends, heads): the hits of one sentence share them
+_SENTENCES_MAX = 256
+
+
+def sentence_tokens(text: str, family: "_Family | None" = None) -> tuple[list[str], list[int], list[int], "_Heads"]:
+    """:func:`tokenize` and the :class:`_Heads` of a sentence, remembered for the next hits of the same sentence
+    (callers must not change the lists)."""
+    key = (text, id(family))
+    got = _SENTENCES.get(key)
+    if got is None or got[3].family is not family:
+        if len(_SENTENCES) >= _SENTENCES_MAX:
+            _SENTENCES.clear()
+        words, starts, ends = tokenize(text)
+        got = _SENTENCES[key] = (words, starts, ends, _Heads(words, family))
+    return got
+
+
 def _is_break(words, starts, ends, i: int, breaks: frozenset) -> bool:
     w = words[i]
     if w == "-" and 0 < i < len(words) - 1 and ends[i - 1] == starts[i] and ends[i] == starts[i + 1]:
