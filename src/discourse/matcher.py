@@ -91,6 +91,7 @@ class _Matcher:
             by_sent.setdefault(si, []).append(c)
         out: list[Hit] = []
         sent_of: list[int] = []
+        scanned: dict[tuple[int, int], list] = {}  # actors of a span, scanned once (hit sentences and the ones before)
         for si, group in sorted(by_sent.items()):
             s0 = starts[si]
             s1 = starts[si + 1] if si + 1 < len(starts) else len(view)
@@ -108,11 +109,11 @@ class _Matcher:
                 hi = max(lo + 1, bisect.bisect_left(tok_starts, e - s0))
                 cue = _negation(self.lang, words, lo, hi, tok_starts, tok_ends)
                 if actors is None:
-                    actors = _longest(self.actor_scan.find(folded, view, s0, s1))
+                    actors = self._actors(folded, view, s0, s1, scanned)
                 target, tgroup = self._target(actors, s, e)
                 inferred = False
                 if target is None:  # target-v2: the actor of the nearest of the two sentences before
-                    target, tgroup = self._target_before(folded, view, starts, si)
+                    target, tgroup = self._target_before(folded, view, starts, si, scanned)
                     inferred = target is not None
                 st = _stance.decide(self.lang, sent_text, s - s0, e - s0, negation_cue=cue,
                                     organization=entry.kind == "organization", cues=self.cues)
@@ -123,13 +124,23 @@ class _Matcher:
         _stance.link_pronouns(self.lang, out, sent_of, view, starts, self.cues)
         return out
 
-    def _target_before(self, folded: str, view: str, starts: list[int], si: int) -> tuple[str | None, str | None]:
+    def _actors(self, folded: str, view: str, a: int, b: int, scanned: dict | None = None) -> list:
+        """The actors found in view[a:b] (overlaps resolved), remembered in ``scanned`` for the document."""
+        got = scanned.get((a, b)) if scanned is not None else None
+        if got is None:
+            got = _longest(self.actor_scan.find(folded, view, a, b))
+            if scanned is not None:
+                scanned[(a, b)] = got
+        return got
+
+    def _target_before(self, folded: str, view: str, starts: list[int], si: int,
+                       scanned: dict | None = None) -> tuple[str | None, str | None]:
         """The last actor of the nearest of the two sentences before sentence ``si`` in its paragraph (target-v2)."""
         for k in (si - 1, si - 2):
             if k < 0 or _stance.paragraph_break(view, starts[k], starts[si]):
                 break
             k1 = starts[k + 1] if k + 1 < len(starts) else len(view)
-            actors = _longest(self.actor_scan.find(folded, view, starts[k], k1))
+            actors = self._actors(folded, view, starts[k], k1, scanned)
             if actors:
                 actor = self.actors[max(actors, key=lambda a: (a[1], a[0]))[2]]
                 return actor.id, actor.group
