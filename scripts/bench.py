@@ -390,6 +390,16 @@ def render_explore(res: dict, info: dict) -> str:
     return "\n".join(lines)
 
 
+def _keep_explore(text: str, out: Path) -> str:
+    """``text`` with the explorer's section of the file being replaced appended (it is measured separately, by
+    ``bench.py --explore``)."""
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    if EXPLORE_MARK[0] in old and EXPLORE_MARK[1] in old:
+        kept = EXPLORE_MARK[0] + old.split(EXPLORE_MARK[0], 1)[1].split(EXPLORE_MARK[1], 1)[0] + EXPLORE_MARK[1]
+        text = text.rstrip("\n") + "\n\n" + kept + "\n"
+    return text
+
+
 def write_explore_section(path: Path, section: str) -> None:
     """Put the explorer's section into docs/performance.md, replacing an earlier one (the rest is kept)."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
@@ -846,16 +856,19 @@ archive):
   read from the archive once, never read back from the store, and split into sentences once (the split is
   remembered by identity for a chunk of texts). The cache is row for row what `match_corpus` writes
   (`tests/test_match_ingest.py`).
-- **Entry scan**: `(?<!\w)` instead of `\b` before the trigger trie (same positions, about 15% faster).
-- **Result**: in the same `make bench` run the plain scan took 15.0 s and the first pass 31.2 s: **2.08x**
-  (from 2.62x); re-score 0.172x (from 0.229x, now within 0.2x). The pass is CPU-bound: about 55 s of CPU on two
-  cores, and two busy processes on this VM's two vCPUs each get less done per CPU-second than one alone (serial
-  matching 24 s of CPU, inside the 2-worker pool about 31 s). What is left is spread thin: spaCy tokenization
-  (about 20% of matching), the stance cue search (about 30%), the entry and actor scans (about 25%), writing
-  the parent's share (about 12 s of CPU: decompressing the archive, 2.6 s, and writing
-  208 MB of text and the hits to SQLite), the bootstrap of the scores (3 s, on one core). The 1.5x of issue 17 needs
-  about a third less CPU again; a tokenizer of our own for candidate sentences (instead of spaCy's, keeping
-  negation-v2's token boundaries) and scoring documents in the workers are the next steps.
+- **Entry scan**: `(?<!\\w)` instead of `\\b` before the trigger trie (same positions, about 15% faster).
+- **Result**: in the same `make bench` run (quiet machine, 22:47 UTC) the plain scan took 11.6 s and the first
+  pass 22.8 s: **1.97x** (from 2.62x; an earlier run the same evening, on a slower host, gave 31.2 s against 15.0 s,
+  2.08x); re-score 0.126x (from 0.229x, now within 0.2x). The pass is CPU-bound: 40.5 s of CPU on two cores
+  (ingest and matching 20.5 s wall, scoring 2.3 s on one core), and two busy processes on this VM's two vCPUs
+  each get less done per CPU-second than one alone (serial matching 24 s of CPU, inside the 2-worker pool about
+  31 s). What is left is spread thin: spaCy tokenization of candidate sentences (about 20% of matching; spaCy's
+  own affix rules, not our code around it, per the profile), the entry and actor scans (about 25%), the stance
+  cue search (about 12%), the parent's share (about 12 s of CPU: decompressing the archive, 2.6 s, reading the
+  tar members, and writing 208 MB of text and the hits to SQLite), the bootstrap of the scores (2.3 s, on one
+  core). The 1.5x of issue 17 needs about a quarter less wall time again; a tokenizer of our own for candidate
+  sentences (keeping negation-v2's token boundaries, with a new rule version) and scoring documents in the
+  workers are the next steps.
 """
 
 
@@ -1030,7 +1043,9 @@ def main(argv: list[str] | None = None) -> int:
         args.quick = saved.get("quick", False)
         args.workers = saved.get("workers", args.workers)
         args.archive = saved.get("archive", args.archive)
-        Path(args.out).write_text(render(saved["results"], saved["figures"], saved["machine"], args), encoding="utf-8")
+        out = Path(args.out)
+        out.write_text(_keep_explore(render(saved["results"], saved["figures"], saved["machine"], args), out),
+                       encoding="utf-8")
         print(f"wrote {args.out} from {args.render}")
         return 0
     if args.scaling:
@@ -1086,12 +1101,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"({r['key']}) {r['figure']}: {measured}  ratio {r['ratio']:.3f}x  target {r['target']}  {r['verdict']}")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    text = render(res, rows, info, args)
-    old = out.read_text(encoding="utf-8") if out.exists() else ""
-    if EXPLORE_MARK[0] in old and EXPLORE_MARK[1] in old:  # keep the explorer's section (bench.py --explore)
-        kept = EXPLORE_MARK[0] + old.split(EXPLORE_MARK[0], 1)[1].split(EXPLORE_MARK[1], 1)[0] + EXPLORE_MARK[1]
-        text = text.rstrip("\n") + "\n\n" + kept + "\n"
-    out.write_text(text, encoding="utf-8")
+    out.write_text(_keep_explore(render(res, rows, info, args), out), encoding="utf-8")
     side = out.with_suffix(".json")
     keep = json.loads(side.read_text()).get("explore") if side.exists() else None
     side.write_text(json.dumps({"machine": info, "results": res, "figures": rows, "quick": args.quick,
