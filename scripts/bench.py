@@ -843,7 +843,7 @@ Second round for issue 17 (2026-12-01, later the same night, quiet machine; `fet
 archive):
 
 - **Measured first**: serial matching of the whole archive took 27.6 s of CPU, of which the stance rule 10.6 s,
-  the entry scan 4.6 s, spaCy tokenization of candidate sentences 4.2 s, the actor scans 2.8 s, sentence
+  the entry scan 4.6 s, spaCy tokenization of candidate sentences and their cache rows 4.2 s, the actor scans 2.8 s, sentence
   splitting 1.3 s (a second time: ingest had split every text already to count its sentences).
 - **Stance cues by first token, per language**: every cue list of a language is indexed by its cues' first
   tokens (words, prefixes, suffixes), and a memo maps each word to the cues it can start; a sentence looks up its
@@ -862,13 +862,18 @@ archive):
   2.08x); re-score 0.126x (from 0.229x, now within 0.2x). The pass is CPU-bound: 40.5 s of CPU on two cores
   (ingest and matching 20.5 s wall, scoring 2.3 s on one core), and two busy processes on this VM's two vCPUs
   each get less done per CPU-second than one alone (serial matching 24 s of CPU, inside the 2-worker pool about
-  31 s). What is left is spread thin: spaCy tokenization of candidate sentences (about 20% of matching; spaCy's
-  own affix rules, not our code around it, per the profile), the entry and actor scans (about 25%), the stance
-  cue search (about 12%), the parent's share (about 12 s of CPU: decompressing the archive, 2.6 s, reading the
-  tar members, and writing 208 MB of text and the hits to SQLite), the bootstrap of the scores (2.3 s, on one
-  core). The 1.5x of issue 17 needs about a quarter less wall time again; a tokenizer of our own for candidate
-  sentences (keeping negation-v2's token boundaries, with a new rule version) and scoring documents in the
-  workers are the next steps.
+  31 s). What is left is spread thin: the entry and actor scans (about 25% of matching), spaCy's tokenizer on
+  the 41,258 candidate sentences (about 2.3 s of CPU timed directly, 10%; cProfile overstates it), the stance cue
+  search (about 12%), the parent's share (about 12 s of CPU: decompressing the archive, 2.6 s, reading the tar
+  members, and writing 208 MB of text and the hits to SQLite), the bootstrap of the scores (2.3 s, on one core).
+- **Tried and left out**: tokenizing only the hit sentences that can hold a negation cue (78% hold none): the
+  hits of the whole archive were identical and the token cache a quarter of its size, but the gain (about 2 s of
+  CPU) was below the run-to-run noise of this VM, where the same code took from 22.5 s to 30 s within an hour;
+  freezing the garbage collector after the workers fork gained about 3%, also within the noise. Ratios to the
+  plain scan of the same run are the measure; absolute times are not comparable across runs.
+- **What 1.5x would take**: about a quarter less wall time again, i.e. a different kind of step rather than more
+  trimming: a compiled matcher for the scan and the cue search (one automaton over the text for entries, actors
+  and cues), or document scores computed in the workers while they match (the 2.3 s tail runs on one core).
 """
 
 
