@@ -6,19 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from discourse.lexicon import load_lexicon
-from discourse.match import match_text
-
-
-@pytest.fixture(scope="module")
-def lex():
-    return load_lexicon()
-
-
-def the_hit(text, lang, lex, entry_id):
-    hits = [h for h in match_text(text, lang, lex) if h.entry_id == entry_id]
-    assert len(hits) == 1, [(h.entry_id, h.surface) for h in match_text(text, lang, lex)]
-    return hits[0]
+from test_stance import lex, the_hit  # noqa: F401  the lexicon fixture and the one-hit helper of the stance tests
 
 
 CASES = [
