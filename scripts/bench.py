@@ -866,14 +866,11 @@ archive):
   the 41,258 candidate sentences (about 2.3 s of CPU timed directly, 10%; cProfile overstates it), the stance cue
   search (about 12%), the parent's share (about 12 s of CPU: decompressing the archive, 2.6 s, reading the tar
   members, and writing 208 MB of text and the hits to SQLite), the bootstrap of the scores (2.3 s, on one core).
-- **Tokenizing less**: in English, spaCy now runs only on the hit sentences that may hold a negation cue (or need
-  lemmas): 10,615 of 41,258 on the archive. The hits of the whole archive were identical row for row with and
-  without it (and `tests/test_match_rules.py` checks the hint against every tokenizer exception and the UNGDC
-  sample); the token cache is a quarter of its size; tokenization time fell by about 60% (the first sentences of
-  a run, which grow spaCy's vocabulary, cost the most). The whole-pass gain (about 2-4 s of CPU) is of the order
-  of this VM's run-to-run noise, where the same code took from 22.5 s to 30 s within an hour; freezing the
-  garbage collector after the workers fork gained about 3% and was left out. Ratios to the plain scan of the
-  same run are the measure; absolute times are not comparable across runs.
+- **Tried and left out**: tokenizing only the hit sentences that can hold a negation cue (78% hold none): the
+  hits of the whole archive were identical and the token cache a quarter of its size, but the gain (about 2 s of
+  CPU) was below the run-to-run noise of this VM, where the same code took from 22.5 s to 30 s within an hour;
+  freezing the garbage collector after the workers fork gained about 3%, also within the noise. Ratios to the
+  plain scan of the same run are the measure; absolute times are not comparable across runs.
 - **What 1.5x would take**: about a quarter less wall time again, i.e. a different kind of step rather than more
   trimming: a compiled matcher for the scan and the cue search (one automaton over the text for entries, actors
   and cues), or document scores computed in the workers while they match (the 2.3 s tail runs on one core).

@@ -6,8 +6,7 @@ Pipeline (``docs/matching.md``), per document:
    offset maps back to the stored text;
 2. a fast multi-pattern scan of the folded view (one compiled regex per language, built from all patterns)
    finds candidate spans; each candidate is checked against its own pattern; overlapping hits: longest wins;
-3. only the sentences holding candidates are tokenized with spaCy (``nlp.py``), and in English only those that
-   may hold a negation cue or need lemmas (``match_negation.negation_hint``); tokens are cached in the store;
+3. only the sentences holding candidates are tokenized with spaCy (``nlp.py``); tokens are cached in the store;
 4. lemma patterns are confirmed with spaCy's Matcher on those sentences; negation is looked for within the
    clause of the hit (``negation-v2``); the target is the nearest gazetteer actor in the sentence (``target-v1``).
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from typing import Sequence
 
 
 # -- negation (negation-v2) -----------------------------------------------------------------------------------
@@ -39,33 +39,6 @@ CUE_SIDE = {
     "ru": {"без": "before", "вместо": "before"},
 }
 _PUNCT_BREAK = {",", ";", ":", "(", ")", "—", "–", "-", "«", "»", "\"", "“", "”"}
-
-
-def negation_hint(lang: str, special_cases: Iterable[str] = ()) -> re.Pattern | None:
-    """A quick test on a sentence's text that is true whenever :func:`_negation` could find a cue in its tokens,
-    or None where there is no such test (then every candidate sentence is tokenized).
-
-    Every cue and every phrase's first word as a whole word (case-insensitive), plus what the tokenizer splits a
-    cue out of inside a word: "n't" ("don't" -> do + n't) and ``special_cases``, the tokenizer's exceptions that
-    yield a cue ("cannot" -> can + not; the caller lists them from its pipeline). It may say yes for nothing ("No."
-    as an abbreviation); it never says no for a cue (tests/test_match_rules.py; on the whole UNGDC the hits are
-    the same with and without it). English only: Russian and Azerbaijani sentences are always tokenized
-    (Azerbaijani negated verbs, _AZ_VERB_NEG, are no word list).
-    """
-    if lang != "en":
-        return None
-    words = set(NEGATION_CUES[lang]) | {toks[0] for toks, _ in NEGATION_PHRASES[lang]}
-    inside = {w for w in words if not w.isalpha()} | {"n\u2019t"} | set(special_cases)
-    bounded = sorted((re.escape(w) for w in words - inside), key=len, reverse=True)
-    loose = sorted((re.escape(w) for w in inside), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(bounded) + r")(?!\w)|" + "|".join(loose), re.IGNORECASE)
-
-
-def cue_special_cases(lang: str, tokenizer) -> list[str]:
-    """The tokenizer's special cases (exceptions) that yield a negation cue or a phrase's first word."""
-    words = set(NEGATION_CUES.get(lang, ())) | {toks[0] for toks, _ in NEGATION_PHRASES.get(lang, [])}
-    return sorted(key for key in getattr(tokenizer, "rules", None) or {}
-                  if any(t.lower_ in words for t in tokenizer(key)))
 # Azerbaijani verb negation: a stem of 2+ letters, -ma/-mə, then a tense suffix and optional person ending
 # (etmir, istəmirik, görmürük, olmadı, etmədik, etməyəcək, olmaz, olmamalı, etməmişdir). Nouns that happen to end
 # like a negated verb are excepted.
