@@ -857,20 +857,23 @@ archive):
   remembered by identity for a chunk of texts). The cache is row for row what `match_corpus` writes
   (`tests/test_match_ingest.py`).
 - **Entry scan**: `(?<!\\w)` instead of `\\b` before the trigger trie (same positions, about 15% faster).
-- **Result**: in the same `make bench` run (quiet machine, 22:47 UTC) the plain scan took 11.6 s and the first
-  pass 22.8 s: **1.97x** (from 2.62x; an earlier run the same evening, on a slower host, gave 31.2 s against 15.0 s,
-  2.08x); re-score 0.126x (from 0.229x, now within 0.2x). The pass is CPU-bound: 40.5 s of CPU on two cores
-  (ingest and matching 20.5 s wall, scoring 2.3 s on one core), and two busy processes on this VM's two vCPUs
-  each get less done per CPU-second than one alone (serial matching 24 s of CPU, inside the 2-worker pool about
+- **Result**: the first pass is now about 2x the plain scan of the same run: six `make bench` runs between 22:36
+  and 23:25 UTC gave 1.91x-2.20x (from 2.62x); re-score 0.126x-0.172x (from 0.229x, now within 0.2x). The host
+  of this VM varies a lot from minute to minute (the plain scan alone took from 11.2 s to 17.5 s in those runs),
+  so only ratios within one run mean anything; the table above is the last run. The pass is CPU-bound: about
+  3.4-3.8 CPU-seconds for each second of the plain scan, on two cores (ingest and matching ~90% of the wall
+  time, scoring ~10% on one core), and two busy processes on this VM's two vCPUs each get less done per
+  CPU-second than one alone (serial matching 24 s of CPU on a fast minute, inside the 2-worker pool about
   31 s). What is left is spread thin: the entry and actor scans (about 25% of matching), spaCy's tokenizer on
   the 41,258 candidate sentences (about 2.3 s of CPU timed directly, 10%; cProfile overstates it), the stance cue
   search (about 12%), the parent's share (about 12 s of CPU: decompressing the archive, 2.6 s, reading the tar
   members, and writing 208 MB of text and the hits to SQLite), the bootstrap of the scores (2.3 s, on one core).
-- **Tried and left out**: tokenizing only the hit sentences that can hold a negation cue (78% hold none): the
-  hits of the whole archive were identical and the token cache a quarter of its size, but the gain (about 2 s of
-  CPU) was below the run-to-run noise of this VM, where the same code took from 22.5 s to 30 s within an hour;
-  freezing the garbage collector after the workers fork gained about 3%, also within the noise. Ratios to the
-  plain scan of the same run are the measure; absolute times are not comparable across runs.
+- **Tried and left out**: tokenizing only the hit sentences that can hold a negation cue (78% hold none; a hint
+  regex of the cue words, "n't" and the tokenizer's cue-yielding exceptions): the hits of the whole archive were
+  identical row for row, the token cache a quarter of its size, spaCy's time in isolation 60% lower; but three
+  alternating whole passes with and without it took 27.8 s and 27.6 s on average, and three `make bench` runs
+  with it 2.08x-2.20x, so the change bought nothing measurable and was reverted. Freezing the garbage collector
+  after the workers fork gained about 3% in isolation, within the noise, and was left out.
 - **What 1.5x would take**: about a quarter less wall time again, i.e. a different kind of step rather than more
   trimming: a compiled matcher for the scan and the cue search (one automaton over the text for entries, actors
   and cues), or document scores computed in the workers while they match (the 2.3 s tail runs on one core).
