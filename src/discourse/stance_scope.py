@@ -171,18 +171,6 @@ def cue_family(cueset, lang: str, kinds: Sequence[str]) -> _Family:
     return got[1]
 
 
-_INDEXES: dict[int, tuple[Sequence[Cue], _CueIndex]] = {}  # id(cue list) -> (the list, kept alive; its index)
-
-
-def _cue_index(cues: Sequence[Cue]) -> _CueIndex:
-    got = _INDEXES.get(id(cues))
-    if got is None or got[0] is not cues:
-        if len(_INDEXES) > 512:  # lists made on the fly (tests, callers): keep the cache small
-            _INDEXES.clear()
-        got = _INDEXES[id(cues)] = (cues, _CueIndex(cues))
-    return got[1]
-
-
 class _Heads:
     """Where each cue's first token occurs in a sentence's words (built once per hit, shared by every cue kind).
 
@@ -192,14 +180,13 @@ class _Heads:
     as the largest cost of matching).
     """
 
-    __slots__ = ("words", "exact", "_cands", "family", "_by_slot")
+    __slots__ = ("words", "exact", "family", "_by_slot")
 
     def __init__(self, words: Sequence[str], family: _Family | None = None):
         self.words = words
         self.exact: dict[str, list[int]] = {}
         for i, w in enumerate(words):
             self.exact.setdefault(w, []).append(i)
-        self._cands: dict[int, tuple[_CueIndex, list[int]]] = {}
         self.family = family
         self._by_slot: dict[int, list[int]] | None = None
 
@@ -215,23 +202,13 @@ class _Heads:
             self._by_slot = {n: sorted(idx) for n, idx in found.items()}
         return self._by_slot.get(slot, [])
 
-    def candidates(self, cues: Sequence[Cue]) -> list[int]:
-        """Indices (ascending) of the cues of ``cues`` whose first token matches some word of the sentence."""
-        if not cues:
-            return []
-        if self.family is not None:
-            slot = self.family.slot(cues)
-            if slot is not None:
-                return self._family_candidates(slot)
-        index = _cue_index(cues)
-        got = self._cands.get(id(index))
-        if got is not None and got[0] is index:  # the index itself is kept, so its id is not reused meanwhile
-            return got[1]
-        found = set(index.always)
-        for w in self.exact:
-            found.update(index.of_word(w))
-        got = self._cands[id(index)] = (index, sorted(found))
-        return got[1]
+    def candidates(self, cues: Sequence[Cue]) -> Sequence[int]:
+        """Indices (ascending) of the cues of ``cues`` that may start in the sentence: through the language's
+        :class:`_Family` when ``cues`` is one of its lists, else every cue (each is then tried at its positions)."""
+        slot = self.family.slot(cues) if self.family is not None and cues else None
+        if slot is None:
+            return range(len(cues))
+        return self._family_candidates(slot)
 
     def positions(self, tokens: Sequence[str], a: int, b: int):
         """Word indices in [a, b) where ``tokens`` may start, ascending."""
