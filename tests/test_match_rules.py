@@ -223,3 +223,47 @@ def test_azerbaijani_verb_negation(lex, verb):
 @pytest.mark.parametrize("word", ["Məmmədov", "məmurlar", "təmir", "dəmir", "ölkəmiz"])
 def test_azerbaijani_words_that_only_look_negated(lex, word):
     assert one(f"{word} inteqrasiya haqqında danışdı.", "az", lex, "integration").negated is False
+
+
+# -- negation hint (issue 17): spaCy runs only on hit sentences that may hold a negation cue -------------------
+def test_the_negation_hint_finds_every_cue_the_tokenizer_would_give():
+    from discourse.match_negation import NEGATION_CUES, NEGATION_PHRASES, cue_special_cases, negation_hint
+    from discourse.nlp import get_pipeline
+
+    tokenizer = get_pipeline("en").nlp.tokenizer
+    special = cue_special_cases("en", tokenizer)
+    assert {"cannot", "Cannot", "don't", "notve"} <= set(special)
+    hint = negation_hint("en", special)
+    words = set(NEGATION_CUES["en"]) | {toks[0] for toks, _ in NEGATION_PHRASES["en"]}
+    for key in tokenizer.rules:  # every exception of the tokenizer that yields a cue is caught
+        if any(t.lower_ in words for t in tokenizer(key)):
+            assert hint(f"We {key} it."), key
+    for cue in words:  # every cue word, in any case, next to punctuation
+        for form in (cue, cue.upper(), cue.capitalize()):
+            assert hint(f"Partnership ({form}) matters."), form
+    for text in ("We cannot accept it.", "They don't join.", "We won’t join.", "No-one asked.", "It is far from it."):
+        assert hint(text), text
+    for text in ("We note the strategic partnership.", "Nowadays the economic union grows.", "Known norms, notably."):
+        assert not hint(text), text
+    assert negation_hint("ru") is None and negation_hint("az") is None  # always tokenized
+
+
+def test_hits_are_the_same_with_and_without_the_negation_hint(ungdc_sample):
+    """On every statement of the UNGDC sample the hint changes which sentences are tokenized, never a hit."""
+    from discourse.matcher import _Matcher
+    from discourse.normalize import normalize_text
+
+    lex = load_lexicon()
+    gated, always = _Matcher(lex, lex.entries, "en"), _Matcher(lex, lex.entries, "en")
+    always._hint = None  # no hint: every candidate sentence is tokenized, as before
+    n_hits = n_skipped = 0
+    for path in sorted(ungdc_sample.glob("*.txt")):
+        text = normalize_text(path.read_text(encoding="utf-8", errors="replace"))
+        got_tokens, want_tokens = [], []
+        got = gated.match(text, None, got_tokens, path.stem)
+        want = always.match(text, None, want_tokens, path.stem)
+        assert got == want, path.name
+        assert {t[2] for t in got_tokens} <= {t[2] for t in want_tokens}
+        n_hits += len(got)
+        n_skipped += len(want_tokens) - len(got_tokens)
+    assert n_hits > 1500 and n_skipped > 500

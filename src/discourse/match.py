@@ -6,7 +6,8 @@ Pipeline (``docs/matching.md``), per document:
    offset maps back to the stored text;
 2. a fast multi-pattern scan of the folded view (one compiled regex per language, built from all patterns)
    finds candidate spans; each candidate is checked against its own pattern; overlapping hits: longest wins;
-3. only the sentences holding candidates are tokenized with spaCy (``nlp.py``); tokens are cached in the store;
+3. only the sentences holding candidates are tokenized with spaCy (``nlp.py``), and in English only those that
+   may hold a negation cue or need lemmas (``match_negation.negation_hint``); tokens are cached in the store;
 4. lemma patterns are confirmed with spaCy's Matcher on those sentences; negation is looked for within the
    clause of the hit (``negation-v2``); the target is the nearest gazetteer actor in the sentence (``target-v1``).
 
@@ -19,6 +20,7 @@ Pipeline (``docs/matching.md``), per document:
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import time
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
@@ -232,7 +234,7 @@ def match_corpus(corpus, lexicon: Lexicon | None = None, *, workers: int = 2, pr
                         _matchers(lexicon, entry_ids).get(lang).pipeline.nlp
             ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
             pending_write: list = []
-            with ctx.Pool(min(workers, len(chunks))) as pool:
+            with ctx.Pool(min(workers, len(chunks)), initializer=gc.freeze) as pool:  # see ingest.pool.init_worker
                 for result in pool.imap_unordered(_pool_task, [(str(store.path), lexicon, entry_ids, c) for c in chunks]):
                     pending_write.append(result)
                     if sum(len(r[0]) for r in pending_write) >= WRITE_DOCS:

@@ -12,7 +12,7 @@ from .nlp import Pipeline, get_pipeline
 from . import stance as _stance
 from .regex_guard import start_document
 from .match_patterns import _Compiled, _longest, _sentences, _to_orig, _view
-from .match_negation import _negation
+from .match_negation import _negation, cue_special_cases, negation_hint
 
 
 CONTEXT_CHARS = 160  # characters of context stored on each side of a hit (KWIC needs no text reads)
@@ -49,6 +49,7 @@ class _Matcher:
         self.has_lemma = any(p.mode == "lemma" for _, p, _, _ in self.entry_scan.items)
         self._pipeline: Pipeline | None = None
         self._matcher = None
+        self._hint = False  # negation_hint of this language and pipeline, built on first use
         self.cues = _stance.load_cues(getattr(lexicon, "stance_cues", "") or None)
 
     @property
@@ -98,16 +99,20 @@ class _Matcher:
             s1 = max(s1, max(c[1] for c in group))
             sent_text = view[s0:s1]
             o0, o1 = _to_orig(s0, vpos, removed), _to_orig(s1, vpos, removed, end=True)
-            toks = self._tokens(sent_text, o0, o1, cache, new_tokens, doc_id)
-            words, tok_starts, tok_ends = toks.words, toks.starts, toks.ends
-            group = self._confirm_lemmas(group, toks, s0)
+            toks = None
+            if self._needs_tokens(sent_text, group, cache, o0, o1):
+                toks = self._tokens(sent_text, o0, o1, cache, new_tokens, doc_id)
+                words, tok_starts, tok_ends = toks.words, toks.starts, toks.ends
+                group = self._confirm_lemmas(group, toks, s0)
             group = _stance.one_mention(_longest(group), view)
             actors = None
             for s, e, oi, p in group:
                 entry = self.entries[oi]
-                lo = bisect.bisect_right(tok_ends, s - s0)
-                hi = max(lo + 1, bisect.bisect_left(tok_starts, e - s0))
-                cue = _negation(self.lang, words, lo, hi, tok_starts, tok_ends)
+                cue = None  # without tokens: the sentence holds no negation cue (see _needs_tokens)
+                if toks is not None:
+                    lo = bisect.bisect_right(tok_ends, s - s0)
+                    hi = max(lo + 1, bisect.bisect_left(tok_starts, e - s0))
+                    cue = _negation(self.lang, words, lo, hi, tok_starts, tok_ends)
                 if actors is None:
                     actors = self._actors(folded, view, s0, s1, scanned)
                 target, tgroup = self._target(actors, s, e)
@@ -145,6 +150,20 @@ class _Matcher:
                 actor = self.actors[max(actors, key=lambda a: (a[1], a[0]))[2]]
                 return actor.id, actor.group
         return None, None
+
+    def _needs_tokens(self, sent_text: str, group, cache, o0: int, o1: int) -> bool:
+        """Whether a candidate sentence must be tokenized: for a lemma pattern, because its tokens are cached
+        anyway, or because it may hold a negation cue (:func:`~discourse.match_negation.negation_hint`, a test
+        that never misses a cue the tokenizer would give). Most hit sentences hold no negation cue, so spaCy never
+        runs on them (issue 17); their hits are the same either way."""
+        if self._hint is False:
+            self._hint = negation_hint(self.lang, cue_special_cases(self.lang, self.pipeline.nlp.tokenizer))
+        if self._hint is None or any(p.mode == "lemma" for _, _, _, p in group):
+            return True
+        cached = cache.get(o0) if cache is not None else None
+        if cached is not None and cached[0] == o1:
+            return True
+        return self._hint(sent_text)
 
     def _tokens(self, sent_text: str, o0: int, o1: int, cache, new_tokens, doc_id):
         pipe = self.pipeline
