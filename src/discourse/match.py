@@ -250,12 +250,14 @@ def match_corpus(corpus, lexicon: Lexicon | None = None, *, workers: int = 2, pr
 
 # -- queries ----------------------------------------------------------------------------------------------------
 def hits(corpus, lexicon: Lexicon | None = None, *, entries: Iterable[str] | None = None, progress=None,
-         workers: int = 2, **doc_filters) -> pd.DataFrame:
+         workers: int = 2, columns: Sequence[str] | None = None, **doc_filters) -> pd.DataFrame:
     """One row per hit of the lexicon in the filtered documents (the cache is brought up to date first).
 
     Columns: doc_id, entry_id, entry_hash, start, end, sent_start, sent_end, page, surface, language, negated,
     negation_cue, target, target_group, left_context, right_context, stance, stance_cue, stance_rule,
     target_inferred, and the document's year, date, country, doc_type, speaker, post_category, words.
+    ``columns``: only these hit columns (of the above until ``target_inferred``) and no document metadata, for
+    callers that need a few (the scores read 7 of the 27, without the contexts).
     """
     import pandas as pd  # deferred: heavy; matching and the timeline query path do without it
 
@@ -264,12 +266,18 @@ def hits(corpus, lexicon: Lexicon | None = None, *, entries: Iterable[str] | Non
     match_corpus(corpus, lexicon, workers=workers, progress=progress, **doc_filters)
     where, params = _docs.document_filter_sql(**doc_filters)
     with corpus.store.read() as conn:
-        cols, rows = _sql.hit_rows(conn, [e.hash for e in chosen], where, params)
+        if columns is None:
+            cols, rows = _sql.hit_rows(conn, [e.hash for e in chosen], where, params)
+        else:
+            cols, rows = _sql.hit_rows(conn, [e.hash for e in chosen], where, params, columns=columns, meta=())
     frame = pd.DataFrame.from_records(rows, columns=cols)
-    frame["negated"] = frame["negated"].astype(bool)
-    frame["target_inferred"] = frame["target_inferred"].astype(bool)
-    frame["year"] = frame["year"].astype("Int64")
-    order = ["doc_id", "entry_id", "entry_hash"] + [c for c in cols if c not in ("doc_id", "entry_id", "entry_hash")]
+    for col in ("negated", "target_inferred"):
+        if col in frame.columns:
+            frame[col] = frame[col].astype(bool)
+    if "year" in frame.columns:
+        frame["year"] = frame["year"].astype("Int64")
+    first = [c for c in ("doc_id", "entry_id", "entry_hash") if c in cols]
+    order = first + [c for c in cols if c not in first]
     return frame[order]
 
 

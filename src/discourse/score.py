@@ -90,6 +90,10 @@ def _split_filters(filters: dict) -> dict:
     return {k: v for k, v in filters.items() if v is not None}
 
 
+#: The hit columns the scores read (the contexts and surfaces stay in the store).
+SCORED_HIT_COLUMNS = ("doc_id", "entry_hash", "entry_id", "sent_start", "negated", "target_group", "stance")
+
+
 def _inputs(corpus, lexicon, filters: dict, ensure_matches: bool):
     """(lexicon, documents, hits, entries) for scoring, bringing the match cache up to date first."""
     if lexicon is None or isinstance(lexicon, (str, Path)):
@@ -98,7 +102,7 @@ def _inputs(corpus, lexicon, filters: dict, ensure_matches: bool):
     if ensure_matches:  # hits() also brings the cache up to date, for the filtered documents only
         _match.match_corpus(corpus, lexicon, progress=False, **filters)
     documents = corpus.documents(**filters)
-    hits = _match.hits(corpus, lexicon, progress=False, **filters)
+    hits = _match.hits(corpus, lexicon, progress=False, columns=SCORED_HIT_COLUMNS, **filters)
     return lexicon, documents, hits, entries_frame(lexicon)
 
 

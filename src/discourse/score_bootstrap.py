@@ -34,6 +34,32 @@ def _interval(replicates: np.ndarray, estimate: float, level: float) -> tuple[fl
     return float(lo), float(hi)
 
 
+def _intervals(replicates: np.ndarray, estimates: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_interval` of many series at once: ``replicates`` is (B x m), ``estimates`` (m,); returns the (m,)
+    lower and upper bounds. The series with no undefined replicate go through one percentile call (numpy
+    computes it column by column: the same values as one call per series); the others one by one."""
+    alpha = (1.0 - level) / 2.0
+    m = replicates.shape[1]
+    lo, hi = np.full(m, np.nan), np.full(m, np.nan)
+    defined = ~np.isnan(estimates)
+    holes = np.isnan(replicates).any(axis=0)
+    clean = np.flatnonzero(defined & ~holes)
+    if clean.size:
+        lo[clean], hi[clean] = np.percentile(replicates[:, clean], [100.0 * alpha, 100.0 * (1.0 - alpha)], axis=0)
+    gappy = np.flatnonzero(defined & holes)
+    if gappy.size:
+        # undefined replicates sort last; the series with the same number of defined ones go through one call
+        ordered = np.sort(replicates[:, gappy], axis=0)
+        counts = (~np.isnan(ordered)).sum(axis=0)
+        for n in np.unique(counts):
+            cols = np.flatnonzero(counts == n)
+            if n == 0:
+                continue
+            lo[gappy[cols]], hi[gappy[cols]] = np.percentile(ordered[:n, cols], [100.0 * alpha, 100.0 * (1.0 - alpha)],
+                                                             axis=0)
+    return lo, hi
+
+
 def _flag_outside(out: pd.DataFrame) -> None:
     """``outside_ci``, ``ratio_outside_ci``, ``logit_outside_ci``: the estimate lies outside its percentile
     interval (possible with a skewed bootstrap distribution); False where there is no estimate or interval."""

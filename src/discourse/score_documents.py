@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import re
 import numpy as np
 import pandas as pd
 
 from .defaults import DEFAULT_LEVEL, DEFAULT_MIN_HITS, DEFAULT_REPLICATES, DEFAULT_SEED
 from .score_counting import DOCUMENT_COLUMNS, SCORE_COLUMNS, _K, _N, _R, _W, _check_params, _require, _sentence_stats, count_hits
-from .score_bootstrap import _derive, _doc_replicates, _flag_outside, _interval, _rng
+from .score_bootstrap import _derive, _doc_replicates, _flag_outside, _intervals, _rng
 
 
 # -- document scores ----------------------------------------------------------------------------------------
@@ -45,6 +44,11 @@ def _pole_counts(counted: pd.DataFrame, ids: pd.Index, entries: pd.DataFrame) ->
     for cat, col in _category_columns(entries):
         cols[col] = np.bincount(doc[inside & is_counted & (category == cat)], minlength=n)
     return pd.DataFrame(cols, index=ids)
+
+
+#: The measures of a document, each with its interval columns' prefix: (prefix, column).
+MEASURES = (("", "score"), ("ratio_", "ratio"), ("logit_", "logit"))
+_BLOCK = 256  # documents resampled together (their replicates: 256 x B x 5 floats)
 
 
 def score_documents(
@@ -88,24 +92,32 @@ def score_documents(
     out["n_words"] = docs["words"].astype(int).to_numpy()
     out["n_sentences"] = docs["sentences"].astype(int).to_numpy()
     totals = np.zeros((len(docs), _K))
-    rows = []
-    for i, (doc_id, n_sent) in enumerate(zip(docs["id"], docs["sentences"])):
+    resampled = []  # documents with counted hits: their sentences are resampled
+    for i, doc_id in enumerate(docs["id"]):
         s = sent.get(doc_id)
         if s is not None:
             totals[i] = s.sum(axis=0)
-        score, ratio, logit = _derive(totals[i])
-        # every defined value is kept (low_evidence only flags it); the empirical logit of a document without
-        # counted hits is the 0.5 smoothing alone, not a measurement, so it stays empty
-        row = {"score": float(score), "ratio": float(ratio), "logit": float(logit) if totals[i, _N] > 0 else math.nan}
-        if s is not None and totals[i, _N] >= 1:
-            reps = _doc_replicates(s, n_sent, _rng(seed, "doc", doc_id), replicates)
-            for name, est, rep in zip(("", "ratio_", "logit_"), (score, ratio, logit), _derive(reps)):
-                row[name + "ci_low"], row[name + "ci_high"] = _interval(rep, float(est), level)
-        rows.append(row)
-    stats = pd.DataFrame(rows, index=range(len(docs)))
-    for col in ("score", "ci_low", "ci_high", "ratio", "ratio_ci_low", "ratio_ci_high", "logit",
-                "logit_ci_low", "logit_ci_high"):
-        out[col] = stats[col].to_numpy(dtype=float) if col in stats else np.nan
+            if totals[i, _N] >= 1:
+                resampled.append(i)
+    score, ratio, logit = _derive(totals)
+    # every defined value is kept (low_evidence only flags it); the empirical logit of a document without
+    # counted hits is the 0.5 smoothing alone, not a measurement, so it stays empty
+    logit = np.where(totals[:, _N] > 0, logit, np.nan)
+    estimates = np.column_stack([score, ratio, logit])  # one column per measure, as named in MEASURES
+    bounds = np.full((len(docs), 2 * len(MEASURES)), np.nan)
+    n_sentences, id_array = docs["sentences"].to_numpy(), docs["id"].to_numpy()
+    for lo in range(0, len(resampled), _BLOCK):  # a block of documents at a time: one percentile call per block
+        block = resampled[lo:lo + _BLOCK]
+        reps = np.stack([_doc_replicates(sent[id_array[i]], n_sentences[i], _rng(seed, "doc", id_array[i]), replicates)
+                         for i in block])  # documents x B x 5
+        derived = np.stack(_derive(reps), axis=-1)  # documents x B x 3
+        flat = derived.transpose(1, 0, 2).reshape(replicates, -1)  # B x (documents * 3)
+        low, high = _intervals(flat, estimates[block].reshape(-1), level)
+        bounds[block, 0::2] = low.reshape(len(block), -1)
+        bounds[block, 1::2] = high.reshape(len(block), -1)
+    for j, (name, col) in enumerate(MEASURES):
+        out[col] = estimates[:, j]
+        out[name + "ci_low"], out[name + "ci_high"] = bounds[:, 2 * j], bounds[:, 2 * j + 1]
     out["W"] = totals[:, _W]
     out["R"] = totals[:, _R]
     out["n_hits"] = totals[:, _N].astype(int)

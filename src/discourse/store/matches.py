@@ -203,15 +203,15 @@ _DOC_META = ("year", "date", "country", "doc_type", "speaker", "post_category", 
 
 
 def hit_rows(conn: sqlite3.Connection, entry_hashes: Sequence[str], where: str, params: list,
-             columns: Sequence[str] = MATCH_COLUMNS) -> tuple[list[str], list[tuple]]:
+             columns: Sequence[str] = MATCH_COLUMNS, meta: Sequence[str] = _DOC_META) -> tuple[list[str], list[tuple]]:
     """Hits of the given entry hashes in the filtered documents, with document metadata, in reading order."""
     if not entry_hashes:
-        return list(columns) + list(_DOC_META), []
-    cols = [f"m.{c}" for c in columns] + [f"d.{c}" for c in _DOC_META]
+        return list(columns) + list(meta), []
+    cols = [f"m.{c}" for c in columns] + [f"d.{c}" for c in meta]
     sql = (f"SELECT {', '.join(cols)} FROM matches m JOIN documents d ON d.id = m.doc_id {where} "
            f"{'AND' if where else 'WHERE'} m.entry_hash IN ({', '.join('?' * len(entry_hashes))}) "
            "ORDER BY d.year, d.date, d.country, d.id, m.start")
-    return list(columns) + list(_DOC_META), conn.execute(sql, [*params, *entry_hashes]).fetchall()
+    return list(columns) + list(meta), conn.execute(sql, [*params, *entry_hashes]).fetchall()
 
 
 def hit_counts(conn: sqlite3.Connection, entry_hashes: Sequence[str], period_sql: str, where: str, params: list) -> list[tuple]:
