@@ -197,6 +197,8 @@ class _Compiled:
     alone: list
     verifiers: dict = None  # item index -> check of a suffix-mode match (morph.az_verifier): its end or None
     leads: dict = None      # item index -> cheap necessary condition of a guarded regex (_regex_lead)
+    automaton: object = None  # the triggers in an Aho-Corasick automaton (pyahocorasick): see _starts
+    bare: bool = False      # the scan regex has no word-start test (few first letters)
 
     @classmethod
     def build(cls, owners: Sequence, lang: str) -> "_Compiled":
@@ -242,7 +244,37 @@ class _Compiled:
             few = len({t[0] for t in triggers}) <= 4
             start = r"(?<!\w)" if all(_W.match(t[0]) for t in triggers) else r"\b"
             scan = re.compile(("" if few else start) + _trie_regex(triggers))
+            if start != r"\b":  # the usual case: the same candidates from an Aho-Corasick automaton (below)
+                import ahocorasick
+
+                automaton = ahocorasick.Automaton()
+                for t in triggers:
+                    automaton.add_word(t, t)
+                automaton.make_automaton()
+                return cls(items, scan, buckets, alone, verifiers, leads, automaton, few)
         return cls(items, scan, buckets, alone, verifiers, leads)
+
+    def _starts(self, folded: str, lo: int, hi: int):
+        """(start, trigger) of the scan in folded[lo:hi], in order: what ``self.scan.finditer`` finds, found
+        with the automaton (about twice as fast on the UNGDC: the regex tries every position, issue 17).
+
+        The regex's choices are kept: at each start the longest trigger; matches do not overlap (a start inside
+        the previous match is skipped); with ``bare`` (the regex without a word-start test) a match inside a word
+        also hides the starts it covers, and find() then drops it for not being at a word start."""
+        longest: dict[int, str] = {}
+        bare = self.bare
+        for end, t in self.automaton.iter(folded, lo, hi):
+            s = end - len(t) + 1
+            if not bare and s > 0 and _W.match(folded, s - 1):
+                continue
+            if len(t) > len(longest.get(s, "")):
+                longest[s] = t
+        after = lo
+        for s in sorted(longest):
+            if s >= after:
+                t = longest[s]
+                after = s + len(t)
+                yield s, t
 
     def find(self, folded: str, original: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, int, Pattern]]:
         """All (start, end, owner index, pattern) of the patterns at word starts in folded[lo:hi], overlaps kept."""
@@ -253,11 +285,12 @@ class _Compiled:
         leads = self.leads or {}
         if self.scan is not None:
             buckets = self.buckets
-            for m in self.scan.finditer(folded, lo, hi):
-                s = m.start()
+            found = (((m.start(), m.group()) for m in self.scan.finditer(folded, lo, hi)) if self.automaton is None
+                     else self._starts(folded, lo, hi))
+            for s, trigger in found:
                 if s > 0 and _W.match(folded, s - 1):
                     continue
-                for idx in buckets[m.group()]:
+                for idx in buckets[trigger]:
                     if leads and idx in leads and leads[idx].match(folded, s, hi) is None:
                         continue
                     oi, p, rx, cs = items[idx]
