@@ -10,6 +10,7 @@ import pytest
 from discourse.lexicon import fold, load_lexicon
 from discourse.match_patterns import _Compiled, _regex_lead
 from discourse.normalize import normalize_text
+from discourse.regex_guard import start_document
 
 LEX = load_lexicon()
 
@@ -43,7 +44,8 @@ def test_the_automaton_finds_what_the_scan_regex_finds(kind, ungdc_sample):
     texts = TRICKY + [normalize_text(p.read_text(encoding="utf-8", errors="replace"))
                       for p in sorted(ungdc_sample.glob("*.txt"))[:120]]
     n = 0
-    for text in texts:
+    for i, text in enumerate(texts):
+        start_document(f"text {i}")  # the guarded regexes' time budget, as the matcher starts it per document
         folded = fold(text)
         assert fast.find(folded, text) == slow.find(folded, text)
         for lo, hi in ((0, len(folded) // 2), (len(folded) // 3, len(folded)), (5, 5)):  # sentence spans
@@ -59,6 +61,7 @@ def test_with_few_first_letters_the_automaton_keeps_the_bare_regex_choices():
     fast, slow = _compiled(owners)
     assert fast.bare
     for text in TRICKY + ["aguam guam,guam-non neutral nonneutral", "ananon non-aligned movement"]:
+        start_document(text)
         folded = fold(text)
         assert fast.find(folded, text) == slow.find(folded, text), text
     got = fast.find(fold("GUAM and the Non-Aligned Movement"), "GUAM and the Non-Aligned Movement")
@@ -83,6 +86,7 @@ def test_the_lead_never_refuses_a_match_of_its_regex():
     compiled = _Compiled.build(LEX.actors, "en")
     (idx, lead), = [(i, ld) for i, ld in compiled.leads.items() if "west" in compiled.items[i][1].text]
     rx = compiled.items[idx][2]
+    start_document("lead")
     for space in (" ", "  ", "\n", "\t", "\u00a0", "\u2009", "\u3000", "\u2028", "\x1c", "\x85"):
         for text in (f"the{space}west", f"THE{space}West", f"the{space}west{space}bank"):
             folded = fold(text)
@@ -106,6 +110,7 @@ def test_a_start_inside_the_previous_candidate_is_skipped_as_the_regex_does(othe
     fast, slow = _compiled(owners)
     assert fast.bare is (not others)
     for text in ("the u.s. africa", "xu.s. africa", "s. africa", "u.s. policy and s. africa", "alpha u.s.s. africa"):
+        start_document(text)
         folded = fold(text)
         assert fast.find(folded, text) == slow.find(folded, text), text
     assert [(s, e) for s, e, _, _ in fast.find("u.s. africa", "u.s. africa")] == []
