@@ -924,15 +924,42 @@ archive):
   the 41,258 candidate sentences (about 2.3 s of CPU timed directly, 10%; cProfile overstates it), the stance cue
   search (about 12%), the parent's share (about 12 s of CPU: decompressing the archive, 2.6 s, reading the tar
   members, and writing 208 MB of text and the hits to SQLite), the bootstrap of the scores (2.3 s, on one core).
-- **Tried and left out**: tokenizing only the hit sentences that can hold a negation cue (78% hold none; a hint
-  regex of the cue words, "n't" and the tokenizer's cue-yielding exceptions): the hits of the whole archive were
-  identical row for row, the token cache a quarter of its size, spaCy's time in isolation 60% lower; but three
-  alternating whole passes with and without it took 27.8 s and 27.6 s on average, and three `make bench` runs
-  with it 2.08x-2.20x, so the change bought nothing measurable and was reverted. Freezing the garbage collector
-  after the workers fork gained about 3% in isolation, within the noise, and was left out.
-- **What 1.5x would take**: about a quarter less wall time again, i.e. a different kind of step rather than more
-  trimming: a compiled matcher for the scan and the cue search (one automaton over the text for entries, actors
-  and cues), or document scores computed in the workers while they match (the 2.3 s tail runs on one core).
+- **Tried and left out** (in the second round): tokenizing only the hit sentences that can hold a negation cue,
+  with a regex hint; no measurable gain then, because that regex cost more than the tokenization it saved (see
+  the third round). Freezing the garbage collector after the workers fork gained about 3% in isolation, within
+  the noise of that evening, and was left out then.
+
+Third round for issue 17 (2026-12-01/02; py-spy sampling profiles of the workers' code, serial, on 4,000
+statements of the archive, and of the parent during a whole pass; every change checked for identical output):
+
+- **Measured first**: in the workers, the stance rule about 22% of the time, the candidate scan 20% (the trie
+  regex tries every position of the text), spaCy's tokenizer 12-20%, reading, normalizing and counting 22%, the
+  garbage collector 6%; guarded-regex calls 29,000 per 1,000 statements, 78% of them the actor "the West"
+  (`the\\s+west(?!...)`) tried at every "the". In the parent: the archive thread (decompression 2.2 s, tar and
+  hashing 1 s of CPU), the main thread's SQLite writes (about 4-5 s), loading spaCy once before the workers fork
+  (0.64 s). `document_scores`: 2.1 s, of which a third reading the hits with their contexts and a third
+  `np.percentile` called three times per document.
+- **Negation hint, done right**: the second round's hint regex (cue words, "n't" and the tokenizer's 84
+  cue-yielding exceptions as alternatives, case-insensitive) took 83 microseconds a sentence, more than spaCy's
+  57; a word-set test on the lower-cased sentence (`match_negation.NegationHint`) takes 4. 74% of the hit
+  sentences are no longer tokenized (10,615 of 41,258 are), and the hits of the whole archive are the same row
+  for row. With `gc.freeze()` in each worker (what it inherits is never collected), serial matching of the 4,000
+  statements went from 8.7 s to 7.1 s of CPU.
+- **Candidate scan**: the triggers are found with an Aho-Corasick automaton (pyahocorasick) that keeps the
+  regex's choices; `find()` over 1,500 statements 0.77 s -> 0.45 s of CPU. A lexicon regex is tried only where its
+  leading literals and whitespace runs match (a linear standard-library regex, before the time-limited one):
+  guarded calls for "the West" 28,759 -> 79 per 1,000 statements.
+- **Scores**: the hits are read without contexts or document metadata (7 columns), and the percentile intervals
+  of a block of 256 documents come from one `np.percentile` call; 2.1 s -> 1.4 s, the same frame bit for bit.
+- **The benchmark itself**: the memory sampler scanned all of /proc every 20 ms (1 ms of CPU a sample, taken
+  from the 2-core stage it measured); it now reads the stage's own process tree (0.09 ms) every 50 ms. The plain
+  scan and the first pass run in turn three times and the fastest of each counts, every pair reported: the
+  host's speed drifts within minutes (a fixed Python loop took 1.83 s at 23:47 and 2.95-3.52 s between 00:20 and
+  00:35 UTC; at times two such loops in parallel took 50% longer each than one alone, so a 2-core pass loses
+  against a 1-core scan), and single runs of the same commit gave 1.69x and 1.87x within ten minutes.
+- **Result** (the run of 00:34 UTC): 1.40x (fastest of three runs each; the pairs 1.30x, 1.51x, 1.40x); the other figures within
+  their targets. Still the largest costs: the stance rule, the parent's SQLite writes (one savepoint and about
+  ten statements per statement stored), the scores' bootstrap on one core (1.4 s).
 """
 
 
