@@ -4,8 +4,9 @@ Pipeline (``docs/matching.md``), per document:
 
 1. a *view* of the stored text where a word broken at a line end (``inte-\\ngration``) is joined; every view
    offset maps back to the stored text;
-2. a fast multi-pattern scan of the folded view (one compiled regex per language, built from all patterns)
-   finds candidate spans; each candidate is checked against its own pattern; overlapping hits: longest wins;
+2. a fast multi-pattern scan of the folded view (the patterns' literal prefixes in one Aho-Corasick automaton
+   per language) finds candidate spans; each candidate is checked against its own pattern; overlapping hits:
+   longest wins;
 3. only the sentences holding candidates are tokenized with spaCy (``nlp.py``), and in English only those that
    may hold a negation cue or need lemmas (``match_negation.negation_hint``); tokens are cached in the store;
 4. lemma patterns are confirmed with spaCy's Matcher on those sentences; negation is looked for within the

@@ -152,10 +152,11 @@ class _Matcher:
         return None, None
 
     def _needs_tokens(self, sent_text: str, group, cache, o0: int, o1: int) -> bool:
-        """Whether a candidate sentence must be tokenized: for a lemma pattern, because its tokens are cached
-        anyway, or because it may hold a negation cue (:func:`~discourse.match_negation.negation_hint`, a test
-        that never misses a cue the tokenizer would give). Most hit sentences hold no negation cue, so spaCy never
-        runs on them (issue 17); their hits are the same either way."""
+        """Whether a candidate sentence needs its tokens: when a lemma pattern must be confirmed on them, when
+        they are cached already (rebuilding them costs no tokenizer), or when it may hold a negation cue
+        (:func:`~discourse.match_negation.negation_hint`, a test that never misses a cue the tokenizer would
+        give). Most hit sentences hold no negation cue, so spaCy never runs on them (issue 17); their hits are the
+        same either way."""
         if self._hint is False:
             self._hint = negation_hint(self.lang, cue_special_cases(self.lang, self.pipeline.nlp.tokenizer))
         if self._hint is None or any(p.mode == "lemma" for _, _, _, p in group):
