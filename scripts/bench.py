@@ -698,6 +698,25 @@ def run_stage(name: str, args: dict, *, log) -> dict:
     return result
 
 
+_PROBE = "import time\nt = time.perf_counter()\nx = 0\nfor i in range(6_000_000):\n    x += i * i\nprint(time.perf_counter() - t)"
+
+
+def parallel_capacity() -> dict:
+    """How many cores the machine gives right now: a fixed Python loop alone, then two copies at once.
+
+    ``cores`` is 2 x (time alone) / (slower time of the two): 2.0 when both run at full speed, 1.0 when the two
+    vCPUs share one core's worth of work (a busy host). The first pass needs both cores and the plain scan one,
+    so their ratio is only meaningful when ``cores`` is near 2 (a quiet machine).
+    """
+    def run(n: int) -> float:
+        procs = [subprocess.Popen([sys.executable, "-c", _PROBE], stdout=subprocess.PIPE, text=True) for _ in range(n)]
+        return max(float(p.communicate()[0]) for p in procs)
+
+    alone = run(1)
+    both = run(2)
+    return {"alone": alone, "both": both, "cores": min(2.0, 2 * alone / both)}
+
+
 def first_pass_pairs(common: dict, source: Path, repeat: int, tmp: Path, log) -> tuple[dict, dict, list[dict]]:
     """(a) and the plain scan, ``repeat`` times in turn (plain scan, then the first pass into a fresh store).
 
@@ -709,7 +728,11 @@ def first_pass_pairs(common: dict, source: Path, repeat: int, tmp: Path, log) ->
     plains, fulls = [], []
     for k in range(max(1, repeat)):
         db = str(tmp / f"first-pass-{k}.sqlite")
+        probe = parallel_capacity()
+        log(f"  machine: {probe['cores']:.2f} cores free (a fixed loop: {probe['alone']:.2f} s alone, "
+            f"{probe['both']:.2f} s two at once)")
         plains.append(run_stage("plain", {"source": str(source)}, log=log))
+        plains[-1]["cores"] = probe["cores"]
         fulls.append(run_stage("full", {**common, "db": db, "source": str(source)}, log=log))
         fulls[-1]["db"] = db
     plain = min(plains, key=lambda r: r["seconds"])
@@ -724,7 +747,7 @@ def first_pass_pairs(common: dict, source: Path, repeat: int, tmp: Path, log) ->
         if Path(full["db"] + suffix).exists():
             shutil.move(full["db"] + suffix, common["db"] + suffix)
     pairs = [{"plain": p["seconds"], "full": f["seconds"], "ratio": f["seconds"] / p["seconds"],
-              "load_before": p["load_before"]} for p, f in zip(plains, fulls)]
+              "load_before": p["load_before"], "cores": p["cores"]} for p, f in zip(plains, fulls)]
     return plain, full, pairs
 
 
@@ -996,13 +1019,27 @@ def figures_table(res: dict) -> list[dict]:
     return rows
 
 
+#: Below this many free cores (see :func:`parallel_capacity`) the machine is not quiet for row a'.
+QUIET_CORES = 1.8
+
+
 def _pairs_text(pairs: list[dict]) -> str:
-    runs = "; ".join(f"{p['plain']:.2f} s and {p['full']:.2f} s ({p['ratio']:.2f}x)" for p in pairs)
+    runs = "; ".join(f"{p['plain']:.2f} s and {p['full']:.2f} s ({p['ratio']:.2f}x"
+                     + (f", {p['cores']:.2f} cores free" if "cores" in p else "") + ")" for p in pairs)
     ratios = sorted(p["ratio"] for p in pairs)
-    return (f"The plain scan and the first pass ran in turn {len(pairs)} times (each pass into a fresh store): "
+    text = (f"The plain scan and the first pass ran in turn {len(pairs)} times (each pass into a fresh store): "
             f"{runs}. The table gives the fastest of each (as `timeit` does: the least disturbed by other work "
             f"on this shared machine); the ratios of the pairs, each against the scan run right before it, range "
             f"from {ratios[0]:.2f}x to {ratios[-1]:.2f}x (median {ratios[len(ratios) // 2]:.2f}x).")
+    cores = [p["cores"] for p in pairs if "cores" in p]
+    if cores:
+        text += (" Cores free before each pair: a fixed Python loop run alone and then two at once (2.0: both "
+                 "vCPUs at full speed; 1.0: two processes share one core's worth)")
+        busy = [c for c in cores if c < QUIET_CORES]
+        text += (f"; below {QUIET_CORES} before {len(busy)} of the {len(cores)} pairs, so this run was not on a "
+                 "quiet machine and row a' says less than it seems (the pass needs both cores, the scan one)."
+                 if busy else "; the machine was quiet for every pair.")
+    return text
 
 
 def render(res: dict, rows: list[dict], info: dict, args) -> str:
