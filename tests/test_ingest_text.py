@@ -115,6 +115,31 @@ def test_ingest_text_control_characters_refused():
     assert info.value.message == "odd.txt: not a text file: 250 control characters in 550 characters"
 
 
+@pytest.mark.parametrize("text, refused", [
+    ("Azərbaycan – Avropa \x01\x02 “inteqrasiya” " * 3, "6 control characters in 111 characters"),  # multi-byte
+    ("Россия \x7f\x1f — ok " * 40, "80 control characters in 600 characters"),
+    ("Россия \x7f — ok " * 40 + "\x0c\x0b", "41 control characters in 562 characters"),
+    ("Россия \x07 and a page break \x0c " + "ok " * 200, None),  # one control character (a form feed is none)
+])
+def test_control_characters_are_counted_on_the_bytes_of_valid_utf8(text, refused):
+    """Issue 17: valid UTF-8 is checked for control characters byte by byte (a byte below 0x80 is that very
+    character in UTF-8); the count is the one the regex gives on the text, and so is the refusal."""
+    from discourse.ingest.text import _CONTROL, decode_text
+
+    data = text.encode("utf-8")
+    assert refused is None or refused.startswith(f"{len(_CONTROL.findall(text))} control characters in {len(text)} ")
+    if refused is None:
+        assert decode_text(data, "odd.txt") == (text, "utf-8", None)
+        return
+    with pytest.raises(IngestError) as info:
+        decode_text(data, "odd.txt")
+    assert info.value.message == f"odd.txt: not a text file: {refused}"
+    damaged = data + b"\xff"  # not valid UTF-8 any more: the regex on the decoded text says the same
+    with pytest.raises(IngestError) as info:
+        decode_text(damaged, "odd.txt")
+    assert info.value.message == f"odd.txt: not a text file: {refused.replace(f' in {len(text)} ', f' in {len(text) + 1} ')}"
+
+
 @pytest.mark.parametrize("data", [b"", b"   \r\n\t\n", "\ufeff".encode("utf-8"), codecs.BOM_UTF16_LE])
 def test_ingest_text_empty_refused(data):
     with pytest.raises(IngestError) as info:
