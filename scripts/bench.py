@@ -986,10 +986,11 @@ statements of the archive, and of the parent during a whole pass; every change c
   decompresses while the parent loads spaCy before the workers start: 820 statements were read by then instead
   of 129, but loading spaCy took 1.21 s instead of 0.72 s (the reading thread holds the GIL between
   decompressions), a net loss.
-- **Result**: three `make bench` runs between 00:30 and 00:55 UTC (each three pairs): 1.40x, 1.70x and 1.67x
-  (fastest of each); the nine pairs 1.30x-1.75x, median 1.49x. The other figures within their targets. So 1.5x
-  is met on a quiet minute and missed on a busy one; the pass needs both cores and the scan one, and the probe
-  before each pair shows how often this host gives less than two. Still the largest costs: the stance rule
+- **Result**: four `make bench` runs between 00:30 and 01:05 UTC (each three pairs): 1.40x, 1.70x, 1.67x and
+  1.45x (fastest of each; the table above is the last); the twelve pairs 1.30x-1.75x, median 1.50x. The other
+  figures within their targets. So 1.5x is met in about half of the measurements and missed in the others: the
+  pass needs both cores and the scan one, and the probe before each pair shows how often this host gives less
+  than two (but even the pairs after a probe of 1.88 and 1.95 cores gave 1.53x and 1.56x). Still the largest costs: the stance rule
   (about a fifth of the workers' time, most of it tokenizing each hit sentence and finding which cues it can
   hold), the parent's SQLite writes (one savepoint and about ten statements per statement stored; the commits
   2.2 s of the parent's wall time), the scores' bootstrap on one core (1.4 s).
