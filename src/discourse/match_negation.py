@@ -42,6 +42,11 @@ _WORD_RUN = re.compile(r"\w+")
 _PUNCT_BREAK = {",", ";", ":", "(", ")", "—", "–", "-", "«", "»", "\"", "“", "”"}
 
 
+def _cue_heads(lang: str) -> set[str]:
+    """The words that can start a negation cue: every cue word and every cue phrase's first word."""
+    return set(NEGATION_CUES.get(lang, ())) | {toks[0] for toks, _ in NEGATION_PHRASES.get(lang, [])}
+
+
 class NegationHint:
     """A quick test on a sentence's text, true whenever :func:`_negation` could find a cue in its tokens.
 
@@ -77,7 +82,7 @@ def negation_hint(lang: str, special_cases: Iterable[str] = ()) -> NegationHint 
     """
     if lang != "en":
         return None
-    cues = {w.lower() for w in NEGATION_CUES[lang]} | {toks[0].lower() for toks, _ in NEGATION_PHRASES[lang]}
+    cues = {w.lower() for w in _cue_heads(lang)}
     words = {w for w in cues if _WORD_RUN.fullmatch(w)}
     inside = (cues - words) | {"n't", "n\u2019t"}
     for case in {c.lower() for c in special_cases}:
@@ -90,7 +95,7 @@ def negation_hint(lang: str, special_cases: Iterable[str] = ()) -> NegationHint 
 
 def cue_special_cases(lang: str, tokenizer) -> list[str]:
     """The tokenizer's special cases (exceptions) that yield a negation cue or a phrase's first word."""
-    words = set(NEGATION_CUES.get(lang, ())) | {toks[0] for toks, _ in NEGATION_PHRASES.get(lang, [])}
+    words = _cue_heads(lang)
     return sorted(key for key in getattr(tokenizer, "rules", None) or {}
                   if any(t.lower_ in words for t in tokenizer(key)))
 # Azerbaijani verb negation: a stem of 2+ letters, -ma/-mə, then a tense suffix and optional person ending
