@@ -217,9 +217,13 @@ class _KillOnce:
         pass
 
     def transition(self, key, start, finish, **kwargs):
-        if finish == "executing" and "match-" in str(key) and not os.path.exists(self.marker):
-            with open(self.marker, "w") as fh:
-                fh.write(str(os.getpid()))
+        if finish == "executing" and "match-" in str(key):
+            try:  # created atomically: when both workers start a task at once, only one of them ends
+                fd = os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                return
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
             os._exit(1)
 
 
