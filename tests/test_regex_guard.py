@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+import regex
 
 from discourse import Corpus
 from discourse.cli import main
@@ -14,7 +15,10 @@ from discourse.errors import LexiconError
 from discourse.lexicon import DEFAULT_ACTORS, check_lexicon, load_lexicon
 from discourse.match import match_corpus
 from discourse.metadata import DocumentMeta
-from discourse.regex_guard import GuardedRegex, backtracking_risk, limit_seconds, start_document
+from discourse.match_patterns import _Compiled, _W
+from discourse.normalize import fold
+from discourse.regex_guard import (GuardedRegex, LinearRegex, backtracking_risk, guarded, limit_seconds,
+                                   linear_time, start_document)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,22 +66,97 @@ def test_a_runaway_regex_is_stopped_within_the_budget():
     assert "DISCOURSE_REGEX_TIMEOUT" in err.value.hint
 
 
-def test_matching_over_the_budget_is_d315_naming_the_entry(tmp_path, monkeypatch):
+def _lexicon_with(tmp_path, pattern: str) -> Path:
+    path = tmp_path / "lex.yaml"
+    path.write_text(f"name: test\nactors: {DEFAULT_ACTORS}\nentries:\n"
+                    "  - id: slow\n    label: slow\n    category: hedging\n    position: 0\n    weight: 1.0\n"
+                    "    on_negation: flip\n    rationale: Written for a test.\n    patterns:\n"
+                    f"      en: [{{regex: '{pattern}'}}]\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("pattern,engine", [
+    (r"integrat\w*\w*", GuardedRegex),  # two overlapping repeats: run with the regex module's time limit
+    (r"integrat\w*", LinearRegex),       # linear: run on re, the budget checked between calls
+])
+def test_matching_over_the_budget_is_d315_naming_the_entry(tmp_path, monkeypatch, pattern, engine):
+    lexicon = load_lexicon(_lexicon_with(tmp_path, pattern))
+    (item,) = _Compiled.build(lexicon.entries, "en").items
+    assert type(item[2]) is engine
     monkeypatch.setenv("DISCOURSE_REGEX_TIMEOUT", "1e-9")  # any regex call is over this budget
-    lexicon = load_lexicon()
-    regex_entries = {e.id for e in lexicon.entries if any(p.mode == "regex" for p in e.patterns)}
     with Corpus.open(tmp_path / "s.sqlite") as corpus:
         doc = ROOT / "corpus" / "examples" / "2015-11-20_aze_speech_en.txt"
+        assert "integrat" in doc.read_text(encoding="utf-8").lower()
         assert corpus.ingest([doc], meta=DocumentMeta(country="AZE", doc_type="speech", language="en",
                                                       date="2015-11-20")).failed == []
         (doc_id,) = corpus.documents()["id"]
         with pytest.raises(LexiconError) as err:
             match_corpus(corpus, lexicon, workers=0, progress=False)
     assert err.value.code == "D315"
-    owner = err.value.message.split(":", 1)[0]
-    assert owner.split()[0] in ("entry", "actor") and err.value.message.endswith(f"on document {doc_id}")
-    if owner.startswith("entry "):
-        assert owner.split()[1] in regex_entries
+    assert err.value.message == (f"entry slow: regex {pattern!r} ran over the time limit of 1e-09 s "
+                                 f"on document {doc_id}")
+
+
+@pytest.mark.parametrize("pattern,linear", [
+    (r"integrat\w*\s+(?:in)?to\s+(?:the\s+)?europe", True),
+    (r"(?:\w+\s+){0,2}inteqrasiya", True),          # bounded rounds, each repeat followed by another class
+    (r"euro(?:\s*-\s*|\s+)?atlantic", True),        # one round: no second round follows the group
+    (r"alliances?(?!\s+of\s+civili[sz]ations)(?!\w)", True),
+    (r"\w*(?!\w)", True),                            # a short lookahead costs O(1) wherever it is tried
+    (r"\w++\w", True),                               # possessive: never gives a character back
+    (r"(?:a|a){5}c", True),                           # 3**5 ways at most
+    (r"\w*\w*x", False),                             # O(n**2): the second repeat takes what the first gave
+    (r"\w+x", False),                                 # x is a word character
+    (r"(?i:s?)\u017f", False),                        # long s is an s to re when case is ignored
+    (r"\w*в", False),                                 # Unicode classes: в is a word character
+    (r"\w*(?=\w*x)", False),                          # a long lookahead re-read at every step back
+    (r"(?:\w+\s?){0,2}x", False),                     # the optional space lets two rounds split one word
+    (r"(?:a|ab)*c", False),                            # a group repeated without limit
+    (r"(?:(?:a|a){5}){5}c", False),                    # 3**25 ways of matching the same characters
+    (r"(a)\1", False),                                # backreference
+    (r"[[:alpha:]]+", False),                          # a POSIX class to the regex module, a set to re
+    (r"\p{L}+", False),                               # regex-module syntax
+])
+def test_linear_time(pattern, linear):
+    assert linear_time(pattern) is linear
+
+
+def test_guarded_picks_the_engine():
+    assert type(guarded(r"nato\w*", "entry e", r"nato\w*")) is LinearRegex
+    assert type(guarded(r"nato\w*", "entry e", r"nato\w*", anchored=False)) is GuardedRegex  # searched
+    assert type(guarded(r"\w*\w*x", "entry e", r"\w*\w*x")) is GuardedRegex
+    assert type(guarded(r"\p{L}+nato", "entry e", r"\p{L}+nato")) is GuardedRegex
+
+
+def test_the_shipped_lexicon_patterns_run_on_re_with_the_hits_of_the_regex_module(ungdc_sample):
+    """Every regex pattern shipped is proved linear (a new one that is not is run under the time limit, much
+    slower: issue 17), and re finds what the regex module finds at every trigger of the UNGDC sample."""
+    lexicon = load_lexicon()
+    texts = [fold(p.read_text(encoding="utf-8")) for p in sorted(ungdc_sample.glob("*.txt"))[:150]]
+    start_document("sample", seconds=600)
+    tried = 0
+    for owners in (lexicon.entries, lexicon.actors):
+        for lang in ("en", "az", "ru"):
+            compiled = _Compiled.build(owners, lang)
+            for oi, p, rx, cs in compiled.items:
+                if p.mode != "regex":
+                    continue
+                assert type(rx) is LinearRegex, f"{p.lang} {p.text}"
+                if lang != "en":
+                    continue
+                other = regex.compile(rx.rx.pattern, regex.VERSION0)
+                for trigger, idxs in compiled.buckets.items():
+                    if compiled.items.index((oi, p, rx, cs)) not in idxs:
+                        continue
+                    for text in texts:
+                        at = text.find(trigger)
+                        while at >= 0:
+                            if not (at > 0 and _W.match(text, at - 1)):
+                                a, b = rx.match(text, at), other.match(text, at)
+                                assert (a and a.span()) == (b and b.span()), (p.text, text[at:at + 80])
+                                tried += 1
+                            at = text.find(trigger, at + 1)
+    assert tried > 1000
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "soon", "inf"])

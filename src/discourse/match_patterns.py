@@ -11,7 +11,7 @@ from .lexicon import Pattern, fold
 from .morph import az_verifier, az_word_regex
 from .nlp import forms_of
 from .normalize import sentence_starts
-from .regex_guard import GuardedRegex
+from .regex_guard import guarded
 
 
 # -- text view: line-end hyphenation joined ------------------------------------------------------------------
@@ -123,9 +123,9 @@ def _regex_lead(source: str) -> re.Pattern | None:
     """A cheap necessary condition for a lexicon regex to match at a position, or None when it would not help.
 
     The pattern's leading literals and whitespace runs (``the\\s+west`` of ``the\\s+west(?!\\s+bank)``), as a
-    standard-library regex: linear, so it needs no time limit, and tried before the guarded regex, whose time
-    limit costs about 2 microseconds a call (issue 17; most actor-scan candidates are a "the" that is not "the
-    west"). ``re``'s ``\\s`` accepts every character the ``regex`` module's does, so the condition never refuses
+    standard-library regex: linear, so it needs no time limit, and tried before the pattern itself (a guarded
+    regex's time limit costs about 2 microseconds a call; issue 17; most actor-scan candidates are a "the" that
+    is not "the west"). ``re``'s ``\\s`` accepts every character the ``regex`` module's does, so the condition never refuses
     a match of the full pattern. Only a lead with a literal after a whitespace run is worth a call.
     """
     from re import _constants as C, _parser as P  # the stdlib's own regex parser
@@ -211,22 +211,23 @@ class _Compiled:
                     verifiers[len(items)] = az_verifier(p.text)
                 src = _pattern_regex(p)
                 cs = None
+                trig = _triggers(p)
                 if p.mode == "regex":  # regex patterns see the folded text; (?i:) keeps upper-case literals working
-                    # user-written: run with a time limit per document (regex_guard), never a hang
+                    # user-written: run with a time limit per document (regex_guard), never a hang; one proved
+                    # linear and only matched where a trigger is runs on re, as the other patterns do
                     owner_name = f"{type(owner).__name__.lower()} {owner.id}"
-                    rx = GuardedRegex(f"(?i:{src})", owner_name, p.text)
+                    rx = guarded(f"(?i:{src})", owner_name, p.text, anchored=trig is not None)
                     lead = _regex_lead(src)
                     if lead is not None:
                         leads[len(items)] = lead
                     if p.case_sensitive:
-                        cs = GuardedRegex(p.text, owner_name, p.text)
+                        cs = guarded(p.text, owner_name, p.text)  # fullmatch over a found span: anchored
                 else:
                     rx = re.compile(src)
                     if p.case_sensitive:
                         cs = re.compile(_pattern_regex(p, folded=False))
                 idx = len(items)
                 items.append((oi, p, rx, cs))
-                trig = _triggers(p)
                 if trig is None:
                     alone.append(idx)
                     continue
