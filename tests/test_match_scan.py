@@ -115,3 +115,14 @@ def test_a_start_inside_the_previous_candidate_is_skipped_as_the_regex_does(othe
         assert fast.find(folded, text) == slow.find(folded, text), text
     assert [(s, e) for s, e, _, _ in fast.find("u.s. africa", "u.s. africa")] == []
     assert [(s, e) for s, e, _, _ in fast.find("x s. africa", "x s. africa")] == [(2, 11)]
+
+
+def test_a_compiled_scan_survives_pickling(ungdc_sample):
+    """Engines that ship matchers to other processes pickle them; the automaton is built again on the way."""
+    import pickle
+
+    lexicon = load_lexicon()
+    scan = _Compiled.build(lexicon.entries, "en")
+    again = pickle.loads(pickle.dumps(scan))
+    text = fold((sorted(ungdc_sample.glob("*.txt"))[0]).read_text(encoding="utf-8"))
+    assert again.automaton is not None and again.find(text, text) == scan.find(text, text) != []

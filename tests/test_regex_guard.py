@@ -17,10 +17,16 @@ from discourse.match import match_corpus
 from discourse.metadata import DocumentMeta
 from discourse.match_patterns import _Compiled, _W
 from discourse.normalize import fold
-from discourse.regex_guard import (GuardedRegex, LinearRegex, backtracking_risk, guarded, limit_seconds,
-                                   linear_time, start_document)
+from discourse.regex_guard import (GuardedRegex, LinearRegex, backtracking_risk, end_document, guarded,
+                                   limit_seconds, linear_time, start_document)
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _no_budget_left_behind():
+    yield
+    end_document()
 
 
 @pytest.mark.parametrize("pattern,risky", [
@@ -64,6 +70,21 @@ def test_a_runaway_regex_is_stopped_within_the_budget():
     assert err.value.code == "D315"
     assert err.value.message == "entry runaway: regex '(?:x+x+)+y' ran over the time limit of 0.3 s on document doc-1"
     assert "DISCOURSE_REGEX_TIMEOUT" in err.value.hint
+
+
+def test_a_document_s_budget_ends_with_it(monkeypatch):
+    """Matching a document ends its budget: a lexicon regex called afterwards (outside a document) is not
+    refused because a finished document's deadline has passed."""
+    from discourse.matcher import _Matcher
+
+    lexicon = load_lexicon()
+    rx = next(it[2] for it in _Compiled.build(lexicon.entries, "en").items if isinstance(it[2], LinearRegex))
+    monkeypatch.setenv("DISCOURSE_REGEX_TIMEOUT", "0.05")
+    matcher = _Matcher(lexicon, lexicon.entries, "en")
+    matcher.pipeline.nlp
+    assert [h.entry_id for h in matcher.match("Integration into the EU.", doc_id="d1")] == ["integration"]
+    time.sleep(0.1)  # d1's deadline has passed
+    assert rx.match("integration into euro-atlantic structures", 0).group() == "integration into euro-atlantic"
 
 
 def _lexicon_with(tmp_path, pattern: str) -> Path:
@@ -133,7 +154,6 @@ def test_the_shipped_lexicon_patterns_run_on_re_with_the_hits_of_the_regex_modul
     slower: issue 17), and re finds what the regex module finds at every trigger of the UNGDC sample."""
     lexicon = load_lexicon()
     texts = [fold(p.read_text(encoding="utf-8")) for p in sorted(ungdc_sample.glob("*.txt"))[:150]]
-    start_document("sample", seconds=600)
     tried = 0
     for owners in (lexicon.entries, lexicon.actors):
         for lang in ("en", "az", "ru"):

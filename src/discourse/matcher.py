@@ -10,7 +10,7 @@ from typing import Iterable, Sequence
 from .lexicon import Actor, Entry, Lexicon, fold, load_lexicon
 from .nlp import Pipeline, get_pipeline
 from . import stance as _stance
-from .regex_guard import start_document
+from .regex_guard import end_document, start_document
 from .match_patterns import _Compiled, _longest, _sentences, _to_orig, _view
 from .match_negation import _negation, cue_special_cases, negation_hint
 
@@ -78,6 +78,12 @@ class _Matcher:
         """
         self.pipeline.nlp  # loaded (once per process) before the budget starts: loading spaCy is not pattern time
         start_document(doc_id)  # the time budget of the lexicon's regexes on this text
+        try:
+            return self._match(text, cache, new_tokens, doc_id)
+        finally:
+            end_document()
+
+    def _match(self, text: str, cache, new_tokens: list | None, doc_id: str) -> list[Hit]:
         view, vpos, removed = _view(text)
         folded = fold(view)
         cands = self.entry_scan.find(folded, view)

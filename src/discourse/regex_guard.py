@@ -41,7 +41,7 @@ import regex
 from .errors import LexiconError
 
 __all__ = ["backtracking_risk", "linear_time", "guarded", "GuardedRegex", "LinearRegex", "start_document",
-           "limit_seconds", "DEFAULT_SECONDS", "ENV"]
+           "end_document", "limit_seconds", "DEFAULT_SECONDS", "ENV"]
 
 #: Default time budget of all lexicon regexes on one document, in seconds.
 DEFAULT_SECONDS = 5.0
@@ -113,6 +113,11 @@ def start_document(doc_id: str, seconds: float | None = None) -> None:
     _state.doc_id = doc_id
     _state.seconds = limit_seconds() if seconds is None else float(seconds)
     _state.deadline = time.monotonic() + _state.seconds
+
+
+def end_document() -> None:
+    """End the current document's time budget (in this thread): calls outside a document get the whole budget."""
+    _state.deadline = None
 
 
 class GuardedRegex:
