@@ -341,8 +341,8 @@ def parse_member(name: str) -> tuple[str, int, int] | None:
     return code, session, year
 
 
-def _where(source: Path, name: str) -> str:
-    return f"{source}::{name}" if not source.is_dir() else str(source / name)
+def _where(source: Path, name: str, folder: bool) -> str:
+    return f"{source}::{name}" if not folder else str(source / name)
 
 
 def iter_ungdc_items(
@@ -369,9 +369,10 @@ def iter_ungdc_items(
     """
     path = Path(source).resolve()
     report = report if report is not None else UngdcReport()
+    folder = path.is_dir()  # once: a stat per member cost 45 us each in a busy pass
     for name, data in archive_members(path, max_member_bytes):
         if isinstance(data, IngestError):
-            report.refused.append((_where(path, name), data.code, data.message))
+            report.refused.append((_where(path, name, folder), data.code, data.message))
             continue
         parsed = parse_member(name)
         if parsed is None:
@@ -379,7 +380,7 @@ def iter_ungdc_items(
             what = ("an R session history" if base in (".Rhistory", ".Rapp.history")
                     else "macOS folder metadata" if base.startswith(".DS_Store") else "not named ISO_NN_YYYY.txt")
             why = f"not a speech: {what}"
-            report.skipped.append((_where(path, name), why))
+            report.skipped.append((_where(path, name, folder), why))
             continue
         code, session, year = parsed
         speaker = speakers.get((code, session)) if speakers is not None else None
@@ -403,7 +404,7 @@ def iter_ungdc_items(
             source_url=SOURCE_URL,
         )
         report.statements += 1
-        yield SourceItem(source=_where(path, name), data=data, kind="text", meta=meta)
+        yield SourceItem(source=_where(path, name, folder), data=data, kind="text", meta=meta)
 
 
 # ----------------------------------------------------------------------------------------------------------
