@@ -325,3 +325,62 @@ def test_month_periods_need_a_month_in_the_date():
     assert info.value.message == (
         f"none of the {len(DOCUMENTS)} selected documents has a month in its date, so there are no monthly periods"
     )
+
+
+def _generated(n_docs: int, seed: int = 11) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    docs = pd.DataFrame({"id": [f"d{i:04d}" for i in range(n_docs)], "year": [2000 + i % 5 for i in range(n_docs)],
+                         "words": rng.integers(500, 3000, n_docs), "sentences": rng.integers(5, 80, n_docs)})
+    rows = []
+    for d, s in zip(docs["id"], docs["sentences"]):
+        for _ in range(int(rng.integers(0, 6))):
+            rows.append((d, str(rng.choice(["euro_atlantic", "eaeu", "non_aligned", "strategic_partnership"])),
+                         int(rng.integers(0, s)) * 10, bool(rng.random() < 0.1),
+                         rng.choice([None, "target", "west"])))
+    return pd.DataFrame(rows, columns=["doc_id", "entry_id", "sent_start", "negated", "target_group"]), docs
+
+
+def test_the_bootstrap_split_over_two_processes_changes_no_value(monkeypatch, tmp_path):
+    """Issue 17: a large corpus's document bootstrap runs in two forked processes; every value is the same as
+    on one (each document's generator is seeded by its id)."""
+    import os
+
+    from discourse import score_documents as module
+
+    hits, docs = _generated(700)
+    one = score_documents(hits, docs, ENTRIES, replicates=200)
+    monkeypatch.setattr(module, "_PARALLEL_MIN", 1)
+    monkeypatch.setattr(module, "_BLOCK", 64)
+    real, log = module._block_bounds, tmp_path / "pids"
+
+    def logged(job, block):  # inherited by the forked children
+        with open(log, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(job, block)
+
+    monkeypatch.setattr(module, "_block_bounds", logged)
+    assert module._fork_workers(700) == 2
+    two = score_documents(hits, docs, ENTRIES, replicates=200)
+    pd.testing.assert_frame_equal(one, two, check_exact=True)
+    pids = log.read_text().split()
+    assert len(pids) == math.ceil((one["n_hits"] >= 1).sum() / 64)  # every block once
+    assert len(set(pids)) == 2 and str(os.getpid()) not in pids  # two children ran the blocks, the parent none
+    assert one["ci_low"].notna().sum() > 300
+
+
+def test_the_bootstrap_does_not_fork_beside_another_thread(monkeypatch):
+    import threading
+
+    from discourse import score_documents as module
+
+    monkeypatch.setattr(module, "_PARALLEL_MIN", 1)
+    assert module._fork_workers(10) == 2
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert module._fork_workers(10) == 1  # a lock held by that thread would stay held in the child
+    finally:
+        stop.set()
+        other.join()
+    assert module._fork_workers(0) == 1

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 import re
+import threading
+
 import numpy as np
 import pandas as pd
 
@@ -49,6 +53,56 @@ def _pole_counts(counted: pd.DataFrame, ids: pd.Index, entries: pd.DataFrame) ->
 #: The measures of a document, each with its interval columns' prefix: (prefix, column).
 MEASURES = (("", "score"), ("ratio_", "ratio"), ("logit_", "logit"))
 _BLOCK = 256  # documents resampled together (their replicates: 256 x B x 5 floats)
+_PARALLEL_MIN = 2048  # documents to resample before the blocks are shared between two forked processes
+
+
+def _block_bounds(job: tuple, block: list[int]) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """(block, lower bounds, upper bounds) of a block of documents: documents x measures each."""
+    sent, n_sentences, id_array, estimates, seed, replicates, level = job
+    reps = np.stack([_doc_replicates(sent[id_array[i]], n_sentences[i], _rng(seed, "doc", id_array[i]), replicates)
+                     for i in block])  # documents x B x 5
+    derived = np.stack(_derive(reps), axis=-1)  # documents x B x 3
+    flat = derived.transpose(1, 0, 2).reshape(replicates, -1)  # B x (documents * 3)
+    low, high = _intervals(flat, estimates[block].reshape(-1), level)  # one percentile call per block
+    return block, low.reshape(len(block), -1), high.reshape(len(block), -1)
+
+
+_JOB: tuple | None = None  # the job of a forked bootstrap (inherited by the children, never pickled)
+
+
+def _child_blocks(blocks: list[list[int]]) -> list[tuple]:
+    return [_block_bounds(_JOB, block) for block in blocks]
+
+
+def _fork_workers(n_documents: int) -> int:
+    """Processes for the bootstrap of ``n_documents``: two when there are many and this process may fork safely
+    (a fork method, no other thread that could hold a lock, not itself a daemonic worker), else one."""
+    if n_documents < _PARALLEL_MIN or "fork" not in mp.get_all_start_methods():
+        return 1
+    if threading.active_count() > 1 or mp.current_process().daemon:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return min(2, cores)
+
+
+def _bootstrap_blocks(job: tuple, blocks: list[list[int]]) -> list[tuple]:
+    """:func:`_block_bounds` of every block, in two forked processes when the corpus is large (issue 17: the
+    scores of the first pass ran on one core). Each document's generator is seeded by its id and each interval
+    is computed on its own, so the split changes no value."""
+    workers = _fork_workers(sum(len(b) for b in blocks))
+    if workers < 2:
+        return [_block_bounds(job, block) for block in blocks]
+    global _JOB
+    _JOB = job
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_child_blocks, [blocks[k::workers] for k in range(workers)])
+    finally:
+        _JOB = None
+    return [got for part in parts for got in part]
 
 
 def score_documents(
@@ -105,16 +159,11 @@ def score_documents(
     logit = np.where(totals[:, _N] > 0, logit, np.nan)
     estimates = np.column_stack([score, ratio, logit])  # one column per measure, as named in MEASURES
     bounds = np.full((len(docs), 2 * len(MEASURES)), np.nan)
-    n_sentences, id_array = docs["sentences"].to_numpy(), docs["id"].to_numpy()
-    for lo in range(0, len(resampled), _BLOCK):  # a block of documents at a time: one percentile call per block
-        block = resampled[lo:lo + _BLOCK]
-        reps = np.stack([_doc_replicates(sent[id_array[i]], n_sentences[i], _rng(seed, "doc", id_array[i]), replicates)
-                         for i in block])  # documents x B x 5
-        derived = np.stack(_derive(reps), axis=-1)  # documents x B x 3
-        flat = derived.transpose(1, 0, 2).reshape(replicates, -1)  # B x (documents * 3)
-        low, high = _intervals(flat, estimates[block].reshape(-1), level)
-        bounds[block, 0::2] = low.reshape(len(block), -1)
-        bounds[block, 1::2] = high.reshape(len(block), -1)
+    job = (sent, docs["sentences"].to_numpy(), docs["id"].to_numpy(), estimates, seed, replicates, level)
+    blocks = [resampled[lo:lo + _BLOCK] for lo in range(0, len(resampled), _BLOCK)]
+    for block, low, high in _bootstrap_blocks(job, blocks):
+        bounds[block, 0::2] = low
+        bounds[block, 1::2] = high
     for j, (name, col) in enumerate(MEASURES):
         out[col] = estimates[:, j]
         out[name + "ci_low"], out[name + "ci_high"] = bounds[:, 2 * j], bounds[:, 2 * j + 1]
