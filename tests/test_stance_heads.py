@@ -124,3 +124,23 @@ def test_cue_lists_made_on_the_fly_share_one_heads_object():
         fresh = list(cues.of("en", kind))[: 1 + n % 50]  # a new list object each time (ids may be reused)
         args = (fresh, words, starts, ends, lo, lo + 3, breaks, None, False)
         assert stance._find(*args, heads=heads) == _find_reference(*args), (n, kind)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "az"])
+def test_the_link_verb_prefilter_never_hides_a_link(lang):
+    """pronoun_link reads a sentence only when one of its words can start a link verb (stance._may_hold); every
+    link verb, written as its cue says (a prefix with a suffix added, a suffix after two letters), still links,
+    exactly as the reference that tokenizes every sentence; a sentence without any is refused unread."""
+    cues = stance.load_cues()
+    verbs, prons = cues.of(lang, "link_verbs"), cues.of(lang, "link_pronouns")
+    linked = 0
+    for verb in verbs:
+        for pron in prons:
+            for sentence in (f"Biz {_cue_words(pron)} {_cue_words(verb)} .", f"We {_cue_words(verb)} {_cue_words(pron)}."):
+                assert stance._may_hold(verbs, sentence)
+                got = stance.pronoun_link(lang, sentence, cues)
+                assert got == _pronoun_link_reference(lang, sentence, cues), sentence
+                linked += got is not None
+    assert linked >= len(verbs)
+    assert not stance._may_hold(verbs, "Partnership with neighbours remains our choice.")
+    assert stance.pronoun_link(lang, "Partnership with neighbours remains our choice.", cues) is None

@@ -282,10 +282,10 @@ def pronoun_link(lang: str, sentence: str, cues: CueSet | None = None) -> str | 
     True
     """
     cues = cues or load_cues()
-    words, starts, ends = tokenize(sentence)
     verbs, prons = cues.of(lang, "link_verbs"), cues.of(lang, "link_pronouns")
-    if not verbs or not prons:
+    if not verbs or not prons or not _may_hold(verbs, sentence):
         return None
+    words, starts, ends = tokenize(sentence)
     heads = _Heads(words)
     for cue in verbs:
         for i in heads.positions(cue.tokens, 0, len(words)):  # only where the verb's first token is (same result)
@@ -300,6 +300,36 @@ def pronoun_link(lang: str, sentence: str, cues: CueSet | None = None) -> str | 
                         a, z = (i, pend) if j >= end else (j, end)
                         return _span_text(sentence, starts, ends, a, z)
     return None
+
+
+_WORDS = re.compile(r"\w+")
+_HEADS: dict[int, tuple] = {}  # id(cue list) -> (the list, its first-token test)
+
+
+def _may_hold(cues: Sequence[Cue], sentence: str) -> bool:
+    """Whether one of ``cues`` may match in ``sentence``: a word of it is a cue's first token (or, for "x*" and
+    "*x", starts or ends like it). Never false where a cue matches; much cheaper than tokenizing (issue 17: the
+    sentence after each hit is read for a pronoun link, and few hold a link verb)."""
+    got = _HEADS.get(id(cues))
+    if got is None or got[0] is not cues:
+        heads = [c.tokens[0] if c.tokens else "..." for c in cues]
+        if any(h == "..." or not _WORDS.fullmatch(h.strip("*")) for h in heads):
+            test = None  # a head that is not a plain word (a gap, punctuation, an apostrophe): always tokenize
+        else:
+            test = (frozenset(h for h in heads if "*" not in h),
+                    tuple(h[:-1] for h in heads if h.endswith("*")),
+                    tuple(h[1:] for h in heads if h.startswith("*") and len(h) > 1))
+        if len(_HEADS) > 256:
+            _HEADS.clear()
+        got = _HEADS[id(cues)] = (cues, test)
+    test = got[1]
+    if test is None:
+        return True
+    exact, prefixes, suffixes = test
+    words = set(_WORDS.findall(fold(sentence)))
+    if not words.isdisjoint(exact):
+        return True
+    return any((prefixes and w.startswith(prefixes)) or (suffixes and w.endswith(suffixes)) for w in words)
 
 
 # -- helpers the matcher calls --------------------------------------------------------------------------------

@@ -14,13 +14,8 @@ _GAP = 3  # tokens a "..." may stand for
 # -- tokens and scopes ----------------------------------------------------------------------------------------
 def tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
     """Folded tokens of ``text`` with their start and end offsets (words, and punctuation one by one)."""
-    folded = fold(text)
-    words, starts, ends = [], [], []
-    for m in _TOKEN.finditer(folded):
-        words.append(m.group())
-        starts.append(m.start())
-        ends.append(m.end())
-    return words, starts, ends
+    found = list(_TOKEN.finditer(fold(text)))
+    return [m.group() for m in found], [m.start() for m in found], [m.end() for m in found]
 
 
 _SENTENCES: dict[str, tuple] = {}  # sentence -> (words, starts, ends, heads): the hits of one sentence share them
