@@ -13,9 +13,9 @@ Figures (issue 6), each measured in its own subprocess so that its peak memory c
 * (b) re-scoring after one lexicon entry is edited (a modified copy of the lexicon YAML, then match + score);
 * (c) a timeline query for 5 terms over the whole corpus (warm: run once, then the median of 5 runs);
 * (d) KWIC for one frequent term over the whole corpus (warm, likewise);
-* (e) peak memory of each: the largest total resident set of the stage's process tree (the stage process and
-  its worker processes, sampled every 50 ms), with the kernel's ``ru_maxrss`` of the process and of its
-  children alongside.
+* (e) peak memory of each: the largest total proportional set size of the stage's process tree (the stage
+  process and its worker processes, sampled every 200 ms; a page a forked worker shares with its parent counts
+  once), or the kernel's ``ru_maxrss`` of the process or of its largest child if that is larger.
 
 * plain scan (issue 17) -- one compiled case-insensitive regex of 15 phrases (:data:`PLAIN_PHRASES`) as
   word-bounded alternatives, longest first, over every .txt member read straight from the .tar.xz, decompression
@@ -550,7 +550,8 @@ def run_scaling(args, log) -> int:
     lines = ["# Performance of the scaling models", "",
              "Written by `python scripts/bench.py --scaling --db STORE` (issue 16; not a timed test). The store holds "
              "the full UN General Debate Corpus (`discourse fetch ungdc --from UNGDC_1946-2024_txt.tar.xz`). Each "
-             "figure is measured in its own process; peak memory is the largest resident set of the process tree. "
+             "figure is measured in its own process; peak memory is the largest proportional set size of the process "
+             "tree. "
              "A full run first deletes the cached SVDs, then fits on every statement but the last (its SVD computed "
              "and cached), refits on every statement (the scenario of one statement added), fits on every statement "
              "with a fresh SVD, and predicts every statement.", "",
@@ -641,18 +642,32 @@ def _children(pid: int) -> list[int] | None:
     return out
 
 
+def _memory(pid: int) -> int:
+    """Proportional set size of a process (a page shared by n processes counts 1/n: the pages a forked worker
+    shares with its parent count once in the tree, not once per process); its resident set where the kernel
+    has no smaps_rollup."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
+
+
 def _tree_rss(root: int) -> int:
-    """Resident set of ``root`` and its descendants. Reads only the tree's own /proc files (a fraction of a
-    millisecond), so that sampling does not take CPU from the stage it measures on a 2-core machine."""
+    """Memory of ``root`` and its descendants (:func:`_memory`). Reads only the tree's own /proc files (about
+    half a millisecond a process), so that sampling takes little CPU from the stage it measures."""
     everyone = None
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        try:
-            with open(f"/proc/{pid}/statm") as fh:
-                total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except OSError:
-            pass
+        total += _memory(pid)
         kids = _children(pid)
         if kids is None:
             everyone = everyone if everyone is not None else _children_map()
@@ -662,7 +677,7 @@ def _tree_rss(root: int) -> int:
 
 
 #: Seconds between two samples of a stage's memory.
-SAMPLE_EVERY = 0.05
+SAMPLE_EVERY = 0.2
 
 
 def run_stage(name: str, args: dict, *, log) -> dict:
@@ -1119,9 +1134,10 @@ def render(res: dict, rows: list[dict], info: dict, args) -> str:
           for k in ("cli_help", "cli_timeline")],
         "",
         PROFILE_NOTES,
-        "Peak memory is the largest total resident set of the stage's process tree (the stage process and its "
-        "worker processes, sampled every 50 ms), or the kernel's `ru_maxrss` of the process or its children if "
-        "larger. Each stage runs in a fresh interpreter.",
+        "Peak memory is the largest total proportional set size of the stage's process tree (the stage process and "
+        "its worker processes, sampled every 200 ms; a page a forked worker shares with its parent counts once, "
+        "not once per process), or the kernel's `ru_maxrss` of the process or of its largest child if larger. "
+        "Each stage runs in a fresh interpreter.",
         "",
         "## Caveats",
         "",
