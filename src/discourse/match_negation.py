@@ -68,6 +68,38 @@ class NegationHint:
         return any(s in low for s in self.inside) or not self.words.isdisjoint(_WORD_RUN.findall(low))
 
 
+def _sure_breaks(lang: str) -> re.Pattern:
+    """Clause breaks of :func:`_negation` that are tokens of their own whatever the tokenizer does: a comma,
+    semicolon or colon before whitespace, and a clause-break word between whitespace."""
+    words = "|".join(sorted(map(re.escape, CLAUSE_BREAK.get(lang, ())), key=len, reverse=True))
+    return re.compile(r"[,;:](?=\s)" + (rf"|(?<!\S)(?:{words})(?!\S)" if words else ""), re.IGNORECASE)
+
+
+_SURE_BREAKS: dict[str, re.Pattern] = {}
+
+
+def clause_stretch(lang: str, sentence: str, start: int, end: int) -> tuple[int, int]:
+    """A stretch of ``sentence`` that holds the clause :func:`_negation` reads around the hit at
+    ``sentence[start:end]``, found on the text alone: bounded by the nearest sure breaks (:func:`_sure_breaks`),
+    so it may be longer than the clause, never shorter. The matcher asks :class:`NegationHint` about this
+    stretch, not the whole sentence: a "not" in another clause needs no tokens (issue 17).
+
+    >>> s = "We do not doubt it, and integration with Europe remains the goal; nothing else"
+    >>> a, b = clause_stretch("en", s, s.index("integration"), s.index(" with"))
+    >>> s[a:b]
+    ' integration with Europe remains the goal'
+    """
+    rx = _SURE_BREAKS.get(lang)
+    if rx is None:
+        rx = _SURE_BREAKS[lang] = _sure_breaks(lang)
+    a = 0
+    for m in rx.finditer(sentence, 0, start):
+        if m.end() <= start:
+            a = m.end()
+    m = rx.search(sentence, end)
+    return a, m.start() if m is not None else len(sentence)
+
+
 def negation_hint(lang: str, special_cases: Iterable[str] = ()) -> NegationHint | None:
     """The :class:`NegationHint` of a language, or None where there is none (every candidate sentence is then
     tokenized). ``special_cases``: the tokenizer's exceptions that yield a cue ("cannot" -> can + not; the caller
@@ -108,13 +140,9 @@ _AZ_VERB_NEG = re.compile(
 _AZ_NOT_VERBS = ("kəşmir", "zəmir", "təmir", "dəmir", "səmir", "məmur", "almaz", "qalmaz")  # noun prefixes
 
 
-def _negation(lang: str, words: list[str], hit_lo: int, hit_hi: int, starts: Sequence[int] | None = None,
-              ends: Sequence[int] | None = None) -> str | None:
-    """The negation cue in the clause of tokens[hit_lo:hit_hi], or None (negation-v2).
-
-    With the tokens' ``starts``/``ends``, a hyphen joined to the words on both sides (``long-term``,
-    ``NATO-led``, ``какие-либо``) is part of a word, not a clause break.
-    """
+def _clause(lang: str, words: list[str], hit_lo: int, hit_hi: int, starts: Sequence[int] | None = None,
+            ends: Sequence[int] | None = None) -> tuple[int, int]:
+    """The tokens [lo, hi) of the clause of tokens[hit_lo:hit_hi]: up to the nearest breaks on either side."""
     breaks = CLAUSE_BREAK.get(lang, set())
 
     def is_break(i: int) -> bool:
@@ -130,6 +158,17 @@ def _negation(lang: str, words: list[str], hit_lo: int, hit_hi: int, starts: Seq
     hi = hit_hi
     while hi < len(words) and not is_break(hi):
         hi += 1
+    return lo, hi
+
+
+def _negation(lang: str, words: list[str], hit_lo: int, hit_hi: int, starts: Sequence[int] | None = None,
+              ends: Sequence[int] | None = None) -> str | None:
+    """The negation cue in the clause of tokens[hit_lo:hit_hi], or None (negation-v2).
+
+    With the tokens' ``starts``/``ends``, a hyphen joined to the words on both sides (``long-term``,
+    ``NATO-led``, ``какие-либо``) is part of a word, not a clause break.
+    """
+    lo, hi = _clause(lang, words, hit_lo, hit_hi, starts, ends)
     cues = NEGATION_CUES.get(lang, set())
     skip = NOT_NEGATION.get(lang, set())
     for toks, before in NEGATION_PHRASES.get(lang, []):

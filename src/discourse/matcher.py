@@ -12,7 +12,7 @@ from .nlp import Pipeline, get_pipeline
 from . import stance as _stance
 from .regex_guard import end_document, start_document
 from .match_patterns import _Compiled, _longest, _sentences, _to_orig, _view
-from .match_negation import _negation, cue_special_cases, negation_hint
+from .match_negation import _negation, clause_stretch, cue_special_cases, negation_hint
 
 
 CONTEXT_CHARS = 160  # characters of context stored on each side of a hit (KWIC needs no text reads)
@@ -106,7 +106,7 @@ class _Matcher:
             sent_text = view[s0:s1]
             o0, o1 = _to_orig(s0, vpos, removed), _to_orig(s1, vpos, removed, end=True)
             toks = None
-            if self._needs_tokens(sent_text, group, cache, o0, o1):
+            if self._needs_tokens(sent_text, group, cache, o0, o1, s0):
                 toks = self._tokens(sent_text, o0, o1, cache, new_tokens, doc_id)
                 words, tok_starts, tok_ends = toks.words, toks.starts, toks.ends
                 group = self._confirm_lemmas(group, toks, s0)
@@ -157,12 +157,13 @@ class _Matcher:
                 return actor.id, actor.group
         return None, None
 
-    def _needs_tokens(self, sent_text: str, group, cache, o0: int, o1: int) -> bool:
+    def _needs_tokens(self, sent_text: str, group, cache, o0: int, o1: int, s0: int = 0) -> bool:
         """Whether a candidate sentence needs its tokens: when a lemma pattern must be confirmed on them, when
-        they are cached already (rebuilding them costs no tokenizer), or when it may hold a negation cue
-        (:func:`~discourse.match_negation.negation_hint`, a test that never misses a cue the tokenizer would
-        give). Most hit sentences hold no negation cue, so spaCy never runs on them (issue 17); their hits are the
-        same either way."""
+        they are cached already (rebuilding them costs no tokenizer), or when the clause of one of its hits may
+        hold a negation cue (:func:`~discourse.match_negation.negation_hint` on a stretch of text that holds the
+        clause, :func:`~discourse.match_negation.clause_stretch`: a test that never misses a cue the tokenizer
+        would give). Most hit clauses hold no negation cue, so spaCy never runs on them (issue 17); their hits are
+        the same either way. ``group``: the candidates (view offsets; the sentence starts at ``s0``)."""
         if self._hint is False:
             self._hint = negation_hint(self.lang, cue_special_cases(self.lang, self.pipeline.nlp.tokenizer))
         if self._hint is None or any(p.mode == "lemma" for _, _, _, p in group):
@@ -170,7 +171,13 @@ class _Matcher:
         cached = cache.get(o0) if cache is not None else None
         if cached is not None and cached[0] == o1:
             return True
-        return self._hint(sent_text)
+        if not self._hint(sent_text):
+            return False
+        for s, e, _, _ in group:
+            a, b = clause_stretch(self.lang, sent_text, s - s0, e - s0)
+            if self._hint(sent_text[a:b]):
+                return True
+        return False
 
     def _tokens(self, sent_text: str, o0: int, o1: int, cache, new_tokens, doc_id):
         pipe = self.pipeline
