@@ -114,3 +114,36 @@ def test_pool_workers_write_the_same_rows_as_one_process(small_corpus, tmp_path)
     rows_one = corpus.store.conn.execute("SELECT * FROM matches ORDER BY entry_hash, doc_id, start").fetchall()
     assert one["hits"] == two["hits"] == len(rows_one) > 100
     assert rows_one == rows_two
+
+
+def test_pending_documents_equal_the_query_per_entry(small_corpus):
+    """store.matches.pending_documents unites the runs' entry sets in Python (issue 17); it answers what one NOT
+    EXISTS query per entry hash answered, with and without a document filter, ordered by the first missing
+    hash as that query was."""
+    from discourse.store import matches as _sql
+
+    corpus, _, lexpath = small_corpus
+    lex = load_lexicon(lexpath)
+    match_corpus(corpus, lex, workers=1)
+    conn = corpus.store.conn
+    hashes = [e.hash for e in lex.entries]
+
+    def reference(entry_hashes, where, params):
+        out: dict = {}
+        for h in entry_hashes:
+            sql = (f"SELECT d.id FROM documents d {where} {'AND' if where else 'WHERE'} NOT EXISTS (SELECT 1 FROM "
+                   "match_run_docs r JOIN match_run_entries e ON e.run_id = r.run_id WHERE r.doc_id = d.id AND "
+                   "e.entry_hash = ?)")
+            for (doc_id,) in conn.execute(sql, [*params, h]):
+                out.setdefault(doc_id, set()).add(h)
+        return out
+
+    conn.execute("DELETE FROM match_run_docs WHERE doc_id IN (SELECT id FROM documents WHERE year >= 2018)")
+    cases = [(hashes, "", []), (hashes[:3] + ["new-a"] + hashes[3:] + ["new-b"], "", []),
+             (["new-b"] + hashes, "WHERE d.year <= ?", [2015]), (hashes, "WHERE d.year >= ?", [2016])]
+    for entry_hashes, where, params in cases:
+        got, want = _sql.pending_documents(conn, entry_hashes, where, params), reference(entry_hashes, where, params)
+        assert got == want
+        first = [min(entry_hashes.index(h) for h in missing) for missing in got.values()]
+        assert first == sorted(first)
+    assert len(_sql.pending_documents(conn, hashes, "", [])) == 4  # 2018-2021 lost their run rows

@@ -134,17 +134,31 @@ def save_lexicon(conn: sqlite3.Connection, lexicon) -> None:
 
 
 def pending_documents(conn: sqlite3.Connection, entry_hashes: Sequence[str], where: str, params: list) -> dict[str, set[str]]:
-    """Documents matching the filter (``where`` over alias d) that miss some entry hashes: {doc_id: missing}."""
-    out: dict[str, set[str]] = {}
-    for h in entry_hashes:
-        sql = (
-            f"SELECT d.id FROM documents d {where} {'AND' if where else 'WHERE'} NOT EXISTS ("
-            "SELECT 1 FROM match_run_docs r JOIN match_run_entries e ON e.run_id = r.run_id "
-            "WHERE r.doc_id = d.id AND e.entry_hash = ?)"
-        )
-        for (doc_id,) in conn.execute(sql, [*params, h]):
-            out.setdefault(doc_id, set()).add(h)
-    return out
+    """Documents matching the filter (``where`` over alias d) that miss some entry hashes: {doc_id: missing}.
+
+    The few runs' entry sets are read once and united per document in Python (one query per entry hash took
+    0.14 s on the UNGDC store, before every score; issue 17). Ordered by the first missing hash (in
+    ``entry_hashes`` order), then by document.
+    """
+    order = {h: i for i, h in enumerate(entry_hashes)}
+    runs: dict[int, set[str]] = {}
+    for run_id, h in conn.execute("SELECT run_id, entry_hash FROM match_run_entries"):
+        if h in order:
+            runs.setdefault(run_id, set()).add(h)
+    covered: dict[str, set[str]] = {}  # every filtered document, in the order of the scan
+    for doc_id, run_id in conn.execute(f"SELECT d.id, r.run_id FROM documents d LEFT JOIN match_run_docs r "
+                                       f"ON r.doc_id = d.id {where}", params):
+        got = covered.setdefault(doc_id, set())
+        if run_id in runs:
+            got.update(runs[run_id])
+    wanted = set(order)
+    found = []
+    for n, (doc_id, got) in enumerate(covered.items()):
+        missing = wanted - got
+        if missing:
+            found.append((min(order[h] for h in missing), n, doc_id, missing))
+    found.sort()
+    return {doc_id: missing for _, _, doc_id, missing in found}
 
 
 def new_run(conn: sqlite3.Connection, entries: Iterable[tuple[str, str]], rules: dict) -> int:
