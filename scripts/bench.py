@@ -19,7 +19,7 @@ Figures (issue 6), each measured in its own subprocess so that its peak memory c
 
 * plain scan (issue 17) -- one compiled case-insensitive regex of 15 phrases (:data:`PLAIN_PHRASES`) as
   word-bounded alternatives, longest first, over every .txt member read straight from the .tar.xz, decompression
-  counted; run right before (a), so that both see the same load; the pair runs ``--repeat`` times (3) and the
+  counted; run right before (a), so that both see the same load; the pair runs ``--repeat`` times (5) and the
   fastest of each counts;
 * (f) ``discourse --help`` and ``discourse timeline "strategic partnership" --country AZE --format csv`` on the
   full store, each in a fresh process (one cold run, then the median of 5 warm runs).
@@ -1206,9 +1206,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="Markdown file to write [docs/performance.md]")
     parser.add_argument("--lexicon", default=None, help="lexicon YAML [models/lexicons/orientation.yaml]")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--repeat", type=int, default=3,
+    parser.add_argument("--repeat", type=int, default=5,
                         help="run the plain scan and the first pass in turn this many times; the fastest of each "
-                             "counts [3]")
+                             "counts [5]")
     parser.add_argument("--workdir", default=None, help="where the temporary store and files go [a temp dir]")
     parser.add_argument("--keep-store", default=None, help="copy the full store here at the end [not kept]")
     parser.add_argument("--render", default=None, metavar="JSON",
