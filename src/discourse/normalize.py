@@ -157,7 +157,11 @@ def _abbrev_lookbehinds() -> str:
 
 
 # The first character is matched before the lookbehinds, so they run only at punctuation (fast).
-_SENT_PUNCT = re.compile(r"[.!?…]" + _abbrev_lookbehinds() + r"[.!?…]*[\"'”»)\]]*\s+(?=[\"“«(\[]?[^\W_a-zа-яёəöüğışç])")
+_SENT_TAIL = _abbrev_lookbehinds() + r"[.!?…]*[\"'”»)\]]*\s+(?=[\"“«(\[]?[^\W_a-zа-яёəöüğışç])"
+_SENT_PUNCT = re.compile(r"[.!?…]" + _SENT_TAIL)
+# The same where the text has no "…": a first character out of an ASCII-only set is tested on a bitmap, and the
+# scan for it is most of the split's cost (about 10% faster, the same starts; issue 17).
+_SENT_PUNCT_ASCII = re.compile(r"[.!?]" + _SENT_TAIL)
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 
 
@@ -172,7 +176,7 @@ def sentence_starts(text: str) -> list[int]:
     got = _SPLITS.get(id(text))
     if got is not None and got[0] is text:  # the same string object again (counted at ingest, then matched)
         return list(got[1])
-    ends = [m.end() for m in _SENT_PUNCT.finditer(text)]
+    ends = [m.end() for m in (_SENT_PUNCT if "…" in text else _SENT_PUNCT_ASCII).finditer(text)]
     if "\n\n" in text or "\n \n" in text or "\n\t" in text:
         paras = [m.end() for m in _PARAGRAPH.finditer(text)]
         if paras:

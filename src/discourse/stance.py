@@ -80,9 +80,11 @@ def decide(lang: str, sentence: str, start: int, end: int, *, negation_cue: str 
     hi = max(lo + 1, next((k for k, s in enumerate(starts) if s >= end), len(words)))
     breaks = cues.clause_breaks.get(lang, frozenset())
 
+    scopes: dict = {}  # the hit's clause, segment and sentence, shared by the cue kinds
+
     def found(kind, exclude=None):
         got = _find(cues.of(lang, kind), words, starts, ends, lo, hi, breaks, exclude, around=kind.startswith("not_"),
-                    heads=heads)
+                    heads=heads, scopes=scopes)
         return None if got is None else (got, _span_text(sentence, starts, ends, got[1], got[2]))
 
     tail = next((words[k] for k in range(hi, len(words)) if words[k] in (".", "!", "?", ";", "…")), None)

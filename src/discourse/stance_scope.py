@@ -218,14 +218,15 @@ class _Heads:
 
 def _find(cues: Sequence[Cue], words, starts, ends, lo: int, hi: int, breaks: frozenset,
           exclude: tuple[int, int] | None = None, around: bool = False,
-          heads: _Heads | None = None) -> tuple[Cue, int, int] | None:
+          heads: _Heads | None = None, scopes: dict | None = None) -> tuple[Cue, int, int] | None:
     """The first cue found (in list order) in its scope on its side of words[lo:hi], with its token span.
 
     ``around``: the cue may also span the hit ("альтернативы [hit] нет"); it then counts as on any side.
-    ``heads``: the positions of the words (built here if not given).
+    ``heads``: the positions of the words (built here if not given). ``scopes``: scope name -> token span for
+    these words, lo, hi and breaks, filled here (callers searching several cue lists for one hit share it).
     """
     heads = heads or _Heads(words)
-    scopes: dict[str, tuple[int, int]] = {}
+    scopes = {} if scopes is None else scopes
     for n in heads.candidates(cues):
         cue = cues[n]
         scope = scopes.get(cue.scope)
