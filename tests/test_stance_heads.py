@@ -136,7 +136,8 @@ def test_the_link_verb_prefilter_never_hides_a_link(lang):
     linked = 0
     for verb in verbs:
         for pron in prons:
-            for sentence in (f"Biz {_cue_words(pron)} {_cue_words(verb)} .", f"We {_cue_words(verb)} {_cue_words(pron)}."):
+            for sentence in (f"Biz {_cue_words(pron)} {_cue_words(verb)} .",
+                             f"We {_cue_words(verb)} {_cue_words(pron)}."):
                 assert stance._may_hold(verbs, sentence)
                 got = stance.pronoun_link(lang, sentence, cues)
                 assert got == _pronoun_link_reference(lang, sentence, cues), sentence

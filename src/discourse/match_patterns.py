@@ -125,8 +125,8 @@ def _regex_lead(source: str) -> re.Pattern | None:
     The pattern's leading literals and whitespace runs (``the\\s+west`` of ``the\\s+west(?!\\s+bank)``), as a
     standard-library regex: linear, so it needs no time limit, and tried before the pattern itself (a guarded
     regex's time limit costs about 2 microseconds a call; issue 17; most actor-scan candidates are a "the" that
-    is not "the west"). ``re``'s ``\\s`` accepts every character the ``regex`` module's does, so the condition never refuses
-    a match of the full pattern. Only a lead with a literal after a whitespace run is worth a call.
+    is not "the west"). ``re``'s ``\\s`` accepts every character the ``regex`` module's does, so the condition
+    never refuses a match of the full pattern. Only a lead with a literal after a whitespace run is worth a call.
     """
     from re import _constants as C, _parser as P  # the stdlib's own regex parser
 
