@@ -1053,7 +1053,7 @@ timed directly; whole-archive hits and sentence tokens compared row for row afte
   done. Three workers instead of two: no change (the pass is CPU-bound on both cores).
 - **Result**: serial parse + match of 3,000 statements 5.73 s -> 4.77 s of CPU against this round's first
   commit (fastest of four alternating runs each; the scan and regex changes came before it); the whole pass's
-  ingest 14.5 s -> 13.3 s (fastest of three). Five `make bench` runs between 02:13 and 03:26 UTC: 1.34x, 1.54x,
+  ingest 14.5 s -> 13.3 s (fastest of three). Five `make bench` runs between 02:09 and 03:07 UTC: 1.34x, 1.54x,
   1.51x, 1.58x and 1.38x (fastest of each; 19 pairs 1.21x-1.75x). The host's speed decided it: before the two
   passing runs a fixed Python loop took 2.5-2.7 s alone and as long with a second copy beside it; before the
   three others it took 3.6-4.1 s alone, or 2.7 s alone and 3.9 s with a second copy (1.83 s on the quietest
