@@ -375,12 +375,21 @@ def _split_check(log: str) -> None:
         stop.set()
         other.join()
     assert module._fork_workers(700) == 2 and module._fork_workers(0) == 1
+    parent = os.getpid()
+
+    def killed(job, block):  # a child dies (as under the out-of-memory killer): the parent computes the blocks
+        if os.getpid() != parent:
+            os._exit(9)
+        return real(job, block)
+
+    module._block_bounds = killed
+    pd.testing.assert_frame_equal(one, score_documents(hits, docs, ENTRIES, replicates=200), check_exact=True)
     print("split-ok")
 
 
 def test_the_bootstrap_split_over_two_processes_changes_no_value(tmp_path):
     """Issue 17: a large corpus's document bootstrap runs in two forked processes, never beside another thread;
-    every value is the same as on one (each document's generator is seeded by its id)."""
+    every value is the same as on one (each document's generator is seeded by its id), also when a child dies."""
     import subprocess
     import sys
     from pathlib import Path

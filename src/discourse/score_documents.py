@@ -6,6 +6,8 @@ import multiprocessing as mp
 import os
 import re
 import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 import pandas as pd
@@ -98,8 +100,10 @@ def _bootstrap_blocks(job: tuple, blocks: list[list[int]]) -> list[tuple]:
     global _JOB
     _JOB = job
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_child_blocks, [blocks[k::workers] for k in range(workers)])
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            parts = list(pool.map(_child_blocks, [blocks[k::workers] for k in range(workers)]))
+    except BrokenProcessPool:  # a child was killed (out of memory, say): the blocks are computed here instead
+        return [_block_bounds(job, block) for block in blocks]
     finally:
         _JOB = None
     return [got for part in parts for got in part]
