@@ -1038,7 +1038,8 @@ timed directly; whole-archive hits and sentence tokens compared row for row afte
   (a word-set test); stance tokens built with list comprehensions. Matching 1,500 statements: 2.38 s -> 2.30 s
   of CPU (fastest of five alternating runs each).
 - **Scores on both cores**: the bootstrap blocks of 2,048 or more documents run in two forked processes (only
-  when this process has no other thread and is not itself a daemonic worker); the same frame bit for bit.
+  when this process has no other thread and is not itself a daemonic worker; if a child dies, the parent
+  computes the blocks itself); the same frame bit for bit.
   `document_scores` on the archive: 1.60-1.82 s -> 1.23-1.56 s in three alternating pairs.
 - **Memory figure**: the peak is now the tree's proportional set size (sampled every 200 ms): with the scores'
   two forked processes the sum of resident sets counted the pages they share with the parent three times (1.1 GB
