@@ -8,7 +8,8 @@ Pipeline (``docs/matching.md``), per document:
    per language) finds candidate spans; each candidate is checked against its own pattern; overlapping hits:
    longest wins;
 3. only the sentences holding candidates are tokenized with spaCy (``nlp.py``), and in English only those that
-   may hold a negation cue or need lemmas (``match_negation.negation_hint``); tokens are cached in the store;
+   where a hit's clause may hold a negation cue (``match_negation.negation_hint`` on ``clause_stretch``) or that
+   need lemmas; tokens are cached in the store;
 4. lemma patterns are confirmed with spaCy's Matcher on those sentences; negation is looked for within the
    clause of the hit (``negation-v2``); the target is the nearest gazetteer actor in the sentence (``target-v1``).
 

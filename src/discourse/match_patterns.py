@@ -182,6 +182,13 @@ def _trie_regex(words: Iterable[str]) -> str:
     return build(trie)
 
 
+def _automaton(triggers: list[str]):
+    """An Aho-Corasick DFA of the triggers (ahocorasick_rs; its matches name a trigger by its index in the list)."""
+    import ahocorasick_rs  # deferred: only matching needs it
+
+    return ahocorasick_rs.AhoCorasick(triggers, implementation=ahocorasick_rs.Implementation.DFA)
+
+
 @dataclass
 class _Compiled:
     """All patterns of some entries (or actors) in one language.
@@ -247,11 +254,8 @@ class _Compiled:
             start = r"(?<!\w)" if all(_W.match(t[0]) for t in triggers) else r"\b"
             scan = re.compile(("" if few else start) + _trie_regex(triggers))
             if start != r"\b":  # the usual case: the same candidates from an Aho-Corasick automaton (below)
-                import ahocorasick_rs
-
                 order = list(triggers)
-                automaton = ahocorasick_rs.AhoCorasick(order, implementation=ahocorasick_rs.Implementation.DFA)
-                return cls(items, scan, buckets, alone, verifiers, leads, automaton, few, order)
+                return cls(items, scan, buckets, alone, verifiers, leads, _automaton(order), few, order)
         return cls(items, scan, buckets, alone, verifiers, leads)
 
     def __getstate__(self) -> dict:  # the automaton does not pickle: it is built again from its triggers
@@ -262,9 +266,7 @@ class _Compiled:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         if self.order is not None:
-            import ahocorasick_rs
-
-            self.automaton = ahocorasick_rs.AhoCorasick(self.order, implementation=ahocorasick_rs.Implementation.DFA)
+            self.automaton = _automaton(self.order)
 
     def _starts(self, folded: str, lo: int, hi: int):
         """(start, trigger) of the scan in folded[lo:hi], in order: what ``self.scan.finditer`` finds, found
