@@ -130,6 +130,7 @@ def test_matching_over_the_budget_is_d315_naming_the_entry(tmp_path, monkeypatch
     (r"\w+x", False),                                 # x is a word character
     (r"(?i:s?)\u017f", False),                        # long s is an s to re when case is ignored
     (r"\w*в", False),                                 # Unicode classes: в is a word character
+    (r"\w*\U00020000", False),                        # a word character beyond the planes searched
     (r"\w*(?=\w*x)", False),                          # a long lookahead re-read at every step back
     (r"(?:\w+\s?){0,2}x", False),                     # the optional space lets two rounds split one word
     (r"(?:a|ab)*c", False),                            # a group repeated without limit

@@ -314,12 +314,9 @@ def _check_item(item, flags: int, after: tuple) -> None:
     if op in _REPEATS or op is _c.POSSESSIVE_REPEAT:
         lo, hi, body = av
         body = list(body)
-        inner, inner_flags = body, flags
-        while len(inner) == 1 and inner[0][0] is _c.SUBPATTERN:  # (?:x)* is x*
-            inner_flags = _flags(inner_flags, inner[0][1][1], inner[0][1][2])
-            inner = list(inner[0][1][3])
-        if len(inner) == 1 and inner[0][0] in _ONE_CHAR:
-            if lo != hi and op is not _c.POSSESSIVE_REPEAT and not _disjoint((inner[0], inner_flags), after[0]):
+        atom = _one_char(body, flags)
+        if atom is not None:
+            if lo != hi and op is not _c.POSSESSIVE_REPEAT and not _disjoint(atom, after[0]):
                 raise _NotLinear("a variable repeat may be followed by a character it takes")
             return
         if hi > _MANY:
@@ -343,16 +340,21 @@ def _check_item(item, flags: int, after: tuple) -> None:
     raise _NotLinear(op)
 
 
+def _one_char(body: list, flags: int) -> tuple | None:
+    """(item, flags) when a repeat's body is one one-character item, in groups or not ((?:x)* is x*), else None."""
+    while len(body) == 1 and body[0][0] is _c.SUBPATTERN:
+        flags = _flags(flags, body[0][1][1], body[0][1][2])
+        body = list(body[0][1][3])
+    return (body[0], flags) if len(body) == 1 and body[0][0] in _ONE_CHAR else None
+
+
 def _ways(items: list) -> int:
     """An upper bound of the ways backtracking may match the same characters with ``items`` (see _WAYS)."""
     total = 1
     for op, av in items:
         if op in _REPEATS or op is _c.POSSESSIVE_REPEAT:
             body = list(av[2])
-            inner = body
-            while len(inner) == 1 and inner[0][0] is _c.SUBPATTERN:
-                inner = list(inner[0][1][3])
-            if not (len(inner) == 1 and inner[0][0] in _ONE_CHAR):  # one character: linear, counted in _check
+            if _one_char(body, 0) is None:  # one character: linear, counted in _check
                 total *= (_ways(body) + 1) ** min(av[1], _MANY + 1)
         elif op is _c.SUBPATTERN:
             total *= _ways(list(av[3]))
@@ -369,6 +371,8 @@ def _ways(items: list) -> int:
 
 def _disjoint(atom: tuple, others: list) -> bool:
     """Whether no character matched by the one-character ``atom`` is matched by any of ``others``."""
+    if any(code > 0x1FFFF for other in others for code in _codes(other[0])):
+        return False  # a character beyond the planes searched: assume it may be taken
     taken = _characters(_atom_key(atom))
     return not any(_atom_regex(_atom_key(other)).search(taken) for other in others)
 
